@@ -1,0 +1,1 @@
+"""Browser chat (Gradio): UI wiring only; the logic lives in qa/."""

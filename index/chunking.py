@@ -1,0 +1,86 @@
+"""Sentence-aware chunks sized in the embedder's word pieces, with offsets back into the article."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from index.embedding import minilm_tokenizer
+from index.models import Article, Chunk
+
+if TYPE_CHECKING:
+    from llama_index.core.node_parser import SentenceSplitter
+
+
+@cache
+def _splitter(chunk_size: int, chunk_overlap: int) -> SentenceSplitter:
+    from llama_index.core.node_parser import SentenceSplitter
+
+    tok = minilm_tokenizer()
+    # Sizing chunks with the embedder's own tokenizer is what guarantees no chunk is cut at 256 pieces.
+    return SentenceSplitter(
+        chunk_size=chunk_size,
+        chunk_overlap=min(chunk_overlap, chunk_size // 2),
+        tokenizer=lambda s: tok.encode(s, add_special_tokens=False).ids,
+        include_metadata=False,
+        include_prev_next_rel=False,
+    )
+
+
+def chunk_article(article: Article, chunk_size: int = 200, chunk_overlap: int = 40) -> list[Chunk]:
+    """Split an article into overlapping sentence-aligned chunks; chunk.text == article.text[start:end]."""
+    from llama_index.core import Document
+
+    nodes = _splitter(chunk_size, chunk_overlap).get_nodes_from_documents([Document(text=article.text)])
+    chunks: list[Chunk] = []
+    cursor = 0
+    for node in nodes:
+        piece = node.get_content()
+        start = getattr(node, "start_char_idx", None)
+        if start is None or article.text[start : start + len(piece)] != piece:
+            # The splitter could not place the piece (whitespace it normalised): find it ourselves.
+            found = article.text.find(piece, max(0, cursor - len(piece)))
+            if found < 0:
+                found = article.text.find(piece)
+            if found < 0:
+                continue  # cannot be quoted exactly; its text lives in the neighbouring chunks' overlap
+            start = found
+        end = start + len(piece)
+        cursor = end
+        chunks.append(
+            Chunk(
+                id=f"{article.id}:{len(chunks)}",
+                article_id=article.id,
+                text=piece,
+                start=start,
+                end=end,
+                title=article.title,
+                url=article.url,
+                source=article.source,
+                author=article.author,
+                published=article.published,
+            )
+        )
+    return chunks
+
+
+@cache
+def _punkt():
+    # llama-index ships NLTK's punkt data; its helper puts that folder on NLTK's path, so this works offline.
+    from llama_index.core.utils import globals_helper
+    from nltk.tokenize import PunktTokenizer
+
+    globals_helper.wait_for_nltk_check()
+    return PunktTokenizer()
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text`, also split at line breaks (headlines, list items)."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            for a, b in _punkt().span_tokenize(line):
+                spans.append((offset + a, offset + b))
+        offset += len(line) + 1
+    return spans

@@ -1,0 +1,303 @@
+"""Chroma storage of chunks (through llama-index's ChromaVectorStore) and of a per-article manifest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from index.models import Article, Chunk
+
+if TYPE_CHECKING:
+    from index.settings import Settings
+
+_EPOCH = date(1970, 1, 1)
+_UNDATED = -1  # day number stored for articles without a date
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used as asked."""
+
+
+class EmbedderMismatchError(StoreError):
+    """The collection was built by another embedder than the one configured."""
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the manifest knows about one stored article."""
+
+    id: str
+    title: str
+    source: str
+    url: str
+    published: date | None
+    chunks: int
+
+
+def day_number(d: date | None) -> int:
+    """Days since 1970-01-01, the form Chroma can compare with $lte/$gte."""
+    return (d - _EPOCH).days if d else _UNDATED
+
+
+def open_client(settings: Settings) -> Any:
+    """A Chroma client: HTTP when NEWSQA_CHROMA_URL is set, else embedded on disk under NEWSQA_HOME."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise StoreError(
+                f"NEWSQA_CHROMA_URL must look like http://HOST:PORT, got {settings.chroma_url!r}"
+            )
+        port = url.port or (443 if url.scheme == "https" else 8000)
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname, port=port, ssl=url.scheme == "https", settings=chroma_settings
+            )
+        except Exception as exc:
+            raise StoreError(
+                f"Cannot reach the Chroma server at {settings.chroma_url} ({exc}). Start it with "
+                f"`chroma run --path DIR --host {url.hostname} --port {port}` or unset NEWSQA_CHROMA_URL."
+            ) from None
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+class ArticleStore:
+    """Chunks with their vectors and article metadata, plus a manifest that makes ingest resumable.
+
+    An article is written as: manifest entry 'pending' -> old chunks deleted, new chunks added ->
+    manifest entry 'done' with the content hash. `recover()` removes whatever a crash left pending.
+    """
+
+    def __init__(self, client: Any, collection: str, embedder_name: str, dim: int) -> None:
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.collection_name = collection
+        self.embedder_name = embedder_name
+        self.dim = dim
+        self._client = client
+        self._chunks = client.get_or_create_collection(
+            collection,
+            metadata={"hnsw:space": "cosine", "embedder": embedder_name, "dim": dim},
+        )
+        meta = self._chunks.metadata or {}
+        built_by = meta.get("embedder")
+        if built_by != embedder_name or int(meta.get("dim", dim)) != dim:
+            raise EmbedderMismatchError(
+                f"Collection {collection!r} was built with embedder {built_by!r} ({meta.get('dim')} dims) "
+                f"but the configured embedder is {embedder_name!r} ({dim} dims). Set NEWSQA_EMBEDDER back, "
+                f"or use another NEWSQA_COLLECTION (or NEWSQA_HOME) for the new embedder and re-ingest."
+            )
+        # Manifest vectors are placeholders: Chroma needs one, the manifest is only read by id.
+        self._manifest = client.get_or_create_collection(f"{collection}__articles")
+        self.vector_store = ChromaVectorStore(chroma_collection=self._chunks)
+
+    @classmethod
+    def open(cls, settings: Settings, embedder_name: str, dim: int) -> ArticleStore:
+        """Open (or create) the configured collection for this embedder."""
+        return cls(open_client(settings), settings.collection, embedder_name, dim)
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for messages and stats."""
+        settings = getattr(self._client, "get_settings", None)
+        path = settings().persist_directory if settings else ""
+        host = getattr(settings(), "chroma_server_host", None) if settings else None
+        return f"chroma://{host}/{self.collection_name}" if host else f"chroma:{path}/{self.collection_name}"
+
+    # -- manifest -------------------------------------------------------------------------------
+    def stored_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Content hash of each finished article among `article_ids`."""
+        out: dict[str, str] = {}
+        ids = list(dict.fromkeys(article_ids))
+        for i in range(0, len(ids), 500):
+            got = self._manifest.get(ids=ids[i : i + 500], include=["metadatas"])
+            for aid, meta in zip(got["ids"], got["metadatas"], strict=True):
+                if meta and meta.get("status") == "done":
+                    out[aid] = str(meta.get("hash", ""))
+        return out
+
+    def recover(self) -> list[str]:
+        """Remove chunks of articles whose write was interrupted; return their ids."""
+        got = self._manifest.get(where={"status": "pending"}, include=[])
+        pending = list(got["ids"])
+        for aid in pending:
+            self._chunks.delete(where={"article_id": aid})
+        if pending:
+            self._manifest.delete(ids=pending)
+        return pending
+
+    def write(self, items: Sequence[tuple[Article, Sequence[Chunk], np.ndarray]]) -> None:
+        """Replace the chunks of each article by the given ones, resumably."""
+        if not items:
+            return
+        self._manifest.upsert(
+            ids=[a.id for a, _, _ in items],
+            embeddings=[[1.0]] * len(items),
+            metadatas=[{"status": "pending"} for _ in items],
+        )
+        for article, _, _ in items:
+            self._chunks.delete(where={"article_id": article.id})
+        nodes = [
+            _to_node(chunk, vec)
+            for _, chunks, vectors in items
+            for chunk, vec in zip(chunks, vectors, strict=True)
+        ]
+        if nodes:
+            self.vector_store.add(nodes)
+        self._manifest.upsert(
+            ids=[a.id for a, _, _ in items],
+            embeddings=[[1.0]] * len(items),
+            metadatas=[_manifest_meta(a, len(c)) for a, c, _ in items],
+        )
+
+    def delete_article(self, article_id: str) -> bool:
+        """Remove an article and its chunks; False if it was not there."""
+        got = self._manifest.get(ids=[article_id], include=[])
+        self._chunks.delete(where={"article_id": article_id})
+        self._manifest.delete(ids=[article_id])
+        return bool(got["ids"])
+
+    def articles(self) -> list[ArticleInfo]:
+        """Every finished article, newest first."""
+        got = self._manifest.get(where={"status": "done"}, include=["metadatas"])
+        infos = [
+            ArticleInfo(
+                id=aid,
+                title=str(m.get("title", "")),
+                source=str(m.get("source", "")),
+                url=str(m.get("url", "")),
+                published=date.fromisoformat(str(m["published"])) if m.get("published") else None,
+                chunks=int(m.get("chunks", 0)),
+            )
+            for aid, m in zip(got["ids"], got["metadatas"], strict=True)
+        ]
+        infos.sort(key=lambda i: (i.published or date.min, i.title), reverse=True)
+        return infos
+
+    def count_articles(self) -> int:
+        """Finished articles."""
+        return len(self._manifest.get(where={"status": "done"}, include=[])["ids"])
+
+    def count_chunks(self) -> int:
+        """Stored chunks."""
+        return int(self._chunks.count())
+
+    def sources(self) -> list[str]:
+        """Distinct outlets of the stored articles."""
+        return sorted({a.source for a in self.articles() if a.source})
+
+    # -- reading --------------------------------------------------------------------------------
+    def query(
+        self,
+        vector: np.ndarray,
+        k: int,
+        *,
+        as_of: date | None = None,
+        since: date | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> list[tuple[Chunk, float]]:
+        """Top-k chunks by cosine similarity, newest-allowed date `as_of`, oldest `since`."""
+        where = chunk_filter(as_of=as_of, since=since, sources=sources)
+        n = self.count_chunks()
+        if n == 0:
+            return []
+        res = self._chunks.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+            n_results=min(k, n),
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (chunk_from_record(cid, doc, meta), 1.0 - float(dist))
+            for cid, doc, meta, dist in zip(
+                res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
+            )
+        ]
+
+    def get_chunks(self, where: dict[str, Any] | None = None) -> list[Chunk]:
+        """All chunks matching a Chroma `where` filter (all chunks when None)."""
+        got = self._chunks.get(where=where, include=["documents", "metadatas"])
+        return [
+            chunk_from_record(cid, doc, meta)
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+
+
+def chunk_filter(
+    *, as_of: date | None = None, since: date | None = None, sources: Sequence[str] | None = None
+) -> dict[str, Any] | None:
+    """Chroma `where` clause for a date window and a set of outlets. Undated articles pass date filters."""
+    clauses: list[dict[str, Any]] = []
+    if as_of is not None:
+        clauses.append({"published_day": {"$lte": day_number(as_of)}})
+    if since is not None:
+        clauses.append({"$or": [{"published_day": {"$gte": day_number(since)}}, {"published_day": _UNDATED}]})
+    if sources:
+        clauses.append({"source": {"$in": list(sources)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _to_node(chunk: Chunk, vector: np.ndarray) -> Any:
+    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+    return TextNode(
+        id_=chunk.id,
+        text=chunk.text,
+        embedding=np.asarray(vector, dtype=np.float32).tolist(),
+        start_char_idx=chunk.start,
+        end_char_idx=chunk.end,
+        metadata={
+            "article_id": chunk.article_id,
+            "title": chunk.title,
+            "source": chunk.source,
+            "url": chunk.url,
+            "author": chunk.author,
+            "published": chunk.published.isoformat() if chunk.published else "",
+            "published_day": day_number(chunk.published),
+            "start": chunk.start,
+            "end": chunk.end,
+        },
+        # ref_doc_id (llama-index's document_id) lets ChromaVectorStore.delete(article_id) work too.
+        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.article_id)},
+    )
+
+
+def chunk_from_record(chunk_id: str, text: str | None, meta: dict[str, Any] | None) -> Chunk:
+    """Rebuild a Chunk from what Chroma returns."""
+    m = meta or {}
+    published = str(m.get("published") or "")
+    return Chunk(
+        id=chunk_id,
+        article_id=str(m.get("article_id", "")),
+        text=text or "",
+        start=int(m.get("start", 0)),
+        end=int(m.get("end", 0)),
+        title=str(m.get("title", "")),
+        url=str(m.get("url", "")),
+        source=str(m.get("source", "")),
+        author=str(m.get("author", "")),
+        published=date.fromisoformat(published) if published else None,
+    )
+
+
+def _manifest_meta(article: Article, n_chunks: int) -> dict[str, Any]:
+    return {
+        "status": "done",
+        "hash": article.content_hash,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else "",
+        "chunks": n_chunks,
+    }

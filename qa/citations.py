@@ -1,0 +1,223 @@
+"""From an LLM reply to a checked, cited Answer: parse, verify every sentence, renumber, quote exactly."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from qa.extractive import guess_short, question_type
+from qa.grounding import MIN_CLAIM_TERMS, MIN_SIMILARITY, best_quote_span, split_sentences, support, terms
+from qa.models import REFUSAL_TEXT, Answer, Citation, Passage
+
+# [1], [1, 2], [1][2], [Source 1], 【1】
+MARKER = re.compile(
+    r"\s*[\[【]\s*(?:sources?\s*)?(\d+(?:\s*[,;]\s*(?:sources?\s*)?\d+)*)\s*[\]】]", re.IGNORECASE
+)
+_REFUSAL = re.compile(
+    r"\b(unknown|i don'?t know|i do not know|(?:do|does) not (?:say|mention|contain|provide|specify|state)|"
+    r"not (?:mentioned|provided|specified|stated|given|available|clear)|no information|cannot be determined|"
+    r"can ?not answer|unable to (?:answer|determine)|there is no mention)\b",
+    re.IGNORECASE,
+)
+_ANSWER_LINE = re.compile(r"^\s*\**\s*(?:short\s+)?answer\s*\**\s*:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
+_EXPLANATION = re.compile(
+    r"^\s*\**\s*(?:explanation|reason|evidence)\s*\**\s*:\s*", re.IGNORECASE | re.MULTILINE
+)
+
+Similarity = Callable[[str, Sequence[str]], Sequence[float]]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The parts of an LLM reply in the prompted form."""
+
+    short: str
+    explanation: str
+    says_unknown: bool
+
+
+def parse_reply(raw: str) -> Reply:
+    """Split 'Answer: ... Explanation: ...'; tolerate a missing label or extra chatter."""
+    text = raw.strip()
+    short = ""
+    explanation = text
+    if m := _ANSWER_LINE.search(text):
+        short = m.group(1).strip()
+        rest = text[m.end() :]
+        if e := _EXPLANATION.search(rest):
+            explanation = rest[e.end() :].strip()
+        elif e := _EXPLANATION.search(text[: m.start()]):
+            explanation = text[e.end() : m.start()].strip()
+        else:
+            explanation = rest.strip()
+    elif e := _EXPLANATION.search(text):
+        explanation = text[e.end() :].strip()
+    short = MARKER.sub("", short).strip().strip("*").strip()
+    unknown_short = bool(short) and bool(_REFUSAL.search(short)) and len(short.split()) <= 8
+    unknown_expl = bool(_REFUSAL.search(explanation)) and not MARKER.search(explanation)
+    says_unknown = unknown_short or (not short and unknown_expl) or (not short and not explanation)
+    return Reply(short=short, explanation=explanation, says_unknown=says_unknown)
+
+
+def display_text(raw: str) -> str:
+    """What to show of a reply still streaming: the explanation once it starts, else the answer line."""
+    if e := _EXPLANATION.search(raw):
+        return raw[e.end() :].lstrip()
+    if m := _ANSWER_LINE.search(raw):
+        return m.group(1)
+    return "" if raw.strip().lower().startswith(("answer", "**answer")) else raw
+
+
+def markers_in(sentence: str) -> list[int]:
+    """Source numbers cited in a sentence, in order, without repeats."""
+    found: list[int] = []
+    for m in MARKER.finditer(sentence):
+        for num in re.findall(r"\d+", m.group(1)):
+            if int(num) not in found:
+                found.append(int(num))
+    return found
+
+
+def strip_markers(text: str) -> str:
+    """The text without [n] markers."""
+    return re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text)).strip()
+
+
+def _with_markers(claim: str, numbers: Sequence[int]) -> str:
+    marks = "".join(f" [{n}]" for n in numbers)
+    m = re.search(r"[.!?]+[\"”’']?$", claim)
+    if m:
+        return claim[: m.start()] + marks + claim[m.start() :]
+    return claim + marks + "."
+
+
+class Grounder:
+    """Checks an answer against the passages it may cite and builds the final Answer."""
+
+    def __init__(
+        self, question: str, passages: Sequence[Passage], similarity: Similarity | None = None
+    ) -> None:
+        self.question = question
+        self.passages = list(passages)
+        self.similarity = similarity
+        self._terms = [terms(p.chunk.text) for p in self.passages]
+
+    # -- verification ---------------------------------------------------------------------------------
+    def supports(self, claim: str, index: int) -> float:
+        """Support score of passage `index` for `claim`; 0 when it does not support it."""
+        s = support(claim, self._terms[index])
+        if not s.lexical_ok:
+            return 0.0
+        if self.similarity is not None:
+            a, b, _ = best_quote_span(claim, self.passages[index].chunk.text)
+            window = self.passages[index].chunk.text[a:b]
+            if float(self.similarity(claim, [window])[0]) < MIN_SIMILARITY:
+                return 0.0
+        return s.coverage
+
+    def citation(self, n: int, index: int, claim: str) -> Citation:
+        """Citation number n of passage `index`, quoting the sentence(s) that best support `claim`."""
+        chunk = self.passages[index].chunk
+        a, b, _ = best_quote_span(claim, chunk.text)
+        return Citation(
+            n=n,
+            article_id=chunk.article_id,
+            chunk_id=chunk.id,
+            title=chunk.title,
+            source=chunk.source,
+            url=chunk.url,
+            published=chunk.published,
+            quote=chunk.text[a:b],
+            start=chunk.start + a,
+            end=chunk.start + b,
+            passage=chunk.text,
+            passage_start=chunk.start,
+        )
+
+    # -- answers ---------------------------------------------------------------------------------------
+    def refusal(self, notes: Sequence[str] = (), reason: str = REFUSAL_TEXT, limit: int = 3) -> Answer:
+        """A refused Answer that cites the closest evidence (the top passages, best sentence quoted)."""
+        evidence = [self.citation(i + 1, i, self.question) for i in range(min(limit, len(self.passages)))]
+        text = reason
+        if evidence:
+            text += " Closest passages found: " + " ".join(f"[{c.n}]" for c in evidence) + "."
+        return Answer(self.question, text, "", tuple(evidence), True, tuple(notes))
+
+    def from_reply(self, raw: str, notes: Sequence[str] = ()) -> Answer:
+        """Verify an LLM reply sentence by sentence; unsupported sentences go, wrong citations are fixed."""
+        notes = list(notes)
+        reply = parse_reply(raw)
+        if reply.says_unknown or not self.passages:
+            return self.refusal(notes)
+        kept: list[tuple[str, list[int]]] = []  # (claim, passage indexes)
+        for sentence in split_sentences(reply.explanation):
+            claim = strip_markers(sentence)
+            if len(terms(claim).stems) < MIN_CLAIM_TERMS or any(claim == c for c, _ in kept):
+                continue
+            cited = [n - 1 for n in markers_in(sentence) if 1 <= n <= len(self.passages)]
+            ok = [i for i in cited if self.supports(claim, i) > 0]
+            if not ok:
+                # The model cited nothing, or the wrong source: look for one that does support the claim.
+                scores = [(self.supports(claim, i), i) for i in range(len(self.passages))]
+                best, idx = max(scores)
+                if best > 0:
+                    ok = [idx]
+            if ok:
+                kept.append((claim, ok))
+            else:
+                notes.append(f"Removed a sentence no source supports: {claim!r}")
+        short = self._checked_short(reply.short, kept)
+        if not kept and short:
+            # Only the short answer survived: cite the passage whose sentence carries it.
+            idx = max(range(len(self.passages)), key=lambda i: self.supports(short, i))
+            if self.supports(short, idx) > 0:
+                a, b, _ = best_quote_span(self.question + " " + short, self.passages[idx].chunk.text)
+                kept.append((self.passages[idx].chunk.text[a:b].strip(), [idx]))
+        if not kept:
+            return self.refusal(notes)
+        return self._build(kept, short, notes)
+
+    def _checked_short(self, short: str, kept: Sequence[tuple[str, list[int]]]) -> str:
+        """The reply's answer phrase if the passages back it; yes/no is checked against the claims."""
+        short = short.strip().rstrip(".")
+        if not short:
+            return ""
+        if question_type(self.question) == "yesno" and short.lower().split()[0].strip(",.") in ("yes", "no"):
+            return short.split()[0].strip(",.").lower() if kept else ""
+        pools = [i for _, idxs in kept for i in idxs] or range(len(self.passages))
+        for i in pools:
+            s = support(short, self._terms[i])
+            if s.coverage >= 0.5 and not s.novel_numbers:
+                return short
+        return ""
+
+    def _build(self, kept: Sequence[tuple[str, list[int]]], short: str, notes: Sequence[str]) -> Answer:
+        numbering: dict[int, int] = {}  # passage index -> citation number, by first use
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for claim, idxs in kept:
+            nums = []
+            for i in idxs:
+                if i not in numbering:
+                    numbering[i] = len(numbering) + 1
+                    citations.append(self.citation(numbering[i], i, claim))
+                nums.append(numbering[i])
+            parts.append(_with_markers(claim, nums))
+        if not short:
+            short = guess_short(self.question, citations[0].quote) or strip_markers(parts[0]).rstrip(".")
+        return Answer(self.question, " ".join(parts), short, tuple(citations), False, tuple(notes))
+
+    def extractive(self, ranked: Sequence[tuple[int, int, int, float]], min_score: float) -> Answer:
+        """Answer with the best sentences themselves (passage index, start, end, score), or refuse."""
+        if not ranked or ranked[0][3] < min_score:
+            return self.refusal()
+        i, a, b, _ = ranked[0]
+        sentence = self.passages[i].chunk.text[a:b].strip()
+        qtype = question_type(self.question)
+        short = guess_short(self.question, sentence)
+        if qtype in ("date", "number", "person", "place") and not short:
+            # The best sentence lacks the kind of fact asked for: say so rather than guess.
+            return self.refusal(["The closest sentence does not state the kind of fact asked for."])
+        kept = [(sentence, [i])]
+        return self._build(kept, short, [])

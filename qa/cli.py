@@ -1,0 +1,212 @@
+"""The `newsqa` command: ingest, ask, stats, serve, eval, llm-server."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from index.settings import Settings
+
+
+class CLIError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        values = {k: v for k, v in overrides.items() if v is not None}
+        return Settings(**values)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(x) for x in err["loc"])
+        raise CLIError(f"invalid setting NEWSQA_{field.upper()}: {err['msg']}") from None
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2024-10-31, got {value!r}") from None
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from qa.answering import NewsQA
+
+    qa = NewsQA(_settings())
+    _, report = qa.ingest(args.paths)
+    for err in report.failed:
+        print(f"failed: {err}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+def _print_answer(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        for note in answer.notes:
+            print(f"note: {note}", file=sys.stderr)
+        return
+    if answer.rewritten_question:
+        print(f"(searched for: {answer.rewritten_question})")
+    print(answer.text)
+    if answer.short and not answer.refused:
+        print(f"\nShort answer: {answer.short}")
+    if answer.citations:
+        print("\nClosest evidence:" if answer.refused else "\nSources:")
+        for c in answer.citations:
+            meta = " · ".join(
+                x for x in (c.source, c.published.isoformat() if c.published else "", c.url) if x
+            )
+            print(f"[{c.n}] {c.title}" + (f" ({meta})" if meta else ""))
+            print(f"    “{' '.join(c.quote.split())}”")
+    for note in answer.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.answering import NewsQA
+
+    qa = NewsQA(_settings(llm=args.llm))
+    answer = qa.ask(args.question, top_k=args.top_k, as_of=args.as_of)
+    _print_answer(answer, args.json)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from qa.answering import NewsQA
+
+    qa = NewsQA(_settings(), llm=None)
+    store = qa.store
+    stats = {
+        "articles": store.count_articles(),
+        "chunks": store.count_chunks(),
+        "embedder": qa.embedder.name,
+        "store": store.location,
+    }
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        for key, value in stats.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import app
+
+    app.main(host=args.host, port=args.port)
+    return 0
+
+
+def cmd_llm_server(args: argparse.Namespace) -> int:
+    import time
+
+    from qa.backends import local_model_name
+    from qa.local_llm import model_file, shared_server
+
+    settings = _settings(local_port=args.port)
+    name = local_model_name(settings)
+    gguf = settings.local_model_path or model_file(name, settings.home / "models")
+    server = shared_server(
+        gguf, name, port=settings.local_port, threads=settings.threads, context=settings.local_context
+    )
+    print(f"Serving {name} at {server.base_url} (OpenAI-compatible). Ctrl-C stops.", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from qa.evaluation import run_cli
+
+    return run_cli(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used by the docs)."""
+    p = argparse.ArgumentParser(prog="newsqa", description="Ask questions of a news archive, with citations.")
+    p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="load articles from files or folders into the index")
+    s.add_argument("paths", nargs="+", help="JSONL, JSON, Markdown, text or HTML files, or folders of them")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("ask", help="ask a question of the indexed articles")
+    s.add_argument("question")
+    s.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    s.add_argument("--top-k", type=int, default=None, help="passages to retrieve (default NEWSQA_TOP_K)")
+    s.add_argument("--as-of", type=_iso_date, default=None, help="leave out articles published after DATE")
+    s.add_argument(
+        "--llm", choices=["local", "openai", "extractive"], default=None, help="override NEWSQA_LLM"
+    )
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("stats", help="what the index holds")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("serve", help="start the browser chat")
+    s.add_argument("--host", default=None, help="address to bind (default NEWSQA_HOST, 127.0.0.1)")
+    s.add_argument("--port", type=int, default=None, help="port (default NEWSQA_PORT, 7860)")
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("llm-server", help="serve the local model on 127.0.0.1 for other OpenAI clients")
+    s.add_argument("--port", type=int, default=8080)
+    s.set_defaults(func=cmd_llm_server)
+
+    s = sub.add_parser("eval", help="score answers against a question set (JSONL)")
+    s.add_argument("questions", type=Path)
+    s.add_argument("--corpus", nargs="+", default=None, help="index this corpus into its own collection")
+    s.add_argument("--llm", choices=["local", "openai", "extractive"], default=None)
+    s.add_argument("--top-k", type=int, default=None)
+    s.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    s.add_argument("--json", action="store_true", help="print the summary as JSON")
+    s.add_argument(
+        "--out", type=Path, default=None, help="folder for results.jsonl, summary.json, report.html"
+    )
+    s.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; user errors print one line and exit non-zero, never a traceback."""
+    from index.loading import ArticleFormatError
+    from index.store import StoreError
+    from qa.answering import QuestionError
+    from qa.llm import LLMError
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (CLIError, QuestionError, LLMError, StoreError, ArticleFormatError, FileNotFoundError) as exc:
+        if args.debug:
+            raise
+        print(f"newsqa: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsqa: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal fault: one line, with how to see more
+        if args.debug:
+            raise
+        print(
+            f"newsqa: unexpected error ({type(exc).__name__}): {exc} (rerun with --debug for details)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

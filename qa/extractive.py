@@ -1,0 +1,162 @@
+"""Answers without generation: question types, the best-supporting sentences, the answer phrase in them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from index.chunking import sentence_spans
+from qa.grounding import fold, support, terms
+from qa.models import Passage
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAYS = r"\d{1,2}(?:st|nd|rd|th)?(?:\s*[–-]\s*\d{1,2}(?:st|nd|rd|th)?)?"
+_DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+{_DAYS}(?:,?\s+\d{{4}})?|{_DAYS}\s+{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}}|"
+    rf"(?:early|mid|late)[- ]{_MONTH}|{_MONTH}|(?:19|20)\d{{2}}|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:this|last|next) (?:year|month|week)|yesterday|today)\b"
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|"
+    "millions?|billions?|first|second|third|fourth|fifth|\\d+(?:st|nd|rd|th)"
+)
+_NUMBER = re.compile(
+    rf"(?:[$€£]\s?)?\b(?:\d[\d,.]*|{_NUMBER_WORDS})\b(?:\s?(?:%|percent|per cent|million|billion|thousand|"
+    r"people|troops|soldiers|votes|points|years?|days?|months?|weeks?|dollars|euros))?",
+    re.IGNORECASE,
+)
+_CAPS = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of|the|de|al|bin|van|von|der|and)?\s*[A-Z][\w’'.-]*)*")
+_AUX = {"is", "are", "was", "were", "did", "does", "do", "has", "have", "had", "will", "can", "could",
+        "should", "would", "may", "might", "must"}  # fmt: skip
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|n't)\b|n’t\b", re.IGNORECASE)
+
+
+def question_type(question: str) -> str:
+    """One of date, number, person, place, yesno, other."""
+    q = fold(question).strip()
+    first = q.split()[0] if q.split() else ""
+    if re.search(r"\b(when|what (year|date|day|month|time)|which (year|month|day)|how long ago)\b", q):
+        return "date"
+    if re.search(r"\b(how (many|much|old|long|far)|what (number|percentage|share|amount)|how large)\b", q):
+        return "number"
+    if re.search(r"\b(who|whom|whose)\b", q):
+        return "person"
+    if re.search(r"\b(where|which (city|country|town|region|province|capital|place))\b", q):
+        return "place"
+    if first in _AUX:
+        return "yesno"
+    return "other"
+
+
+def candidates(qtype: str, sentence: str, question: str) -> list[str]:
+    """Phrases in `sentence` that could answer a `qtype` question, leaving out those the question repeats."""
+    if qtype == "date":
+        found = [m.group(0) for m in _DATE.finditer(sentence)]
+    elif qtype == "number":
+        found = [m.group(0) for m in _NUMBER.finditer(sentence)]
+    elif qtype in ("person", "place"):
+        # A lone capitalised word opening the sentence is usually just capitalised ("Meanwhile").
+        found = [
+            re.sub(r"[’']s$", "", m.group(0).strip(" .,"))
+            for m in _CAPS.finditer(sentence)
+            if m.start() > 0 or " " in m.group(0).strip()
+        ]
+        if qtype == "place":
+            # Places follow a preposition: "in Kapan", "to Yerevan".
+            found = [
+                f for f in found if re.search(rf"\b(?:in|at|to|from|near|into)\s+{re.escape(f)}", sentence)
+            ]
+    else:
+        return []
+    q_terms = terms(question).stems
+    fresh = [f for f in found if f and not terms(f).stems <= q_terms]
+    return fresh
+
+
+def guess_short(question: str, sentence: str) -> str:
+    """The answer phrase in `sentence` for `question`, or '' when none can be picked out."""
+    qtype = question_type(question)
+    if qtype == "yesno":
+        return "no" if _NEGATION.search(sentence) else "yes"
+    found = candidates(qtype, sentence, question)
+    return found[0] if found else ""
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """A sentence of a retrieved passage with how well it answers the question."""
+
+    passage: int  # index into the passages
+    start: int  # span inside the passage's chunk text
+    end: int
+    score: float
+
+    def text(self, passages: Sequence[Passage]) -> str:
+        """The sentence as it stands in the article."""
+        return passages[self.passage].chunk.text[self.start : self.end]
+
+
+def rank_sentences(
+    question: str,
+    passages: Sequence[Passage],
+    similarity: Callable[[str, Sequence[str]], Sequence[float]] | None = None,
+) -> list[ScoredSentence]:
+    """Sentences of the passages, best answer-bearing first.
+
+    score = cosine(question, sentence) + 0.5 * share of the question's content words in the sentence,
+    + 0.2 when it holds a phrase of the expected answer type.
+    """
+    items: list[tuple[int, int, int, str]] = []
+    for i, p in enumerate(passages):
+        for a, b in sentence_spans(p.chunk.text):
+            items.append((i, a, b, p.chunk.text[a:b]))
+    if not items:
+        return []
+    sims = list(similarity(question, [t for *_, t in items])) if similarity else [0.0] * len(items)
+    qtype = question_type(question)
+    scored = []
+    for (i, a, b, text), sim in zip(items, sims, strict=True):
+        overlap = support(question, text).coverage
+        bonus = (
+            0.2
+            if qtype in ("date", "number", "person", "place") and candidates(qtype, text, question)
+            else 0.0
+        )
+        scored.append(ScoredSentence(i, a, b, float(sim) + 0.5 * overlap + bonus))
+    scored.sort(key=lambda s: -s.score)
+    return scored
+
+
+_NEEDS_CONTEXT = re.compile(r"^(?:He|She|It|They|This|That|These|Those|His|Her|Their|Its|The two|Both)\b")
+
+
+def snippets(passages: Sequence[Passage], ranked: Sequence[ScoredSentence], n: int) -> list[Passage]:
+    """The n best sentences as small passages (a sentence opening with a pronoun keeps the one before it).
+
+    Small local models answer better, and start sooner, from a few sentences than from whole chunks.
+    """
+    from dataclasses import replace
+
+    out: list[Passage] = []
+    seen: set[tuple[str, int]] = set()  # (article, offset): overlapping chunks repeat sentences
+    for s in ranked:
+        if len(out) >= n:
+            break
+        chunk = passages[s.passage].chunk
+        start = s.start
+        if _NEEDS_CONTEXT.match(chunk.text[s.start : s.end]):
+            spans = [a for a, b in sentence_spans(chunk.text) if b <= s.start]
+            start = spans[-1] if spans else s.start
+        key = (chunk.article_id, chunk.start + s.start)
+        if key in seen:
+            continue
+        seen.add(key)
+        piece = replace(
+            chunk, text=chunk.text[start : s.end], start=chunk.start + start, end=chunk.start + s.end
+        )
+        out.append(Passage(piece, s.score, len(out) + 1))
+    return out

@@ -1,0 +1,159 @@
+"""Does a passage support a sentence? Content-word coverage, novel names and numbers, embedding similarity.
+
+Hand-written because no library offered here checks support offline: no NLI or cross-encoder model ships
+inside a PyPI package (see ../shared/FIELD-NOTES.md). The checks are deliberately strict: a sentence that
+adds a name or a number its passage does not contain is unsupported, whatever else it shares.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from index.chunking import sentence_spans
+
+_WORD = re.compile(r"[^\W_]+(?:[’'.,-][^\W_]+)*", re.UNICODE)
+_NUMBER = re.compile(r"^\d[\d.,]*$")
+# Words an answer adds to attribute, not to claim; they never make a sentence unsupported.
+_ATTRIBUTION = {
+    "said", "says", "say", "told", "according", "reported", "reports", "report", "stated", "states",
+    "noted", "added", "article", "articles", "source", "sources", "also", "would", "could", "may", "might",
+    "mr", "ms", "mrs", "dr",
+}  # fmt: skip
+MIN_COVERAGE = 0.6  # share of a sentence's content words its passage must contain
+MIN_SIMILARITY = 0.3  # cosine between a sentence and its passage (all-MiniLM-L6-v2 scale)
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS) | _ATTRIBUTION
+
+
+@cache
+def _stemmer():
+    import Stemmer  # PyStemmer, installed with bm25s
+
+    return Stemmer.Stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, with unicode quotes and dashes made plain."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-"})
+    return text.translate(table).lower()
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Content terms of a text: stems, plus the numbers and capitalised names among them."""
+
+    stems: frozenset[str]
+    numbers: frozenset[str]
+    names: frozenset[str]
+
+
+def terms(text: str) -> Terms:
+    """Content words of `text` (stop words dropped), stemmed."""
+    stems: set[str] = set()
+    numbers: set[str] = set()
+    names: set[str] = set()
+    words = _WORD.findall(unicodedata.normalize("NFKC", text))
+    stemmer = _stemmer()
+    for raw in words:
+        for piece in re.split(r"[’'-]", raw):
+            word = fold(piece).strip(".,")
+            if not word or word in _stopwords():
+                continue
+            if _NUMBER.match(word):
+                number = word.replace(",", "").rstrip(".")
+                stems.add(number)
+                numbers.add(number)
+                continue
+            stem = stemmer.stemWord(word)
+            stems.add(stem)
+            # Capitalised words count as names, the first one too: a strict check may drop a sound sentence
+            # that opens with a word its source lacks, but never keeps an invented name.
+            if piece[:1].isupper():
+                names.add(stem)
+    return Terms(frozenset(stems), frozenset(numbers), frozenset(names))
+
+
+def _covered(term: str, pool: frozenset[str]) -> bool:
+    if term in pool:
+        return True
+    if len(term) < 4 or term.isdigit():
+        return False
+    # "russia" / "russian", "armenia" / "armenian": a shared stem of at least 4 letters counts.
+    return any(len(p) >= 4 and (p.startswith(term) or term.startswith(p)) for p in pool)
+
+
+@dataclass(frozen=True)
+class Support:
+    """How well some evidence supports a claim."""
+
+    coverage: float  # share of the claim's content terms found in the evidence
+    novel_numbers: tuple[str, ...]
+    novel_names: tuple[str, ...]
+
+    @property
+    def lexical_ok(self) -> bool:
+        """Enough shared content and no invented number or name."""
+        return self.coverage >= MIN_COVERAGE and not self.novel_numbers and not self.novel_names
+
+
+def support(claim: str, evidence: str | Terms) -> Support:
+    """Lexical support of `claim` by `evidence`."""
+    c = terms(claim)
+    e = evidence if isinstance(evidence, Terms) else terms(evidence)
+    if not c.stems:
+        return Support(0.0, (), ())
+    covered = sum(1 for t in c.stems if _covered(t, e.stems))
+    return Support(
+        coverage=covered / len(c.stems),
+        novel_numbers=tuple(sorted(n for n in c.numbers if n not in e.numbers)),
+        novel_names=tuple(sorted(n for n in c.names if not _covered(n, e.stems))),
+    )
+
+
+def best_quote_span(claim: str, text: str) -> tuple[int, int, float]:
+    """Span in `text` of the sentence (or two adjacent sentences) that best supports `claim`.
+
+    Returns (start, end, coverage); the span is exact, so text[start:end] can be quoted as it stands.
+    """
+    spans = sentence_spans(text) or [(0, len(text))]
+    scored = [(support(claim, text[a:b]).coverage, i) for i, (a, b) in enumerate(spans)]
+    best_cov, best = max(scored, key=lambda x: (x[0], -x[1]))
+    a, b = spans[best]
+    # A claim that merges two neighbouring sentences is quoted with both, when that adds real support.
+    for j in (best - 1, best + 1):
+        if 0 <= j < len(spans):
+            lo, hi = min(a, spans[j][0]), max(b, spans[j][1])
+            cov = support(claim, text[lo:hi]).coverage
+            if cov >= best_cov + 0.2:
+                return lo, hi, cov
+    return a, b, best_cov
+
+
+MIN_CLAIM_TERMS = 2  # "Orbán said:" is no claim to check
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of an answer text."""
+    return [text[a:b].strip() for a, b in sentence_spans(text) if text[a:b].strip()]
+
+
+def any_term_in(words: Iterable[str], text: str) -> bool:
+    """True when one of `words` (content terms) occurs in `text`."""
+    pool = terms(text).stems
+    return any(_covered(w, pool) for w in words)
+
+
+def cosine_rows(a: Sequence[float], b: Sequence[float]) -> float:
+    """Cosine of two unit vectors."""
+    return float(sum(x * y for x, y in zip(a, b, strict=True)))

@@ -1,0 +1,74 @@
+"""The records an answer is made of: Passage, Citation, Answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from index.models import Chunk
+
+REFUSAL_TEXT = "The articles do not say."
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its retrieval score and rank (1-based)."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One [n] of an answer: the article it points to and the exact sentence(s) quoted from it."""
+
+    n: int
+    article_id: str
+    chunk_id: str
+    title: str
+    source: str
+    url: str
+    published: date | None
+    quote: str
+    start: int = 0  # character span of `quote` in the article's text
+    end: int = 0
+    passage: str = ""  # the whole retrieved chunk, for showing the quote in context
+    passage_start: int = 0  # where `passage` starts in the article's text
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON form of a citation."""
+        return {
+            "n": self.n,
+            "article_id": self.article_id,
+            "chunk_id": self.chunk_id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer and its citations. A refused answer cites the closest evidence it found instead."""
+
+    question: str
+    text: str
+    short: str
+    citations: tuple[Citation, ...]
+    refused: bool
+    notes: tuple[str, ...] = field(default=())  # e.g. the LLM was unreachable, a sentence was removed
+    rewritten_question: str = ""  # the standalone question actually searched, when it differs
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON form: exactly the documented Answer and Citation fields."""
+        return {
+            "question": self.question,
+            "text": self.text,
+            "short": self.short,
+            "citations": [c.to_json() for c in self.citations],
+            "refused": self.refused,
+        }

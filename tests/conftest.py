@@ -1,0 +1,127 @@
+"""Shared fixtures: settings on a temp dir, a scripted fake LLM, a real local LLM, a real Chroma server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import httpx
+import pytest
+
+from index.embedding import Embedder
+from index.settings import Settings
+from qa.answering import NewsQA
+from qa.llm import Message, OpenAIChatLLM
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds" / "articles"
+SEED_FILE = SEEDS / "000_ec9d1e3fc129980f.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class FakeLLM:
+    """A real LLM implementation that replies from a script: fast and deterministic prompt tests."""
+
+    name = "fake"
+
+    def __init__(self, replies: Sequence[str] | str) -> None:
+        self.replies = [replies] if isinstance(replies, str) else list(replies)
+        self.calls: list[list[Message]] = []
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
+        self.calls.append(list(messages))
+        reply = self.replies[min(len(self.calls) - 1, len(self.replies) - 1)]
+        for i in range(0, len(reply), 7):  # stream in small pieces, as servers do
+            yield reply[i : i + 7]
+
+
+@pytest.fixture(scope="session")
+def embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
+    """The default offline embedder, loaded once for the session."""
+    from index.embedding import make_local_embedder
+
+    return make_local_embedder(Settings(home=tmp_path_factory.mktemp("emb")))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on a fresh temp home; extractive so nothing starts an LLM unless a test asks."""
+    return Settings(home=tmp_path / "home", llm="extractive")
+
+
+@pytest.fixture
+def make_qa(settings: Settings, embedder: Embedder):  # type: ignore[no-untyped-def]
+    """Build a NewsQA on the temp home with the shared embedder and any LLM."""
+
+    def build(llm: object = None, **overrides: object) -> NewsQA:
+        s = settings.model_copy(update=overrides) if overrides else settings
+        return NewsQA(s, llm=llm, embedder=embedder)  # type: ignore[arg-type]
+
+    return build
+
+
+@pytest.fixture
+def seeded(make_qa):  # type: ignore[no-untyped-def]
+    """A NewsQA (no LLM) with the seed article ingested."""
+    qa = make_qa()
+    qa.ingest([SEEDS], progress=False)
+    return qa
+
+
+@pytest.fixture(scope="session")
+def local_llm(tmp_path_factory: pytest.TempPathFactory) -> OpenAIChatLLM:
+    """A real llama.cpp server on 127.0.0.1 serving the smallest packaged model (SmolLM2-135M)."""
+    from qa.local_llm import model_file, shared_server
+
+    gguf = model_file("smollm2-135m", tmp_path_factory.mktemp("models"))
+    server = shared_server(gguf, "smollm2-135m", port=0, threads=2, context=4096)
+    assert server.base_url.startswith("http://127.0.0.1:")
+    return OpenAIChatLLM("smollm2-135m", base_url=server.base_url, api_key=None, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `chroma run` server on 127.0.0.1, started for the tests; yields its URL."""
+    from qa.local_llm import free_port
+
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    assert chroma, "the chroma command (from the chromadb package) is not installed"
+    port = free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    log = (data / "server.log").open("w")
+    proc = subprocess.Popen(
+        [chroma, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"chroma server did not start: {(data / 'server.log').read_text()[-2000:]}"
+                )
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
