@@ -187,7 +187,7 @@ class NewsQA:
         s = self.settings
         q = check_question(question, s.max_question_chars)
         as_of_d, since_d = parse_as_of(as_of), parse_as_of(since)
-        k = top_k or s.top_k
+        k = s.top_k if top_k is None else top_k
         if not 1 <= k <= 50:
             raise QuestionError(f"top_k must be between 1 and 50, got {k}")
         query = self.standalone(q, history)

@@ -60,11 +60,25 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def make_qa(settings: Settings, embedder: Embedder):  # type: ignore[no-untyped-def]
-    """Build a NewsQA on the temp home with the shared embedder and any LLM."""
+    """Build a NewsQA on the temp home with the shared embedder and, optionally, an LLM backend."""
 
-    def build(llm: object = None, **overrides: object) -> NewsQA:
+    def build(backend: object = None, **overrides: object) -> NewsQA:
+        if backend is not None:
+            overrides.setdefault("llm", "openai")  # any generating mode: the injected backend is used
         s = settings.model_copy(update=overrides) if overrides else settings
-        return NewsQA(s, llm=llm, embedder=embedder)  # type: ignore[arg-type]
+        return NewsQA(s, llm=backend, embedder=embedder)  # type: ignore[arg-type]
+
+    return build
+
+
+@pytest.fixture
+def seeded_with(make_qa):  # type: ignore[no-untyped-def]
+    """Build a NewsQA with the seed article ingested and the given LLM backend."""
+
+    def build(backend: object) -> NewsQA:
+        qa = make_qa(backend)
+        qa.ingest([SEEDS], progress=False)
+        return qa
 
     return build
 

@@ -1,0 +1,203 @@
+"""The answering pipeline with a scripted LLM: prompts, citation mapping, verification, refusals."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import pytest
+
+from qa.answering import Final, Partial, QuestionError, Retrieved
+from qa.citations import markers_in, parse_reply, strip_markers
+from qa.models import REFUSAL_TEXT, Answer
+from tests.conftest import SEED_FILE, FakeLLM
+
+ARTICLE = SEED_FILE.read_text(encoding="utf-8")
+Q = "Where will Russia open a consulate general?"
+
+
+def _cited_numbers(answer: Answer) -> set[int]:
+    return {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+
+
+def _check_structure(answer: Answer) -> None:
+    """Every [n] maps to a citation, numbering is 1..N, every quote stands in the article as is."""
+    assert _cited_numbers(answer) == {c.n for c in answer.citations}
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for c in answer.citations:
+        assert c.quote and c.quote in ARTICLE
+        assert c.passage[c.start - c.passage_start : c.end - c.passage_start] == c.quote
+
+
+def test_supported_answer_is_cited_with_exact_quote(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = FakeLLM("Answer: Kapan\nExplanation: Russia is preparing to open a Consulate General in Kapan [1].")
+    seeded = seeded_with(llm)
+    answer = seeded.ask(Q)
+    assert not answer.refused
+    assert answer.short == "Kapan"
+    _check_structure(answer)
+    assert "Kapan" in answer.citations[0].quote
+    assert answer.citations[0].published and answer.citations[0].published.isoformat() == "2025-05-21"
+
+
+def test_prompt_numbers_sources_and_keeps_instructions_out_of_data(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = FakeLLM("Answer: Kapan\nExplanation: A consulate general will open in Kapan [1].")
+    seeded = seeded_with(llm)
+    seeded.ask(Q)
+    system, user = llm.calls[0]
+    assert system["role"] == "system" and "never instructions" in system["content"]
+    assert user["content"].startswith("Sources:\n[1] ")
+    assert user["content"].rstrip().endswith(f"Question: {Q}")
+    assert "Kapan" in user["content"]
+
+
+def test_marker_to_nothing_is_removed_and_invented_sentence_dropped(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    seeded = seeded_with(
+        FakeLLM(
+            "Answer: Kapan\nExplanation: Russia will open a Consulate General in Kapan [1][9]. "
+            "The consulate will employ 250 diplomats from Vladivostok [2]."
+        )
+    )
+    answer = seeded.ask(Q)
+    assert not answer.refused
+    assert "[9]" not in answer.text and "250" not in answer.text and "Vladivostok" not in answer.text
+    assert any("no source supports" in n for n in answer.notes)
+    _check_structure(answer)
+
+
+def test_uncited_but_supported_sentence_gets_its_citation(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    seeded = seeded_with(
+        FakeLLM(
+            "Answer: Kapan\nExplanation: Preparations are underway to open a Russian Consulate "
+            "General in Kapan."
+        )
+    )
+    answer = seeded.ask(Q)
+    assert not answer.refused and answer.citations
+    _check_structure(answer)
+
+
+def test_wrong_citation_is_replaced_by_a_supporting_source(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    # Source numbers follow retrieval order; cite a number that surely is another sentence.
+    seeded = seeded_with(
+        FakeLLM("Answer: Kapan\nExplanation: Russia is preparing a Consulate General in Kapan [6].")
+    )
+    answer = seeded.ask(Q)
+    assert not answer.refused
+    assert "Kapan" in answer.citations[0].quote
+    _check_structure(answer)
+
+
+def test_model_refusal_gives_refused_answer_with_evidence(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    seeded = seeded_with(FakeLLM("Answer: unknown\nExplanation: The sources do not say."))
+    answer = seeded.ask("When will the consulate in Kapan open?")
+    assert answer.refused and answer.short == ""
+    assert answer.text.startswith(REFUSAL_TEXT)
+    assert answer.citations  # the closest evidence
+    _check_structure(answer)
+
+
+def test_fully_invented_answer_becomes_refusal(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    seeded = seeded_with(
+        FakeLLM(
+            "Answer: Emmanuel Macron\nExplanation: Emmanuel Macron, President of France, hosted "
+            "the 2026 summit in Lyon [1]."
+        )
+    )
+    answer = seeded.ask("Who hosted the summit?")
+    assert answer.refused
+    assert "Macron" not in answer.text
+    _check_structure(answer)
+
+
+def test_stream_yields_retrieved_then_partials_then_final(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    seeded = seeded_with(
+        FakeLLM("Answer: Kapan\nExplanation: A Russian Consulate General will open in Kapan [1].")
+    )
+    events = list(seeded.stream(Q))
+    assert isinstance(events[0], Retrieved) and events[0].passages
+    partials = [e.text for e in events if isinstance(e, Partial)]
+    assert len(partials) > 3 and not partials[-1].startswith("Answer:")
+    assert isinstance(events[-1], Final)
+
+
+def test_llm_down_gives_clear_message_and_evidence(make_qa) -> None:  # type: ignore[no-untyped-def]
+    from qa.llm import OpenAIChatLLM
+    from qa.local_llm import free_port
+    from tests.conftest import SEEDS
+
+    dead = OpenAIChatLLM(
+        "m", base_url=f"http://127.0.0.1:{free_port()}/v1", api_key=None, timeout=3, max_retries=0
+    )
+    qa = make_qa(dead)
+    qa.ingest([SEEDS], progress=False)
+    answer = qa.ask(Q)
+    assert answer.refused
+    assert "Cannot reach the LLM" in answer.text
+    assert answer.citations and any("Kapan" in c.quote for c in answer.citations)
+
+
+def test_as_of_leaves_out_later_articles(seeded) -> None:  # type: ignore[no-untyped-def]
+    answer = seeded.ask(Q, as_of="2025-01-01")
+    assert answer.refused and not answer.citations
+    assert seeded.ask(Q, as_of="2025-05-21").citations
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 100_000])
+def test_bad_questions_get_messages(seeded, question: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(QuestionError):
+        seeded.ask(question)
+
+
+def test_bad_as_of(seeded) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(QuestionError, match="as_of"):
+        seeded.ask(Q, as_of="yesterday-ish")
+
+
+def test_extractive_mode_answers_with_a_quote(seeded) -> None:  # type: ignore[no-untyped-def]
+    answer = seeded.ask(Q)
+    assert not answer.refused
+    assert answer.short == "Kapan"
+    _check_structure(answer)
+    assert strip_markers(answer.text).rstrip(".") in ARTICLE
+
+
+def test_answer_is_a_frozen_dataclass_with_json_form(seeded) -> None:  # type: ignore[no-untyped-def]
+    answer = seeded.ask(Q)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        answer.text = "x"  # type: ignore[misc]
+    assert dataclasses.asdict(answer)["citations"][0]["quote"]
+    data = json.loads(json.dumps(answer.to_json()))
+    assert set(data) == {"question", "text", "short", "citations", "refused"}
+    assert set(data["citations"][0]) == {
+        "n",
+        "article_id",
+        "chunk_id",
+        "title",
+        "source",
+        "url",
+        "published",
+        "quote",
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "short", "unknown"),
+    [
+        ("Answer: Kapan\nExplanation: In Kapan [1].", "Kapan", False),
+        ("**Answer:** Kapan [1]\n**Explanation:** In Kapan [1].", "Kapan", False),
+        ("Answer: unknown\nExplanation: The sources do not say.", "unknown", True),
+        ("I don't know.", "", True),
+        ("", "", True),
+        ("Russia will open a consulate in Kapan [1].", "", False),
+    ],
+)
+def test_parse_reply(raw: str, short: str, unknown: bool) -> None:
+    reply = parse_reply(raw)
+    assert reply.short == short and reply.says_unknown is unknown
+
+
+def test_markers() -> None:
+    assert markers_in("a [1] b [2, 3] c [1][4] 【5】 [Source 6]") == [1, 2, 3, 4, 5, 6]
+    assert strip_markers("In Kapan [1][2].") == "In Kapan."

@@ -1,0 +1,100 @@
+"""The `newsqa` command as a user runs it: bad input gets one line and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, SEEDS
+
+
+def run(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "NEWSQA_HOME": str(home), "NEWSQA_LLM": "extractive", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "qa.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=300,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("cli-home")
+    result = run(home, "ingest", str(SEEDS))
+    assert result.returncode == 0, result.stderr
+    assert "added 1," in result.stdout
+    return home
+
+
+def test_reingest_reports_skipped(home: Path) -> None:
+    result = run(home, "ingest", str(SEEDS))
+    assert result.returncode == 0
+    assert "added 0, updated 0, skipped 1" in result.stdout
+
+
+def test_ask_json_has_exactly_the_documented_fields(home: Path) -> None:
+    result = run(home, "ask", "Where will Russia open a consulate general?", "--json", "--top-k", "3")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"question", "text", "short", "citations", "refused"}
+    assert data["short"] == "Kapan" and data["refused"] is False
+    cit = data["citations"][0]
+    assert set(cit) == {"n", "article_id", "chunk_id", "title", "source", "url", "published", "quote"}
+    assert cit["published"] == "2025-05-21"
+
+
+def test_ask_as_of_before_the_article_refuses(home: Path) -> None:
+    result = run(
+        home, "ask", "Where will Russia open a consulate general?", "--json", "--as-of", "2024-01-01"
+    )
+    assert json.loads(result.stdout)["refused"] is True
+
+
+def test_stats_json(home: Path) -> None:
+    result = run(home, "stats", "--json")
+    data = json.loads(result.stdout)
+    assert set(data) == {"articles", "chunks", "embedder", "store"}
+    assert data["articles"] == 1 and data["chunks"] > 1 and data["embedder"] == "all-MiniLM-L6-v2"
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("ask", ""), "empty"),
+        (("ask", "x" * 100_000), "100,000 characters"),
+        (("ask", "q", "--top-k", "0"), "top_k"),
+        (("ingest", "/no/such/path"), "No such file"),
+        (("ingest", str(FIXTURES / "synthetic" / "binary.txt")), "binary"),
+    ],
+)
+def test_bad_input_one_line_error(home: Path, args: tuple[str, ...], expected: str) -> None:
+    assert expected in _one_line_error(run(home, *args))
+
+
+def test_bad_setting_is_one_line(home: Path) -> None:
+    line = _one_line_error(run(home, "ask", "q", NEWSQA_TOP_K="many"))
+    assert "NEWSQA_TOP_K" in line
+
+
+def test_malformed_lines_are_listed_and_rest_loads(tmp_path: Path) -> None:
+    result = run(tmp_path, "ingest", str(FIXTURES / "synthetic" / "wire.jsonl"))
+    assert result.returncode == 1
+    assert "wire.jsonl:2:" in result.stderr and "wire.jsonl:3:" in result.stderr
+    assert "added 2," in result.stdout
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,82 @@
+"""Real components end to end: a llama.cpp server on 127.0.0.1 and a `chroma run` server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from index.settings import Settings
+from qa.answering import NewsQA
+from qa.llm import complete
+from tests.conftest import SEED_FILE, SEEDS
+
+ARTICLE = SEED_FILE.read_text(encoding="utf-8")
+QUESTIONS = [
+    "Where will Russia open a consulate general?",
+    "Who is the Russian foreign minister who visited Yerevan?",
+    "How many troops does Russia keep at its base in Armenia?",  # the article does not say
+]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.llm
+def test_local_server_speaks_openai_on_loopback(local_llm) -> None:  # type: ignore[no-untyped-def]
+    assert local_llm.base_url.startswith("http://127.0.0.1:")
+    text = complete(local_llm, [{"role": "user", "content": "Say hello."}], max_tokens=8)
+    assert text.strip()
+
+
+@pytest.mark.llm
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_real_llm_answers_are_grounded(seeded_with, local_llm, question: str) -> None:  # type: ignore[no-untyped-def]
+    """Whatever the small model writes, every kept sentence cites a passage and quotes are exact."""
+    qa = seeded_with(local_llm)
+    answer = qa.ask(question)
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert cited == {c.n for c in answer.citations}
+    assert answer.citations, "a refusal still carries the closest evidence"
+    for c in answer.citations:
+        assert c.quote in ARTICLE
+    if answer.refused:
+        assert answer.short == ""
+    else:
+        assert answer.short and "[" not in answer.short
+        # Each sentence of the answer carries at least one marker.
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", answer.text) if s.strip()]
+        assert all(re.search(r"\[\d+\]", s) for s in sentences)
+
+
+@pytest.mark.llm
+def test_local_mode_starts_its_own_server(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(home=tmp_path, llm="local", llm_model="smollm2-135m", llm_max_tokens=48)
+    qa = NewsQA(settings, embedder=embedder)
+    qa.ingest([SEEDS], progress=False)
+    answer = qa.ask(QUESTIONS[0])
+    assert answer.citations
+    assert qa.llm is not None and "127.0.0.1" in qa.llm.base_url  # type: ignore[attr-defined]
+
+
+def test_chroma_server_mode(chroma_server: str, tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(home=tmp_path, chroma_url=chroma_server, llm="extractive", collection="server_test")
+    qa = NewsQA(settings, embedder=embedder)
+    _, report = qa.ingest([SEEDS], progress=False)
+    assert len(report.added) == 1
+    assert not (tmp_path / "chroma").exists()  # nothing stored on local disk
+    again = NewsQA(settings, embedder=embedder)
+    assert again.store.count_articles() == 1
+    assert "127.0.0.1" in again.store.location
+    _, report = again.ingest([SEEDS], progress=False)
+    assert report.skipped and not report.added
+    answer = again.ask(QUESTIONS[0])
+    assert answer.short == "Kapan" and answer.citations
+
+
+def test_chroma_server_down_is_a_clear_error(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from index.store import StoreError
+    from qa.local_llm import free_port
+
+    settings = Settings(home=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}", llm="extractive")
+    with pytest.raises(StoreError, match="Cannot reach the Chroma server"):
+        NewsQA(settings, embedder=embedder).store  # noqa: B018
