@@ -26,6 +26,7 @@ def _write_atomically(dest: Path, write: Callable[[Path], None]) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; the cache may be shared by users of one home
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
@@ -51,7 +52,7 @@ def export_fp32(dest: Path) -> None:
             out = self.model(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             )
-            return out.last_hidden_state  # type: ignore[no-any-return]
+            return out.last_hidden_state
 
     ids = torch.tensor([[101, 7592, 2088, 2003, 2307, 102], [101, 7592, 102, 0, 0, 0]])
     mask = (ids != 0).long()

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
 
     # Retrieval
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved for each question.")
+    retrieval: Literal["dense", "bm25", "hybrid"] = Field(
+        "hybrid",
+        description="dense: embedding similarity; bm25: keyword index (SQLite FTS5); hybrid: both, fused by "
+        "reciprocal rank.",
+    )
 
     # Answering
     llm: Literal["local", "openai", "extractive"] = Field(

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import numpy as np
 
+from index.keyword import KeywordIndex
 from index.models import Article, Chunk
 
 if TYPE_CHECKING:
@@ -77,7 +79,9 @@ class ArticleStore:
     manifest entry 'done' with the content hash. `recover()` removes whatever a crash left pending.
     """
 
-    def __init__(self, client: Any, collection: str, embedder_name: str, dim: int) -> None:
+    def __init__(
+        self, client: Any, collection: str, embedder_name: str, dim: int, keyword_path: Path | None = None
+    ) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.collection_name = collection
@@ -99,11 +103,22 @@ class ArticleStore:
         # Manifest vectors are placeholders: Chroma needs one, the manifest is only read by id.
         self._manifest = client.get_or_create_collection(f"{collection}__articles")
         self.vector_store = ChromaVectorStore(chroma_collection=self._chunks)
+        self.keyword = KeywordIndex(keyword_path) if keyword_path else None
+        if self.keyword is not None and self.keyword.count() != self.count_chunks():
+            self._rebuild_keyword_index()
 
     @classmethod
     def open(cls, settings: Settings, embedder_name: str, dim: int) -> ArticleStore:
         """Open (or create) the configured collection for this embedder."""
-        return cls(open_client(settings), settings.collection, embedder_name, dim)
+        keyword_path = settings.home / "keyword" / f"{settings.collection}.sqlite"
+        return cls(open_client(settings), settings.collection, embedder_name, dim, keyword_path)
+
+    def _rebuild_keyword_index(self) -> None:
+        # A keyword index that is missing or out of step (made elsewhere, or by an older version) is rebuilt
+        # from Chroma, which holds every chunk's text.
+        assert self.keyword is not None
+        chunks = self.get_chunks()
+        self.keyword.replace(sorted({c.article_id for c in chunks}), chunks)
 
     @property
     def location(self) -> str:
@@ -132,6 +147,8 @@ class ArticleStore:
         for aid in pending:
             self._chunks.delete(where={"article_id": aid})
         if pending:
+            if self.keyword is not None:
+                self.keyword.delete(pending)
             self._manifest.delete(ids=pending)
         return pending
 
@@ -153,6 +170,8 @@ class ArticleStore:
         ]
         if nodes:
             self.vector_store.add(nodes)
+        if self.keyword is not None:
+            self.keyword.replace([a.id for a, _, _ in items], [c for _, chunks, _ in items for c in chunks])
         self._manifest.upsert(
             ids=[a.id for a, _, _ in items],
             embeddings=[[1.0]] * len(items),
@@ -163,6 +182,8 @@ class ArticleStore:
         """Remove an article and its chunks; False if it was not there."""
         got = self._manifest.get(ids=[article_id], include=[])
         self._chunks.delete(where={"article_id": article_id})
+        if self.keyword is not None:
+            self.keyword.delete([article_id])
         self._manifest.delete(ids=[article_id])
         return bool(got["ids"])
 
@@ -222,6 +243,30 @@ class ArticleStore:
                 res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
             )
         ]
+
+    def keyword_query(
+        self,
+        query: str,
+        k: int,
+        *,
+        as_of: date | None = None,
+        since: date | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> list[tuple[Chunk, float]]:
+        """Top-k chunks by BM25 within the same filters as `query`; empty without a keyword index."""
+        if self.keyword is None:
+            return []
+        where = chunk_filter(as_of=as_of, since=since, sources=sources)
+        # Filters live in Chroma's metadata: over-fetch by keyword, then keep the ids that pass them.
+        hits = self.keyword.search(query, k * 4 if where else k)
+        if not hits:
+            return []
+        got = self._chunks.get(ids=[cid for cid, _ in hits], where=where, include=["documents", "metadatas"])
+        found = {
+            cid: chunk_from_record(cid, doc, meta)
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+        return [(found[cid], score) for cid, score in hits if cid in found][:k]
 
     def get_chunks(self, where: dict[str, Any] | None = None) -> list[Chunk]:
         """All chunks matching a Chroma `where` filter (all chunks when None)."""

@@ -191,7 +191,7 @@ class NewsQA:
         if not 1 <= k <= 50:
             raise QuestionError(f"top_k must be between 1 and 50, got {k}")
         query = self.standalone(q, history)
-        passages = Retriever(self.store, self.embedder).retrieve(
+        passages = Retriever(self.store, self.embedder, s.retrieval).retrieve(
             query, k, as_of=as_of_d, since=since_d, sources=sources
         )
         yield Retrieved(tuple(passages), query)

@@ -35,6 +35,7 @@ from qa.scoring import (
     answer_contained,
     evidence_recall,
     exact_match,
+    normalize_answer,
     percentile,
     recall_at_k,
     reciprocal_rank,
@@ -45,6 +46,7 @@ from qa.scoring import (
 RECALL_KS = (1, 5, 10)
 CURVE_DEPTH = 10  # passages retrieved for recall@k and MRR (more when top_k is larger)
 CITATION_MIN_COVERAGE = 0.5  # share of a claim's content terms its citation's quote must contain
+_YES_NO = frozenset({"yes", "no"})
 
 AnswerFn = Callable[[str, date | None], Answer]
 Log = Callable[[str], None]
@@ -321,8 +323,10 @@ def score_question(
     golds = q.answers
     # Markers go before matching: "[1]" would otherwise normalise to the token "1" and match a gold "1".
     text = strip_markers(answer.text)
+    # A bare "yes"/"no" gold is matched against the short answer only: almost any sentence contains "no".
+    text_golds = [g for g in golds if normalize_answer(g) not in _YES_NO]
     result.accurate = not answer.refused and (
-        answer_contained(text, golds) or answer_contained(answer.short, golds)
+        answer_contained(text, text_golds) or answer_contained(answer.short, golds)
     )
     short = "" if answer.refused else answer.short
     result.exact_match = exact_match(short, golds)

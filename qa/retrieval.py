@@ -1,21 +1,55 @@
-"""Find the passages a question needs."""
+"""Find the passages a question needs: dense, BM25, or both fused by reciprocal rank (llama-index)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any, Literal
 
 from index.embedding import Embedder
-from index.store import ArticleStore
+from index.store import ArticleStore, chunk_from_record
 from qa.models import Passage
+
+Mode = Literal["dense", "bm25", "hybrid"]
+
+
+def _retrievers(
+    store: ArticleStore, embedder: Embedder, filters: dict[str, Any], depth: int
+) -> tuple[Any, Any]:
+    """llama-index retrievers over our store: one by vectors, one by BM25 (same date/outlet filters)."""
+    from llama_index.core.retrievers import BaseRetriever
+    from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+    def to_nodes(hits: list) -> list[NodeWithScore]:  # type: ignore[type-arg]
+        return [
+            NodeWithScore(
+                node=TextNode(
+                    id_=c.id, text=c.text, metadata={"chunk": c}, excluded_embed_metadata_keys=["chunk"]
+                ),
+                score=score,
+            )
+            for c, score in hits
+        ]
+
+    class Dense(BaseRetriever):
+        def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+            vector = embedder.embed([query_bundle.query_str])[0]
+            return to_nodes(store.query(vector, depth, **filters))
+
+    class Keyword(BaseRetriever):
+        def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+            return to_nodes(store.keyword_query(query_bundle.query_str, depth, **filters))
+
+    return Dense(), Keyword()
 
 
 class Retriever:
-    """Dense retrieval over the store, with date and outlet filters."""
+    """Passages for a question from the store, by the configured mode."""
 
-    def __init__(self, store: ArticleStore, embedder: Embedder) -> None:
+    def __init__(self, store: ArticleStore, embedder: Embedder, mode: Mode = "hybrid") -> None:
         self.store = store
         self.embedder = embedder
+        self.mode = mode
 
     def retrieve(
         self,
@@ -26,7 +60,34 @@ class Retriever:
         since: date | None = None,
         sources: Sequence[str] | None = None,
     ) -> list[Passage]:
-        """The k passages closest to the question, published no later than `as_of`."""
-        vector = self.embedder.embed([question])[0]
-        hits = self.store.query(vector, k, as_of=as_of, since=since, sources=sources)
-        return [Passage(chunk, score, rank) for rank, (chunk, score) in enumerate(hits, start=1)]
+        """The k best passages published no later than `as_of` (and no earlier than `since`)."""
+        from llama_index.core.llms import MockLLM
+        from llama_index.core.retrievers import QueryFusionRetriever
+        from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
+
+        filters = {"as_of": as_of, "since": since, "sources": sources}
+        dense, keyword = _retrievers(
+            self.store, self.embedder, filters, depth=k if self.mode != "hybrid" else 2 * k
+        )
+        if self.mode == "dense":
+            nodes = dense.retrieve(question)
+        elif self.mode == "bm25":
+            nodes = keyword.retrieve(question)
+        else:
+            # num_queries=1: no LLM query rewriting, just reciprocal-rank fusion of the two lists.
+            fusion = QueryFusionRetriever(
+                [dense, keyword],
+                llm=MockLLM(),
+                mode=FUSION_MODES.RECIPROCAL_RANK,
+                similarity_top_k=k,
+                num_queries=1,
+                use_async=False,
+            )
+            nodes = fusion.retrieve(question)
+        passages = []
+        for rank, nws in enumerate(nodes[:k], start=1):
+            chunk = nws.node.metadata.get("chunk") or chunk_from_record(
+                nws.node.node_id, nws.node.get_content(), {}
+            )
+            passages.append(Passage(chunk, float(nws.score or 0.0), rank))
+        return passages
