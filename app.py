@@ -80,8 +80,10 @@ a.cite:hover { background: var(--color-accent); color: white; }
 .nq-failures { margin: 4px 0 0 18px; }
 .nq-count { font-weight: 600; margin-bottom: 6px; }
 table.nq-articles { width: 100%; border-collapse: collapse; font-size: .88rem; }
-table.nq-articles th, table.nq-articles td { text-align: left; padding: 5px 8px;
-  border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
+#nq-articles table.nq-articles th, #nq-articles table.nq-articles td { text-align: left; padding: 5px 8px;
+  border: none; border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
+#nq-articles table.nq-articles th { font-weight: 600; background: var(--background-fill-secondary); }
+#nq-articles table.nq-articles td:nth-child(3) { white-space: nowrap; }
 #nq-articles { max-height: 60vh; overflow-y: auto; }
 """
 

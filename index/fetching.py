@@ -170,8 +170,8 @@ def articles_from_feed(
         response_headers={"content-location": fetched.url, "content-type": fetched.content_type},
     )
     result = LoadResult()
-    if not parsed.get("version") and not parsed.entries:
-        reason = parsed.get("bozo_exception") or "no RSS or Atom entries found"
+    if not parsed.get("version"):  # feedparser names the format of anything it recognises as a feed
+        reason = parsed.get("bozo_exception") or "no RSS or Atom document found"
         result.errors.append(LoadError(fetched.url, None, f"not a readable RSS/Atom feed: {reason}"))
         return result
     entries = list(parsed.entries)
@@ -184,6 +184,8 @@ def articles_from_feed(
             )
         )
         entries = entries[:max_entries]
+    # The feed's own name is the outlet people know ("Verrin News"); a host name is the fallback.
+    outlet = " ".join(str(parsed.feed.get("title", "") or "").split())
     pages_left, deadline = max_pages, time.monotonic() + budget
     for i, entry in enumerate(entries, start=1):
         title = " ".join(str(entry.get("title", "")).split())
@@ -212,6 +214,7 @@ def articles_from_feed(
             "text": text,
             "title": title or (page.title if page else ""),
             "url": link if _is_http(link) else "",
+            "source": outlet,
             "author": str(entry.get("author", "") or ""),
             "published": published.isoformat() if published else None,
         }
@@ -251,7 +254,7 @@ class _TextExtractor(HTMLParser):
     """Text of an HTML fragment: blocks become lines, scripts and styles are dropped."""
 
     _BLOCKS = frozenset(
-        "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote section article header footer pre".split()
+        ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "section", "article", "header", "footer", "pre"]
     )
     _SKIP = frozenset({"script", "style", "noscript", "template", "head"})
 

@@ -18,7 +18,9 @@ from index.models import Article
 from index.settings import Settings
 from index.store import ArticleStore
 from qa.backends import make_embedder, make_llm
+from index.store import day_number
 from qa.citations import Grounder, display_text
+from qa.dates import asks_about_now, question_period
 from qa.extractive import rank_sentences, snippets
 from qa.llm import LLM, LLMError, complete
 from qa.models import Answer, Passage
@@ -191,22 +193,38 @@ class NewsQA:
         if not 1 <= k <= 50:
             raise QuestionError(f"top_k must be between 1 and 50, got {k}")
         query = self.standalone(q, history)
-        passages = Retriever(self.store, self.embedder, s.retrieval).retrieve(
-            query, k, as_of=as_of_d, since=since_d, sources=sources
-        )
+        retriever = Retriever(self.store, self.embedder, s.retrieval)
+        notes: list[str] = []
+        passages: list[Passage] = []
+        period = question_period(query, as_of_d or date.today())
+        if period is not None:
+            # "in October 2024", "last week": search that publication window first.
+            p_since = max(filter(None, [since_d, period.since]))
+            p_until = min(filter(None, [as_of_d, period.until]))
+            passages = retriever.retrieve(query, k, as_of=p_until, since=p_since, sources=sources)
+            if passages:
+                notes.append(
+                    f"Searched articles published {p_since.isoformat()} to {p_until.isoformat()} "
+                    f"(from “{period.phrase}”)."
+                )
+        if not passages:
+            passages = retriever.retrieve(query, k, as_of=as_of_d, since=since_d, sources=sources)
+        if asks_about_now(query):
+            # Equally relevant passages: the newer report first, since the question asks how things stand.
+            passages = sorted(passages, key=lambda p: (-round(p.score, 3), -day_number(p.chunk.published)))
         yield Retrieved(tuple(passages), query)
         grounder = Grounder(query, passages, self.similarity)
         if not passages:
             empty = (
                 "No articles are indexed yet: ingest some first." if self.store.count_chunks() == 0 else ""
             )
-            yield Final(_with_question(grounder.refusal([empty] if empty else []), q, query))
+            yield Final(_with_question(grounder.refusal([empty] if empty else []), q, query, notes))
             return
         llm = self.llm if s.llm != "extractive" else None
         if llm is None:
             ranked = rank_sentences(query, passages, self.similarity)
             best = [(r.passage, r.start, r.end, r.score) for r in ranked]
-            yield Final(_with_question(grounder.extractive(best, EXTRACTIVE_MIN_SCORE), q, query))
+            yield Final(_with_question(grounder.extractive(best, EXTRACTIVE_MIN_SCORE), q, query, notes))
             return
         ranked = rank_sentences(query, passages, self.similarity)
         evidence = snippets(passages, ranked, s.llm_sentences)
@@ -219,9 +237,9 @@ class NewsQA:
                 raw += piece
                 yield Partial(display_text(raw))
         except LLMError as exc:
-            yield Final(_with_question(grounder.refusal([str(exc)], reason=str(exc)), q, query))
+            yield Final(_with_question(grounder.refusal([str(exc)], reason=str(exc)), q, query, notes))
             return
-        yield Final(_with_question(grounder.from_reply(raw), q, query))
+        yield Final(_with_question(grounder.from_reply(raw), q, query, notes))
 
     def ask(
         self,
@@ -244,10 +262,15 @@ class NewsQA:
         return final
 
 
-def _with_question(answer: Answer, question: str, query: str) -> Answer:
+def _with_question(answer: Answer, question: str, query: str, notes: Sequence[str] = ()) -> Answer:
     from dataclasses import replace
 
-    return replace(answer, question=question, rewritten_question=query if query != question else "")
+    return replace(
+        answer,
+        question=question,
+        rewritten_question=query if query != question else "",
+        notes=(*notes, *answer.notes),
+    )
 
 
 _default: dict[Settings, NewsQA] = {}

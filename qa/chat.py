@@ -107,12 +107,16 @@ def parse_day(value: object, label: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text[:10]) if len(text) > 10 and text[10] in " T" else date.fromisoformat(text)
+        return (
+            date.fromisoformat(text[:10]) if len(text) > 10 and text[10] in " T" else date.fromisoformat(text)
+        )
     except ValueError:
         raise FilterError(f"The {label} date must look like 2025-05-21, not {text!r}.") from None
 
 
-def parse_filters(since: object = None, as_of: object = None, sources: Sequence[str] | None = None) -> Filters:
+def parse_filters(
+    since: object = None, as_of: object = None, sources: Sequence[str] | None = None
+) -> Filters:
     """Filters from the UI's raw values, or FilterError saying what is wrong."""
     since_d, as_of_d = parse_day(since, "“from”"), parse_day(as_of, "“as of”")
     if since_d and as_of_d and since_d > as_of_d:
@@ -242,7 +246,9 @@ def turn_html(turn: Turn, index: int) -> str:
                 f'<div class="nq-status">Found {n} passage{"" if n == 1 else "s"}; writing the answer…</div>'
             )
     elif turn.stage == "failed":
-        parts.append(f'<div class="nq-error"><span class="nq-badge nq-bad">Error</span> {esc(turn.error)}</div>')
+        parts.append(
+            f'<div class="nq-error"><span class="nq-badge nq-bad">Error</span> {esc(turn.error)}</div>'
+        )
         if turn.evidence:
             links = " ".join(cite_link(c.n, index) for c in turn.evidence)
             parts.append(f'<div class="nq-note">Closest passages found: {links}</div>')
@@ -301,7 +307,11 @@ def source_entry_html(c: Citation) -> str:
         if href
         else '<span class="nq-muted">no link</span>'
     )
-    outlet = f'<span class="nq-outlet">{esc(c.source)}</span>' if c.source else '<span class="nq-muted">outlet unknown</span>'
+    outlet = (
+        f'<span class="nq-outlet">{esc(c.source)}</span>'
+        if c.source
+        else '<span class="nq-muted">outlet unknown</span>'
+    )
     when = (
         f'<time class="nq-date" datetime="{c.published.isoformat()}">{c.published.isoformat()}</time>'
         if c.published
@@ -332,11 +342,7 @@ def sources_html(turn: Turn, index: int) -> str:
         note = "No passage matched." if refused else "The answer cites no passage."
         return head + "<h3>Sources</h3>" + asked + f'<p class="nq-muted">{note}</p></div>'
     title = "Closest evidence" if refused else "Sources"
-    sub = (
-        '<p class="nq-muted">Not an answer: the passages closest to the question.</p>'
-        if refused
-        else ""
-    )
+    sub = '<p class="nq-muted">Not an answer: the passages closest to the question.</p>' if refused else ""
     entries = "".join(source_entry_html(c) for c in turn.evidence)
     return f"{head}<h3>{title}</h3>{asked}{sub}{entries}</div>"
 
@@ -495,7 +501,9 @@ def describe_llm(settings: Settings) -> str:
     if settings.llm == "extractive":
         return "extractive answers (quoted sentences, no LLM)"
     if settings.llm == "local":
-        name = settings.local_model_path.stem if settings.local_model_path else settings.llm_model or "default"
+        name = (
+            settings.local_model_path.stem if settings.local_model_path else settings.llm_model or "default"
+        )
         return f"local model {name}"
     where = urlparse(settings.openai_base_url).netloc if settings.openai_base_url else "OpenAI"
     return f"{settings.llm_model or 'gpt-4o-mini'} at {where}"
@@ -504,7 +512,9 @@ def describe_llm(settings: Settings) -> str:
 def status_html(qa: NewsQA, startup: Startup | None) -> str:
     """The one-line status under the title: indexing progress, or what the index holds and who answers."""
     if startup is not None and not startup.indexed.is_set():
-        return f'<div class="nq-statusline nq-busy"><span class="nq-spinner"></span>{esc(startup.message)}</div>'
+        return (
+            f'<div class="nq-statusline nq-busy"><span class="nq-spinner"></span>{esc(startup.message)}</div>'
+        )
     if startup is not None and startup.problem:
         return f'<div class="nq-statusline nq-bad">{esc(startup.problem)}</div>'
     try:
@@ -532,7 +542,9 @@ def _error_line(err: LoadError, names: dict[str, str] | None = None) -> str:
     return f"<li><code>{esc(where)}</code>: {esc(err.reason)}</li>"
 
 
-def report_html(report: IngestReport | None, errors: Sequence[LoadError], names: dict[str, str] | None = None) -> str:
+def report_html(
+    report: IngestReport | None, errors: Sequence[LoadError], names: dict[str, str] | None = None
+) -> str:
     """What an ingest did, with every failure and its reason."""
     errors = list(dict.fromkeys(errors))
     parts = []
@@ -540,7 +552,7 @@ def report_html(report: IngestReport | None, errors: Sequence[LoadError], names:
         added, updated, skipped = len(report.added), len(report.updated), len(report.skipped)
         parts.append(
             f"<strong>Added {added} article{'s' if added != 1 else ''}</strong>, updated {updated}, "
-            f"unchanged {skipped} · {report.chunks} passages indexed."
+            f"unchanged {skipped} · {report.chunks} passage{'s' if report.chunks != 1 else ''} indexed."
         )
     if errors:
         n = len(errors)
@@ -570,7 +582,9 @@ def ingest_files(qa: NewsQA, paths: Sequence[str | Path], on_progress: Progress 
         names[str(path)] = path.name  # uploads sit in temp folders: show the name the user knows
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-            loaded.errors.append(LoadError(str(path), None, f"unsupported file type; expected one of {kinds}"))
+            loaded.errors.append(
+                LoadError(str(path), None, f"unsupported file type; expected one of {kinds}")
+            )
             continue
         part = load_file(path)
         loaded.articles.extend(part.articles)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from qa.dates import long_date
 from qa.extractive import guess_short, question_type
 from qa.grounding import MIN_CLAIM_TERMS, MIN_SIMILARITY, best_quote_span, split_sentences, support, terms
 from qa.models import REFUSAL_TEXT, Answer, Citation, Passage
@@ -24,6 +25,11 @@ _ANSWER_LINE = re.compile(r"^\s*\**\s*(?:short\s+)?answer\s*\**\s*:\s*(.*)$", re
 _EXPLANATION = re.compile(
     r"^\s*\**\s*(?:explanation|reason|evidence)\s*\**\s*:\s*", re.IGNORECASE | re.MULTILINE
 )
+
+# Sentence-opening words that may be lower-cased after "... reported that" (names keep their capital).
+_LOWER_OK = {"the", "a", "an", "he", "she", "it", "they", "this", "that", "these", "those", "his", "her", "its",
+             "their", "in", "on", "at", "during", "after", "before", "according", "there", "some", "all",
+             "both", "preparations", "officials", "activists", "construction", "work"}  # fmt: skip
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 
@@ -90,6 +96,19 @@ def _with_markers(claim: str, numbers: Sequence[int]) -> str:
     if m:
         return claim[: m.start()] + marks + claim[m.start() :]
     return claim + marks + "."
+
+
+def attributed(claim: str, citation: Citation) -> str:
+    """The claim introduced by who published it and when: readers of news need both."""
+    if citation.published is None:
+        return claim
+    first, _, rest = claim.partition(" ")
+    if first.lower() in _LOWER_OK and rest:
+        claim = first.lower() + " " + rest
+    when = long_date(citation.published)
+    if citation.source:
+        return f"{citation.source} reported on {when} that {claim}"
+    return f"As reported on {when}, {claim}"
 
 
 class Grounder:
@@ -203,6 +222,8 @@ class Grounder:
                     numbering[i] = len(numbering) + 1
                     citations.append(self.citation(numbering[i], i, claim))
                 nums.append(numbering[i])
+            if not parts:
+                claim = attributed(claim, citations[nums[0] - 1])
             parts.append(_with_markers(claim, nums))
         if not short:
             short = guess_short(self.question, citations[0].quote) or strip_markers(parts[0]).rstrip(".")

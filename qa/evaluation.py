@@ -509,7 +509,7 @@ def evaluate(
     if not 1 <= k <= 50:
         raise ValueError(f"top_k must be between 1 and 50, got {k}")
     # Load the models before the clock starts, so the first question's latency is not a model load.
-    retriever = Retriever(qa.store, qa.embedder)
+    retriever = Retriever(qa.store, qa.embedder, s.retrieval)  # the pipeline's own retrieval mode
     qa.embedder.embed(["warm-up"])
     if answer_fn is None and s.llm != "extractive":
         _ = qa.llm
@@ -524,6 +524,7 @@ def evaluate(
         "llm": s.llm,
         "model": _model_name(s) if answer_fn is None else None,
         "embedder": qa.embedder.name,
+        "retrieval": s.retrieval,
         "top_k": k,
         "recall_depth": max(CURVE_DEPTH, k),
         "chunk_size": s.chunk_size,
@@ -738,7 +739,11 @@ def render_html(results: Sequence[QuestionResult], summary: dict[str, Any]) -> s
     title = f"NewsQA evaluation: {s.get('questions', '')}"
     out = [f"<!doctype html><html><head><meta charset='utf-8'><title>{e(title)}</title>"]
     out.append(f"<style>{_CSS}</style></head><body><h1>{e(title)}</h1>")
-    setting_text = ", ".join(f"{k}={v}" for k, v in s.items() if v not in (None, "", []))
+    setting_text = ", ".join(
+        f"{k}={', '.join(map(str, v)) if isinstance(v, list) else v}"
+        for k, v in s.items()
+        if v not in (None, "", [])
+    )
     out.append(f"<p class='muted'>{e(setting_text)}</p>")
     c = summary["counts"]
     out.append(

@@ -160,7 +160,8 @@ def test_extractive_mode_answers_with_a_quote(seeded) -> None:  # type: ignore[n
     assert not answer.refused
     assert answer.short == "Kapan"
     _check_structure(answer)
-    assert strip_markers(answer.text).rstrip(".") in ARTICLE
+    assert answer.citations[0].quote[1:].rstrip(".") in strip_markers(answer.text)  # first letter lowered
+    assert answer.text.startswith("As reported on 21 May 2025, he confirmed")
 
 
 def test_answer_is_a_frozen_dataclass_with_json_form(seeded) -> None:  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ from qa.evaluation import (
     write_outputs,
 )
 from qa.models import Answer, Citation
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, FakeLLM
 
 SEED_QUESTIONS = ROOT / "seeds" / "questions.jsonl"
 METRICS = {
@@ -284,6 +284,23 @@ def test_broken_answerer_scores_low(
     assert real["accuracy"] >= 0.4 and real["accuracy"] >= m["accuracy"] + 0.3
     assert real["correct_with_citations"] > m["correct_with_citations"]
     assert real["refusal_recall"] > 0.0
+
+
+def test_llm_mode_records_first_token_and_checks_citations(seed_qa: NewsQA) -> None:
+    reply = (
+        "Answer: Ararat Mirzoyan\nExplanation: Armenian Foreign Minister Ararat Mirzoyan held talks with "
+        "Sergey Lavrov in Yerevan [1]."
+    )
+    settings = seed_qa.settings.model_copy(update={"llm": "local"})
+    qa = NewsQA(settings, llm=FakeLLM(reply), embedder=seed_qa.embedder, store=seed_qa.store)
+    questions = [q for q in load_questions(SEED_QUESTIONS) if q.id in ("seed-001", "seed-061")]
+    results, summary = evaluate(questions, qa, progress=False)
+    first = results[0]
+    assert first.accurate and first.exact_match == 1.0 and first.citation_checks >= 1
+    assert first.ttft_s is not None and 0 < first.ttft_s <= first.latency_s
+    assert summary["metrics"]["ttft_p50_s"] is not None and summary["settings"]["llm"] == "local"
+    # For the unanswerable question the verifier drops the scripted reply, so it ends as a refusal.
+    assert results[1].refused and results[1].ttft_s is not None
 
 
 # -- corpus collections and as-of dates --------------------------------------------------------------

@@ -1,0 +1,352 @@
+"""qa/chat.py without a browser: streaming turns, citations to the sources panel, escaping, errors, library."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.models import Article
+from index.settings import Settings
+from index.store import StoreError
+from qa import chat
+from qa.llm import LLMError, Message, OpenAIChatLLM
+from qa.local_llm import free_port
+from qa.models import Answer, Citation
+from tests.conftest import SEEDS, FakeLLM
+
+SEED_QUESTION = "Where will Russia open a consulate general?"
+KAPAN_REPLY = (
+    "Answer: Kapan\nExplanation: Preparations are underway to open a Russian Consulate General in Kapan [1]."
+)
+XSS_TITLE = "<script>window.__xss=1</script> Harbour <b>gala</b>"
+XSS_TEXT = (
+    "The Portvale harbour gala <img src=x onerror=\"window.__xss=1\"> opens on 12 June with fireworks. "
+    "Organisers said <script>alert('xss')</script> tickets cost $$5 and *free* for children [1]."
+)
+
+
+def _run(qa, session: chat.ChatSession, question: str, **kw) -> list[list[Message]]:  # type: ignore[no-untyped-def]
+    """Every chat state the UI would show while answering."""
+    return [s.messages() for s in chat.ask(qa, session, question, **kw)]
+
+
+def _assert_inert(markup: str) -> None:
+    """No tag or handler from article text survives as markup."""
+    assert "<script" not in markup.lower()
+    assert "<img" not in markup.lower()
+    assert "<b>" not in markup
+
+
+@pytest.fixture
+def llm_qa(make_qa):  # type: ignore[no-untyped-def]
+    """A seeded NewsQA answering with a scripted LLM (replies given per test)."""
+
+    def build(replies: Sequence[str] | str):  # type: ignore[no-untyped-def]
+        qa = make_qa(FakeLLM(replies), llm="openai")
+        qa.ingest([SEEDS], progress=False)
+        return qa
+
+    return build
+
+
+# -- escaping --------------------------------------------------------------------------------------------
+
+
+def test_esc_makes_markup_and_markdown_inert() -> None:
+    out = chat.esc("<script>x</script> *bold* [a](javascript:y) $$x$$ {{7*7}} ${1} a_b `c` @me")
+    assert "<" not in out and ">" not in out
+    for ch in "*[]()$`{}_@":
+        if ch not in "()":
+            assert ch not in out, ch
+    assert out.startswith("&lt;script&gt;")
+
+
+def test_safe_href_only_allows_http_urls() -> None:
+    assert chat.safe_href("javascript:alert(1)") is None
+    assert chat.safe_href("data:text/html,<b>") is None
+    assert chat.safe_href("https://x.example/a?b=1&c=\"2\"") == "https://x.example/a?b=1&amp;c=&quot;2&quot;"
+
+
+def test_passage_highlights_exactly_the_quoted_span() -> None:
+    passage = "First <b>sentence</b>. The cited one & more. Last."
+    quote = "The cited one & more."
+    start = 100 + passage.index(quote)
+    c = Citation(1, "a", "c", "T", "S", "", None, quote, start, start + len(quote), passage, 100)
+    out = chat.passage_html(c)
+    assert out.count("<mark>") == 1
+    assert re.search(r"<mark>(.*)</mark>", out).group(1) == "The cited one &amp; more."  # type: ignore[union-attr]
+    assert "&lt;b&gt;sentence&lt;/b&gt;" in out
+
+
+def test_passage_with_wrong_offsets_still_marks_the_quote() -> None:
+    c = Citation(2, "a", "c", "T", "S", "", None, "quote here", 5, 15, "before quote here after", 900)
+    assert "<mark>quote here</mark>" in chat.passage_html(c)
+
+
+# -- streaming and citations -----------------------------------------------------------------------------
+
+
+def test_answer_streams_then_shows_cited_final_answer(llm_qa) -> None:  # type: ignore[no-untyped-def]
+    qa = llm_qa(KAPAN_REPLY)
+    session = chat.ChatSession()
+    states = _run(qa, session, SEED_QUESTION)
+    bots = [s[-1]["content"] for s in states]
+    assert any("Searching the articles" in b for b in bots)
+    streamed = [b for b in bots if "nq-streaming" in b]
+    assert len(streamed) >= 2, "partial texts are shown as they come"
+    final = bots[-1]
+    assert "nq-streaming" not in final and "Kapan" in final
+    assert '<a href="#src-1" class="cite turn-0"' in final
+    turn = session.turns[0]
+    assert turn.stage == "done" and turn.answer is not None and not turn.answer.refused
+    panel = session.panel()
+    assert 'class="nq-sources nq-final" data-turn="0"' in panel
+    assert '<article class="nq-src" id="src-1">' in panel
+    assert '<time class="nq-date" datetime="2025-05-21">2025-05-21</time>' in panel
+    assert "<mark>" in panel and "Kapan" in re.search(r"<mark>(.*?)</mark>", panel).group(1)  # type: ignore[union-attr]
+    assert [m["role"] for m in states[-1]] == ["user", "assistant"]
+
+
+def test_every_citation_number_in_the_text_has_a_panel_entry(llm_qa) -> None:  # type: ignore[no-untyped-def]
+    qa = llm_qa(KAPAN_REPLY)
+    session = chat.ChatSession()
+    _run(qa, session, SEED_QUESTION)
+    message, panel = session.messages()[-1]["content"], session.panel()
+    linked = set(re.findall(r'href="#src-(\d+)"', message))
+    entries = set(re.findall(r'id="src-(\d+)"', panel))
+    assert linked and linked == entries
+
+
+def test_refused_answer_says_so_and_lists_the_closest_evidence(llm_qa) -> None:  # type: ignore[no-untyped-def]
+    qa = llm_qa("Answer: unknown\nExplanation: The sources do not say.")
+    session = chat.ChatSession()
+    _run(qa, session, "What colour is the Kapan consulate's front door?")
+    message, panel = session.messages()[-1]["content"], session.panel()
+    assert "Not answered" in message and "The articles do not say." in message
+    assert 'href="#src-1"' in message
+    assert "<h3>Closest evidence</h3>" in panel and panel.count('class="nq-src"') >= 1
+
+
+def test_follow_up_is_rewritten_and_the_searched_query_is_shown(llm_qa) -> None:  # type: ignore[no-untyped-def]
+    rewrite = "When will Russia open its consulate general in Kapan?"
+    qa = llm_qa([KAPAN_REPLY, rewrite, KAPAN_REPLY])
+    session = chat.ChatSession()
+    _run(qa, session, SEED_QUESTION)
+    _run(qa, session, "and when was that?")
+    assert session.turns[1].query == rewrite
+    message = session.messages()[-1]["content"]
+    assert '<div class="nq-rewritten">Searched for: When will Russia open its consulate general in Kapan?</div>' in message
+    # The rewrite prompt saw the first turn, without citation markers.
+    rewrite_prompt = qa.llm.calls[1][-1]["content"]
+    assert SEED_QUESTION in rewrite_prompt and "[1]" not in rewrite_prompt
+    # Citations of the second answer point at the second turn's panel.
+    assert "cite turn-1" in message
+    assert session.turn_of_message(1) == 0 and session.turn_of_message(3) == 1
+    assert 'data-turn="0"' in session.panel(0) and 'data-turn="1"' in session.panel()
+
+
+def test_history_keeps_the_last_turns_only() -> None:
+    session = chat.ChatSession()
+    for i in range(5):
+        answer = Answer(f"q{i}", f"a{i} [1].", "", (), False)
+        session.turns.append(chat.Turn(question=f"q{i}", answer=answer, stage="done"))
+    assert session.history() == [("q2", "a2."), ("q3", "a3."), ("q4", "a4.")]
+
+
+# -- errors become messages ------------------------------------------------------------------------------
+
+
+def test_unreachable_llm_gives_a_clear_message_and_the_evidence(make_qa) -> None:  # type: ignore[no-untyped-def]
+    dead = OpenAIChatLLM(
+        "m", base_url=f"http://127.0.0.1:{free_port()}/v1", api_key=None, timeout=3, max_retries=0
+    )
+    qa = make_qa(dead, llm="openai")
+    qa.ingest([SEEDS], progress=False)
+    session = chat.ChatSession()
+    _run(qa, session, SEED_QUESTION)
+    message, panel = session.messages()[-1]["content"], session.panel()
+    assert "Answer unavailable" in message and "Cannot reach the LLM" in message
+    assert "Traceback" not in message
+    assert "<h3>Closest evidence</h3>" in panel and 'id="src-1"' in panel
+
+
+class _Exploding:
+    name = "exploding"
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
+        yield "Answer: "
+        raise ValueError("secret internal detail")
+
+
+def test_unexpected_failure_is_a_message_not_a_traceback(make_qa, caplog) -> None:  # type: ignore[no-untyped-def]
+    qa = make_qa(_Exploding(), llm="openai")
+    qa.ingest([SEEDS], progress=False)
+    session = chat.ChatSession()
+    _run(qa, session, SEED_QUESTION)
+    message = session.messages()[-1]["content"]
+    assert "Something went wrong while answering (ValueError)" in message
+    assert "secret internal detail" not in message and "Traceback" not in message
+    assert 'href="#src-1"' in message, "the retrieved passages are still offered as evidence"
+    assert "secret internal detail" in caplog.text, "the details go to the server log"
+
+
+def test_misconfigured_llm_error_is_shown_with_evidence(make_qa) -> None:  # type: ignore[no-untyped-def]
+    qa = make_qa("auto", llm="openai", openai_api_key=None, openai_base_url=None)
+    qa.ingest([SEEDS], progress=False)
+    session = chat.ChatSession()
+    _run(qa, session, SEED_QUESTION)
+    message, panel = session.messages()[-1]["content"], session.panel()
+    assert "The language model could not answer" in message and "OPENAI&#95;API&#95;KEY" in message
+    assert 'id="src-1"' in panel
+
+
+def test_question_problems_are_chat_messages(seeded) -> None:  # type: ignore[no-untyped-def]
+    session = chat.ChatSession()
+    assert _run(seeded, session, "   ") == [] and session.turns == []  # an empty submit does nothing
+    _run(seeded, session, "x" * 3000)
+    assert "limit is 2,000" in session.messages()[-1]["content"]
+    _run(seeded, session, SEED_QUESTION, since="2025-13-01")
+    assert "must look like 2025-05-21" in session.messages()[-1]["content"]
+    _run(seeded, session, SEED_QUESTION, since="2025-06-01", as_of="2025-01-01")
+    assert "is after the" in session.messages()[-1]["content"]
+    assert all(t.stage == "failed" for t in session.turns)
+
+
+# -- filters ---------------------------------------------------------------------------------------------
+
+
+def test_parse_filters() -> None:
+    f = chat.parse_filters("2025-01-02", "2025-05-30 00:00:00", ["A", "", "A", "B"])
+    assert f == chat.Filters(date(2025, 1, 2), date(2025, 5, 30), ("A", "B"))
+    assert chat.parse_filters(None, "", None) == chat.Filters()
+    assert "from 2025-01-02" in f.describe() and "outlets: A, B" in f.describe()
+    with pytest.raises(chat.FilterError):
+        chat.parse_filters("yesterday")
+
+
+def test_filters_reach_retrieval(seeded) -> None:  # type: ignore[no-untyped-def]
+    session = chat.ChatSession()
+    _run(seeded, session, SEED_QUESTION, as_of="2025-05-20")
+    turn = session.turns[-1]
+    assert turn.answer is not None and turn.answer.refused and turn.evidence == ()
+    assert "No passage matched." in session.panel() and "as of 2025-05-20" in session.panel()
+    _run(seeded, session, SEED_QUESTION, since="2025-05-21", as_of="2025-05-21")
+    assert session.turns[-1].answer is not None and not session.turns[-1].answer.refused
+    _run(seeded, session, SEED_QUESTION, outlets=["No Such Outlet"])
+    assert session.turns[-1].evidence == ()
+
+
+# -- untrusted article text ------------------------------------------------------------------------------
+
+
+def test_hostile_article_renders_as_text_everywhere(make_qa) -> None:  # type: ignore[no-untyped-def]
+    qa = make_qa()
+    art = Article(
+        id="xss-1",
+        text=XSS_TEXT,
+        title=XSS_TITLE,
+        url="javascript:alert(1)",
+        source="<i>Evil</i> Times",
+        published=date(2025, 6, 1),
+    )
+    qa.ingest_articles([art], progress=False)
+    session = chat.ChatSession()
+    _run(qa, session, "When does the Portvale harbour gala open?")
+    message, panel = session.messages()[-1]["content"], session.panel()
+    assert 'href="#src-1"' in message
+    for markup in (message, panel, chat.articles_html(qa)):
+        _assert_inert(markup)
+    assert "&lt;img src=x" in message
+    assert "&lt;script&gt;" in panel and "&lt;script&gt;" in chat.articles_html(qa)
+    assert 'href="javascript' not in panel and 'href="javascript' not in chat.articles_html(qa)
+    assert "&lt;i&gt;Evil&lt;/i&gt; Times" in panel
+    assert "&#36;&#36;5" in panel and "&#42;free&#42;" in panel  # no LaTeX, no Markdown
+    # The question is untrusted too.
+    _run(qa, session, "<img src=x onerror=alert(1)> gala?")
+    assert "<img" not in session.messages()[-2]["content"]
+
+
+def test_hostile_citation_fields_are_escaped() -> None:
+    c = Citation(
+        1, "a", "c", '"><script>x</script>', "<b>", 'https://x.example/"onmouseover="y', None, "", 0, 0, "<p>", 0
+    )
+    out = chat.source_entry_html(c)
+    assert "<script" not in out and "<b>" not in out and "<p>" not in out
+    assert 'href="https://x.example/&quot;onmouseover=&quot;y"' in out
+
+
+# -- startup and library ---------------------------------------------------------------------------------
+
+
+def test_startup_seeds_an_empty_index(make_qa) -> None:  # type: ignore[no-untyped-def]
+    qa = make_qa()
+    startup = chat.Startup(qa, SEEDS)
+    assert "nq-busy" in chat.status_html(qa, startup)
+    startup.run()
+    assert startup.wait(0) and startup.problem == ""
+    assert qa.store.count_articles() == 1
+    status = chat.status_html(qa, startup)
+    assert "Ready · 1 article" in status and "extractive" in status
+    chat.Startup(qa, SEEDS).run()  # a second start leaves the index as it is
+    assert qa.store.count_articles() == 1
+
+
+def test_startup_problem_is_reported(make_qa, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    qa = make_qa()
+
+    def broken(self):  # type: ignore[no-untyped-def]
+        raise StoreError("the disk is full")
+
+    monkeypatch.setattr(type(qa), "store", property(broken))
+    startup = chat.Startup(qa, SEEDS)
+    startup.run()
+    assert startup.indexed.is_set() and "Could not open or seed the article index" in startup.problem
+    assert "nq-bad" in chat.status_html(qa, startup)
+
+
+def test_upload_reports_each_failure_with_its_reason(make_qa, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    qa = make_qa()
+    good = tmp_path / "upload" / "lighthouse.md"
+    good.parent.mkdir()
+    good.write_text(
+        "---\ntitle: Lighthouse restored (synthetic)\nsource: Coast Courier\npublished: 2025-03-04\n---\n"
+        "The old lighthouse at Cape Verran was restored by volunteers over two winters.\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "upload" / "broken.jsonl"
+    bad.write_text('{"text": "ok line", "title": "Fine"}\n{not json\n', encoding="utf-8")
+    other = tmp_path / "upload" / "scan.pdf"
+    other.write_bytes(b"%PDF-1.4")
+    seen: list[tuple[int, int]] = []
+    report = chat.ingest_files(qa, [str(good), str(bad), str(other)], on_progress=lambda d, t: seen.append((d, t)))
+    assert "Added 2 articles" in report and "2 failures" in report
+    assert "<code>broken.jsonl, line 2</code>: invalid JSON" in report
+    assert "<code>scan.pdf</code>: unsupported file type" in report
+    assert str(tmp_path) not in report, "temp folders of uploads are not shown"
+    assert seen[0] == (0, 2) and seen[-1] == (2, 2)
+    table = chat.articles_html(qa)
+    assert "Lighthouse restored (synthetic)" in table and "Coast Courier" in table and "2025-03-04" in table
+    assert chat.outlet_choices(qa) == ["Coast Courier"]
+    ids = [i for label, i in chat.article_choices(qa) if label.startswith("Lighthouse")]
+    assert "Deleted 1 article" in chat.delete_articles(qa, ids)
+    assert "Lighthouse" not in chat.articles_html(qa)
+    assert "Pick the articles" in chat.delete_articles(qa, [])
+    assert "Choose one or more files" in chat.ingest_files(qa, [])
+
+
+def test_url_ingest_failure_is_reported(make_qa) -> None:  # type: ignore[no-untyped-def]
+    qa = make_qa()
+    out = chat.ingest_url(qa, "ftp://files.example/feed.xml")
+    assert "nq-bad" in out and "Only http and https" in out
+    assert "Enter the URL" in chat.ingest_url(qa, "  ")
+
+
+def test_describe_llm() -> None:
+    assert "extractive" in chat.describe_llm(Settings(llm="extractive"))
+    assert chat.describe_llm(Settings(llm="local", llm_model="smollm2-135m")) == "local model smollm2-135m"
+    s = Settings(llm="openai", llm_model="m", openai_base_url="http://127.0.0.1:9/v1")
+    assert chat.describe_llm(s) == "m at 127.0.0.1:9"
