@@ -16,9 +16,8 @@ from index.ingest import IngestReport, ingest_articles
 from index.loading import LoadResult, load_paths
 from index.models import Article
 from index.settings import Settings
-from index.store import ArticleStore
+from index.store import ArticleStore, day_number
 from qa.backends import make_embedder, make_llm
-from index.store import day_number
 from qa.citations import Grounder, display_text
 from qa.dates import asks_about_now, question_period
 from qa.extractive import rank_sentences, snippets

@@ -27,9 +27,11 @@ _EXPLANATION = re.compile(
 )
 
 # Sentence-opening words that may be lower-cased after "... reported that" (names keep their capital).
-_LOWER_OK = {"the", "a", "an", "he", "she", "it", "they", "this", "that", "these", "those", "his", "her", "its",
-             "their", "in", "on", "at", "during", "after", "before", "according", "there", "some", "all",
-             "both", "preparations", "officials", "activists", "construction", "work"}  # fmt: skip
+_LOWER_OK = {
+    "the", "a", "an", "he", "she", "it", "they", "this", "that", "these", "those", "his", "her", "its",
+    "their", "in", "on", "at", "during", "after", "before", "according", "there", "some", "all", "both",
+    "preparations", "officials", "activists", "construction", "work",
+}  # fmt: skip
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 

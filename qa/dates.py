@@ -13,7 +13,8 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _IN_MONTH_YEAR = re.compile(rf"\b(?:in|during|of)\s+({_MONTH_RE})\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _IN_YEAR = re.compile(r"\b(?:in|during|of)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _RELATIVE = re.compile(
-    r"\b(yesterday|today|this week|last week|this month|last month|this year|last year|past week|past month)\b",
+    r"\b(yesterday|today|this week|last week|this month|last month|this year|last year|past week|"
+    r"past month)\b",
     re.IGNORECASE,
 )
 _CURRENT = re.compile(
