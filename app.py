@@ -37,7 +37,8 @@ THEME = gr.themes.Soft(
 CSS = """
 .nq-title h1 { margin: 0; font-size: 1.6rem; }
 .nq-title p { margin: 2px 0 0; color: var(--body-text-color-subdued); }
-.nq-statusline { font-size: .85rem; padding: 4px 10px; border-radius: 6px; display: inline-block; margin-top: 4px; }
+.nq-statusline { font-size: .85rem; padding: 4px 10px; border-radius: 6px; display: inline-block;
+  margin-top: 4px; }
 .nq-statusline.nq-ready { background: var(--color-accent-soft); }
 .nq-statusline.nq-busy { background: #fef3c7; color: #92400e; }
 .nq-statusline.nq-bad, .nq-report.nq-bad, .nq-error { background: #fee2e2; color: #991b1b; }
@@ -52,8 +53,8 @@ CSS = """
 .nq-label { font-weight: 400; color: var(--body-text-color-subdued); }
 .nq-note { font-size: .8rem; color: var(--body-text-color-subdued); margin-top: 6px; }
 .nq-error { padding: 6px 10px; border-radius: 6px; }
-.nq-badge { display: inline-block; font-size: .72rem; font-weight: 600; padding: 1px 7px; border-radius: 999px;
-  margin-right: 4px; vertical-align: 1px; }
+.nq-badge { display: inline-block; font-size: .72rem; font-weight: 600; padding: 1px 7px;
+  border-radius: 999px; margin-right: 4px; vertical-align: 1px; }
 .nq-badge.nq-warn { background: #fef3c7; color: #92400e; }
 .nq-badge.nq-bad { background: #fecaca; color: #991b1b; }
 a.cite { font-size: .78em; font-weight: 600; text-decoration: none; padding: 0 3px; margin: 0 1px;
@@ -63,8 +64,9 @@ a.cite:hover { background: var(--color-accent); color: white; }
 .nq-sources h3 { margin: 0 0 4px; font-size: 1.05rem; }
 .nq-for { font-size: .82rem; margin-bottom: 8px; color: var(--body-text-color-subdued); }
 .nq-muted { color: var(--body-text-color-subdued); font-size: .85rem; }
-.nq-src { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; margin: 0 0 10px;
-  background: var(--block-background-fill); scroll-margin: 12px; transition: box-shadow .3s, border-color .3s; }
+.nq-src { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px;
+  margin: 0 0 10px; background: var(--block-background-fill); scroll-margin: 12px;
+  transition: box-shadow .3s, border-color .3s; }
 .nq-src.nq-active { border-color: var(--color-accent); box-shadow: 0 0 0 3px var(--color-accent-soft); }
 .nq-src-head { display: flex; gap: 8px; align-items: baseline; font-weight: 600; }
 .nq-src-n { flex: none; min-width: 1.5em; text-align: center; border-radius: 4px; font-size: .8rem;
@@ -93,7 +95,8 @@ HEAD = """<script>
 (() => {
   const show = (turn, id, tries) => {
     const panel = document.querySelector('#nq-sources .nq-sources');
-    const entry = panel && panel.dataset.turn === turn ? panel.querySelector('[id="' + CSS.escape(id) + '"]') : null;
+    const entry = panel && panel.dataset.turn === turn
+      ? panel.querySelector('[id="' + CSS.escape(id) + '"]') : null;
     if (!entry) { if (tries > 0) setTimeout(() => show(turn, id, tries - 1), 100); return; }
     panel.querySelectorAll('.nq-src.nq-active').forEach((el) => el.classList.remove('nq-active'));
     entry.classList.add('nq-active');
@@ -152,7 +155,8 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
             return gr.skip(), gr.skip(), gr.skip(), chat.status_html(qa, startup), gr.skip()
         return *library_views(), gr.Timer(active=False)
 
-    def on_files(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+    # gr.Progress() as a default argument is how Gradio injects a progress tracker.
+    def on_files(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         if startup is not None:
             startup.wait()
 
@@ -162,7 +166,7 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
         report = chat.ingest_files(qa, files or [], on_progress=step)
         return report, None, *library_views()
 
-    def on_url(url: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+    def on_url(url: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         if startup is not None:
             startup.wait()
         progress(None, desc="Fetching")
@@ -185,93 +189,91 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
         session = gr.State(None)  # a ChatSession, created by the first question
         with gr.Row(equal_height=False):
             gr.HTML(
-                '<div class="nq-title"><h1>NewsQA</h1>'
-                "<p>Ask questions of your news archive: every answer cites the passages it rests on.</p></div>",
+                '<div class="nq-title"><h1>NewsQA</h1><p>Ask questions of your news archive: '
+                "every answer cites the passages it rests on.</p></div>",
                 elem_id="nq-title",
             )
         status = gr.HTML(chat.status_html(qa, startup), elem_id="nq-status")
         timer = gr.Timer(1.0)
 
         with gr.Tabs():
-            with gr.Tab("Chat", id="chat-tab"):
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=3, min_width=420):
-                        chatbot = gr.Chatbot(
-                            elem_id="nq-chat",
-                            label="Conversation",
-                            height=540,
-                            layout="bubble",
-                            latex_delimiters=[],  # "$" in news text is money, not maths
-                            buttons=["copy_all"],
-                            feedback_options=None,
-                            placeholder="Ask about the indexed articles. Follow-up questions keep the context.",
+            with gr.Tab("Chat", id="chat-tab"), gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=420):
+                    chatbot = gr.Chatbot(
+                        elem_id="nq-chat",
+                        label="Conversation",
+                        height=540,
+                        layout="bubble",
+                        latex_delimiters=[],  # "$" in news text is money, not maths
+                        buttons=["copy_all"],
+                        feedback_options=None,
+                        placeholder="Ask about the indexed articles; follow-up questions keep the context.",
+                    )
+                    with gr.Row(equal_height=True):
+                        question = gr.Textbox(
+                            elem_id="nq-question",
+                            show_label=False,
+                            placeholder="Ask a question and press Enter…",
+                            lines=1,
+                            max_lines=4,
+                            scale=8,
+                            autofocus=True,
                         )
-                        with gr.Row(equal_height=True):
-                            question = gr.Textbox(
-                                elem_id="nq-question",
-                                show_label=False,
-                                placeholder="Ask a question and press Enter…",
-                                lines=1,
-                                max_lines=4,
-                                scale=8,
-                                autofocus=True,
+                        send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="nq-send")
+                    with gr.Accordion("Filters", open=False, elem_id="nq-filters"):
+                        with gr.Row():
+                            since = gr.DateTime(
+                                label="Published from",
+                                include_time=False,
+                                type="string",
+                                elem_id="nq-since",
                             )
-                            send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="nq-send")
-                        with gr.Accordion("Filters", open=False, elem_id="nq-filters"):
-                            with gr.Row():
-                                since = gr.DateTime(
-                                    label="Published from",
-                                    include_time=False,
-                                    type="string",
-                                    elem_id="nq-since",
-                                )
-                                as_of = gr.DateTime(
-                                    label="As of (published up to)",
-                                    include_time=False,
-                                    type="string",
-                                    elem_id="nq-as-of",
-                                )
-                            outlets = gr.Dropdown(
-                                label="Outlets (none picked: all)",
-                                choices=[],
-                                multiselect=True,
-                                elem_id="nq-outlets",
+                            as_of = gr.DateTime(
+                                label="As of (published up to)",
+                                include_time=False,
+                                type="string",
+                                elem_id="nq-as-of",
                             )
-                        gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="Try")
-                    with gr.Column(scale=2, min_width=320):
-                        sources = gr.HTML(chat.empty_panel(), elem_id="nq-sources")
+                        outlets = gr.Dropdown(
+                            label="Outlets (none picked: all)",
+                            choices=[],
+                            multiselect=True,
+                            elem_id="nq-outlets",
+                        )
+                    gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="Try")
+                with gr.Column(scale=2, min_width=320):
+                    sources = gr.HTML(chat.empty_panel(), elem_id="nq-sources")
 
-            with gr.Tab("Library", id="library-tab") as library_tab:
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=2, min_width=320):
-                        gr.Markdown("### Add articles")
-                        files = gr.File(
-                            label="Article files (JSONL, JSON, Markdown, text, HTML)",
-                            file_count="multiple",
-                            file_types=sorted(SUPPORTED_SUFFIXES),
-                            type="filepath",
-                            elem_id="nq-files",
+            with gr.Tab("Library", id="library-tab") as library_tab, gr.Row(equal_height=False):
+                with gr.Column(scale=2, min_width=320):
+                    gr.Markdown("### Add articles")
+                    files = gr.File(
+                        label="Article files (JSONL, JSON, Markdown, text, HTML)",
+                        file_count="multiple",
+                        file_types=sorted(SUPPORTED_SUFFIXES),
+                        type="filepath",
+                        elem_id="nq-files",
+                    )
+                    add_files = gr.Button("Add files", variant="primary", elem_id="nq-add-files")
+                    url = gr.Textbox(
+                        label="Page or RSS/Atom feed URL",
+                        placeholder="https://example.com/news/article.html or …/feed.xml",
+                        elem_id="nq-url",
+                    )
+                    add_url = gr.Button("Fetch and add", elem_id="nq-add-url")
+                    report = gr.HTML("", elem_id="nq-report")
+                with gr.Column(scale=3, min_width=420):
+                    gr.Markdown("### Indexed articles")
+                    articles = gr.HTML("", elem_id="nq-articles")
+                    with gr.Row(equal_height=True):
+                        to_delete = gr.Dropdown(
+                            label="Articles to delete",
+                            choices=[],
+                            multiselect=True,
+                            scale=4,
+                            elem_id="nq-delete-pick",
                         )
-                        add_files = gr.Button("Add files", variant="primary", elem_id="nq-add-files")
-                        url = gr.Textbox(
-                            label="Page or RSS/Atom feed URL",
-                            placeholder="https://example.com/news/article.html or …/feed.xml",
-                            elem_id="nq-url",
-                        )
-                        add_url = gr.Button("Fetch and add", elem_id="nq-add-url")
-                        report = gr.HTML("", elem_id="nq-report")
-                    with gr.Column(scale=3, min_width=420):
-                        gr.Markdown("### Indexed articles")
-                        articles = gr.HTML("", elem_id="nq-articles")
-                        with gr.Row(equal_height=True):
-                            to_delete = gr.Dropdown(
-                                label="Articles to delete",
-                                choices=[],
-                                multiselect=True,
-                                scale=4,
-                                elem_id="nq-delete-pick",
-                            )
-                            delete = gr.Button("Delete", variant="stop", scale=1, elem_id="nq-delete")
+                        delete = gr.Button("Delete", variant="stop", scale=1, elem_id="nq-delete")
 
         gr.on(
             triggers=[question.submit, send.click],

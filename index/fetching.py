@@ -254,7 +254,28 @@ class _TextExtractor(HTMLParser):
     """Text of an HTML fragment: blocks become lines, scripts and styles are dropped."""
 
     _BLOCKS = frozenset(
-        ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "section", "article", "header", "footer", "pre"]
+        [
+            "p",
+            "div",
+            "br",
+            "li",
+            "ul",
+            "ol",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "table",
+            "blockquote",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "pre",
+        ]
     )
     _SKIP = frozenset({"script", "style", "noscript", "template", "head"})
 

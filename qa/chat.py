@@ -34,6 +34,7 @@ Progress = Callable[[int, int], None]
 MAX_HISTORY_TURNS = 3  # earlier turns rarely matter for a follow-up and lengthen the rewrite prompt
 EVIDENCE_LIMIT = 3  # passages shown as evidence when answering failed
 _REMOVED_NOTE = "Removed a sentence no source supports"
+_SEP = '<span class="nq-sep">·</span>'
 
 # Characters Markdown, GFM autolinks, KaTeX or template engines act on. Chat messages go through Gradio's
 # Markdown renderer, so after html.escape these are written as entities too: they then display as themselves.
@@ -321,7 +322,7 @@ def source_entry_html(c: Citation) -> str:
         f'<article class="nq-src" id="src-{c.n}">'
         f'<div class="nq-src-head"><span class="nq-src-n">{c.n}</span>'
         f'<span class="nq-src-title">{esc(c.title or "Untitled article")}</span></div>'
-        f'<div class="nq-src-meta">{outlet}<span class="nq-sep">·</span>{when}<span class="nq-sep">·</span>{link}</div>'
+        f'<div class="nq-src-meta">{outlet}{_SEP}{when}{_SEP}{link}</div>'
         f'<blockquote class="nq-passage">{passage_html(c)}</blockquote>'
         "</article>"
     )

@@ -1,4 +1,4 @@
-"""qa/chat.py without a browser: streaming turns, citations to the sources panel, escaping, errors, library."""
+"""qa/chat.py without a browser: streaming, citations into the sources panel, escaping, errors, library."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from index.models import Article
 from index.settings import Settings
 from index.store import StoreError
 from qa import chat
-from qa.llm import LLMError, Message, OpenAIChatLLM
+from qa.llm import Message, OpenAIChatLLM
 from qa.local_llm import free_port
 from qa.models import Answer, Citation
 from tests.conftest import SEEDS, FakeLLM
@@ -24,12 +24,12 @@ KAPAN_REPLY = (
 )
 XSS_TITLE = "<script>window.__xss=1</script> Harbour <b>gala</b>"
 XSS_TEXT = (
-    "The Portvale harbour gala <img src=x onerror=\"window.__xss=1\"> opens on 12 June with fireworks. "
+    'The Portvale harbour gala <img src=x onerror="window.__xss=1"> opens on 12 June with fireworks. '
     "Organisers said <script>alert('xss')</script> tickets cost $$5 and *free* for children [1]."
 )
 
 
-def _run(qa, session: chat.ChatSession, question: str, **kw) -> list[list[Message]]:  # type: ignore[no-untyped-def]
+def _run(qa, session: chat.ChatSession, question: str, **kw) -> list[list[Message]]:
     """Every chat state the UI would show while answering."""
     return [s.messages() for s in chat.ask(qa, session, question, **kw)]
 
@@ -42,10 +42,10 @@ def _assert_inert(markup: str) -> None:
 
 
 @pytest.fixture
-def llm_qa(make_qa):  # type: ignore[no-untyped-def]
+def llm_qa(make_qa):
     """A seeded NewsQA answering with a scripted LLM (replies given per test)."""
 
-    def build(replies: Sequence[str] | str):  # type: ignore[no-untyped-def]
+    def build(replies: Sequence[str] | str):
         qa = make_qa(FakeLLM(replies), llm="openai")
         qa.ingest([SEEDS], progress=False)
         return qa
@@ -68,7 +68,7 @@ def test_esc_makes_markup_and_markdown_inert() -> None:
 def test_safe_href_only_allows_http_urls() -> None:
     assert chat.safe_href("javascript:alert(1)") is None
     assert chat.safe_href("data:text/html,<b>") is None
-    assert chat.safe_href("https://x.example/a?b=1&c=\"2\"") == "https://x.example/a?b=1&amp;c=&quot;2&quot;"
+    assert chat.safe_href('https://x.example/a?b=1&c="2"') == "https://x.example/a?b=1&amp;c=&quot;2&quot;"
 
 
 def test_passage_highlights_exactly_the_quoted_span() -> None:
@@ -78,7 +78,7 @@ def test_passage_highlights_exactly_the_quoted_span() -> None:
     c = Citation(1, "a", "c", "T", "S", "", None, quote, start, start + len(quote), passage, 100)
     out = chat.passage_html(c)
     assert out.count("<mark>") == 1
-    assert re.search(r"<mark>(.*)</mark>", out).group(1) == "The cited one &amp; more."  # type: ignore[union-attr]
+    assert re.findall(r"<mark>(.*)</mark>", out) == ["The cited one &amp; more."]
     assert "&lt;b&gt;sentence&lt;/b&gt;" in out
 
 
@@ -90,7 +90,7 @@ def test_passage_with_wrong_offsets_still_marks_the_quote() -> None:
 # -- streaming and citations -----------------------------------------------------------------------------
 
 
-def test_answer_streams_then_shows_cited_final_answer(llm_qa) -> None:  # type: ignore[no-untyped-def]
+def test_answer_streams_then_shows_cited_final_answer(llm_qa) -> None:
     qa = llm_qa(KAPAN_REPLY)
     session = chat.ChatSession()
     states = _run(qa, session, SEED_QUESTION)
@@ -107,11 +107,12 @@ def test_answer_streams_then_shows_cited_final_answer(llm_qa) -> None:  # type: 
     assert 'class="nq-sources nq-final" data-turn="0"' in panel
     assert '<article class="nq-src" id="src-1">' in panel
     assert '<time class="nq-date" datetime="2025-05-21">2025-05-21</time>' in panel
-    assert "<mark>" in panel and "Kapan" in re.search(r"<mark>(.*?)</mark>", panel).group(1)  # type: ignore[union-attr]
+    marked = re.findall(r"<mark>(.*?)</mark>", panel)
+    assert marked and "Kapan" in marked[0]
     assert [m["role"] for m in states[-1]] == ["user", "assistant"]
 
 
-def test_every_citation_number_in_the_text_has_a_panel_entry(llm_qa) -> None:  # type: ignore[no-untyped-def]
+def test_every_citation_number_in_the_text_has_a_panel_entry(llm_qa) -> None:
     qa = llm_qa(KAPAN_REPLY)
     session = chat.ChatSession()
     _run(qa, session, SEED_QUESTION)
@@ -121,7 +122,7 @@ def test_every_citation_number_in_the_text_has_a_panel_entry(llm_qa) -> None:  #
     assert linked and linked == entries
 
 
-def test_refused_answer_says_so_and_lists_the_closest_evidence(llm_qa) -> None:  # type: ignore[no-untyped-def]
+def test_refused_answer_says_so_and_lists_the_closest_evidence(llm_qa) -> None:
     qa = llm_qa("Answer: unknown\nExplanation: The sources do not say.")
     session = chat.ChatSession()
     _run(qa, session, "What colour is the Kapan consulate's front door?")
@@ -131,7 +132,7 @@ def test_refused_answer_says_so_and_lists_the_closest_evidence(llm_qa) -> None: 
     assert "<h3>Closest evidence</h3>" in panel and panel.count('class="nq-src"') >= 1
 
 
-def test_follow_up_is_rewritten_and_the_searched_query_is_shown(llm_qa) -> None:  # type: ignore[no-untyped-def]
+def test_follow_up_is_rewritten_and_the_searched_query_is_shown(llm_qa) -> None:
     rewrite = "When will Russia open its consulate general in Kapan?"
     qa = llm_qa([KAPAN_REPLY, rewrite, KAPAN_REPLY])
     session = chat.ChatSession()
@@ -139,7 +140,10 @@ def test_follow_up_is_rewritten_and_the_searched_query_is_shown(llm_qa) -> None:
     _run(qa, session, "and when was that?")
     assert session.turns[1].query == rewrite
     message = session.messages()[-1]["content"]
-    assert '<div class="nq-rewritten">Searched for: When will Russia open its consulate general in Kapan?</div>' in message
+    assert (
+        '<div class="nq-rewritten">Searched for: When will Russia open its consulate general in Kapan?</div>'
+        in message
+    )
     # The rewrite prompt saw the first turn, without citation markers.
     rewrite_prompt = qa.llm.calls[1][-1]["content"]
     assert SEED_QUESTION in rewrite_prompt and "[1]" not in rewrite_prompt
@@ -160,7 +164,7 @@ def test_history_keeps_the_last_turns_only() -> None:
 # -- errors become messages ------------------------------------------------------------------------------
 
 
-def test_unreachable_llm_gives_a_clear_message_and_the_evidence(make_qa) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_llm_gives_a_clear_message_and_the_evidence(make_qa) -> None:
     dead = OpenAIChatLLM(
         "m", base_url=f"http://127.0.0.1:{free_port()}/v1", api_key=None, timeout=3, max_retries=0
     )
@@ -182,7 +186,7 @@ class _Exploding:
         raise ValueError("secret internal detail")
 
 
-def test_unexpected_failure_is_a_message_not_a_traceback(make_qa, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_unexpected_failure_is_a_message_not_a_traceback(make_qa, caplog) -> None:
     qa = make_qa(_Exploding(), llm="openai")
     qa.ingest([SEEDS], progress=False)
     session = chat.ChatSession()
@@ -194,7 +198,7 @@ def test_unexpected_failure_is_a_message_not_a_traceback(make_qa, caplog) -> Non
     assert "secret internal detail" in caplog.text, "the details go to the server log"
 
 
-def test_misconfigured_llm_error_is_shown_with_evidence(make_qa) -> None:  # type: ignore[no-untyped-def]
+def test_misconfigured_llm_error_is_shown_with_evidence(make_qa) -> None:
     qa = make_qa("auto", llm="openai", openai_api_key=None, openai_base_url=None)
     qa.ingest([SEEDS], progress=False)
     session = chat.ChatSession()
@@ -204,7 +208,7 @@ def test_misconfigured_llm_error_is_shown_with_evidence(make_qa) -> None:  # typ
     assert 'id="src-1"' in panel
 
 
-def test_question_problems_are_chat_messages(seeded) -> None:  # type: ignore[no-untyped-def]
+def test_question_problems_are_chat_messages(seeded) -> None:
     session = chat.ChatSession()
     assert _run(seeded, session, "   ") == [] and session.turns == []  # an empty submit does nothing
     _run(seeded, session, "x" * 3000)
@@ -228,7 +232,7 @@ def test_parse_filters() -> None:
         chat.parse_filters("yesterday")
 
 
-def test_filters_reach_retrieval(seeded) -> None:  # type: ignore[no-untyped-def]
+def test_filters_reach_retrieval(seeded) -> None:
     session = chat.ChatSession()
     _run(seeded, session, SEED_QUESTION, as_of="2025-05-20")
     turn = session.turns[-1]
@@ -243,7 +247,7 @@ def test_filters_reach_retrieval(seeded) -> None:  # type: ignore[no-untyped-def
 # -- untrusted article text ------------------------------------------------------------------------------
 
 
-def test_hostile_article_renders_as_text_everywhere(make_qa) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_article_renders_as_text_everywhere(make_qa) -> None:
     qa = make_qa()
     art = Article(
         id="xss-1",
@@ -272,7 +276,18 @@ def test_hostile_article_renders_as_text_everywhere(make_qa) -> None:  # type: i
 
 def test_hostile_citation_fields_are_escaped() -> None:
     c = Citation(
-        1, "a", "c", '"><script>x</script>', "<b>", 'https://x.example/"onmouseover="y', None, "", 0, 0, "<p>", 0
+        1,
+        "a",
+        "c",
+        '"><script>x</script>',
+        "<b>",
+        'https://x.example/"onmouseover="y',
+        None,
+        "",
+        0,
+        0,
+        "<p>",
+        0,
     )
     out = chat.source_entry_html(c)
     assert "<script" not in out and "<b>" not in out and "<p>" not in out
@@ -282,7 +297,7 @@ def test_hostile_citation_fields_are_escaped() -> None:
 # -- startup and library ---------------------------------------------------------------------------------
 
 
-def test_startup_seeds_an_empty_index(make_qa) -> None:  # type: ignore[no-untyped-def]
+def test_startup_seeds_an_empty_index(make_qa) -> None:
     qa = make_qa()
     startup = chat.Startup(qa, SEEDS)
     assert "nq-busy" in chat.status_html(qa, startup)
@@ -295,10 +310,10 @@ def test_startup_seeds_an_empty_index(make_qa) -> None:  # type: ignore[no-untyp
     assert qa.store.count_articles() == 1
 
 
-def test_startup_problem_is_reported(make_qa, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_startup_problem_is_reported(make_qa, monkeypatch) -> None:
     qa = make_qa()
 
-    def broken(self):  # type: ignore[no-untyped-def]
+    def broken(self):
         raise StoreError("the disk is full")
 
     monkeypatch.setattr(type(qa), "store", property(broken))
@@ -308,7 +323,7 @@ def test_startup_problem_is_reported(make_qa, monkeypatch) -> None:  # type: ign
     assert "nq-bad" in chat.status_html(qa, startup)
 
 
-def test_upload_reports_each_failure_with_its_reason(make_qa, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_upload_reports_each_failure_with_its_reason(make_qa, tmp_path: Path) -> None:
     qa = make_qa()
     good = tmp_path / "upload" / "lighthouse.md"
     good.parent.mkdir()
@@ -322,7 +337,9 @@ def test_upload_reports_each_failure_with_its_reason(make_qa, tmp_path: Path) ->
     other = tmp_path / "upload" / "scan.pdf"
     other.write_bytes(b"%PDF-1.4")
     seen: list[tuple[int, int]] = []
-    report = chat.ingest_files(qa, [str(good), str(bad), str(other)], on_progress=lambda d, t: seen.append((d, t)))
+    report = chat.ingest_files(
+        qa, [str(good), str(bad), str(other)], on_progress=lambda d, t: seen.append((d, t))
+    )
     assert "Added 2 articles" in report and "2 failures" in report
     assert "<code>broken.jsonl, line 2</code>: invalid JSON" in report
     assert "<code>scan.pdf</code>: unsupported file type" in report
@@ -338,7 +355,7 @@ def test_upload_reports_each_failure_with_its_reason(make_qa, tmp_path: Path) ->
     assert "Choose one or more files" in chat.ingest_files(qa, [])
 
 
-def test_url_ingest_failure_is_reported(make_qa) -> None:  # type: ignore[no-untyped-def]
+def test_url_ingest_failure_is_reported(make_qa) -> None:
     qa = make_qa()
     out = chat.ingest_url(qa, "ftp://files.example/feed.xml")
     assert "nq-bad" in out and "Only http and https" in out

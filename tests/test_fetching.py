@@ -7,13 +7,13 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
-from qa.local_llm import free_port
 from index.fetching import (
-    FetchError,
     Fetched,
+    FetchError,
     articles_from_feed,
     check_url,
     fetch,
@@ -21,10 +21,11 @@ from index.fetching import (
     load_url,
     looks_like_feed,
 )
+from qa.local_llm import free_port
 
 LONG = (
     "The Marrow Valley council voted on Tuesday to rebuild the old stone footbridge over the Lenn river. "
-    "The bridge closed last winter after flood damage, and the repair is expected to cost 2.4 million crowns. "
+    "The bridge closed last winter after flood damage; the repair is expected to cost 2.4 million crowns. "
     "Work starts in April and should finish before the autumn fair, the council's engineer said. "
 ) * 2
 
@@ -37,14 +38,16 @@ PAGE = f"""<!doctype html><html><head><title>Footbridge to be rebuilt (synthetic
 
 ENTRY_PAGE = f"""<!doctype html><html><head><title>Ferry timetable changes (synthetic)</title></head>
 <body><article><h1>Ferry timetable changes (synthetic)</h1><p>{LONG.replace("footbridge", "ferry pier")}</p>
-<p>The winter timetable adds a late crossing on Fridays, the ferry company announced.</p></article></body></html>"""
+<p>The winter timetable adds a late crossing on Fridays, the ferry company announced.</p>
+</article></body></html>"""
 
 RSS = f"""<?xml version="1.0" encoding="UTF-8"?>
 <!-- synthetic feed written for the tests -->
 <rss version="2.0"><channel><title>Marrow Gazette (synthetic)</title><link>/</link>
 <item><title>Library extends opening hours</title><link>/library.html</link>
 <pubDate>Mon, 03 Mar 2025 08:00:00 GMT</pubDate>
-<description>&lt;p&gt;{LONG.replace("footbridge", "library")}&lt;/p&gt;&lt;script&gt;bad()&lt;/script&gt;</description></item>
+<description>&lt;p&gt;{LONG.replace("footbridge", "library")}&lt;/p&gt;
+&lt;script&gt;bad()&lt;/script&gt;</description></item>
 <item><title>Ferry timetable changes</title><link>/ferry.html</link>
 <pubDate>Tue, 04 Mar 2025 08:00:00 GMT</pubDate><description>Short teaser.</description></item>
 <item><title>Empty entry</title><link>/missing.html</link></item>
@@ -62,14 +65,22 @@ ATOM = f"""<?xml version="1.0" encoding="utf-8"?>
 class _Handler(BaseHTTPRequestHandler):
     """Routes of the test server."""
 
-    routes: dict[str, tuple[int, str, bytes]] = {
+    routes: ClassVar[dict[str, tuple[int, str, bytes]]] = {
         "/page.html": (200, "text/html; charset=utf-8", PAGE.encode()),
         "/ferry.html": (200, "text/html; charset=utf-8", ENTRY_PAGE.encode()),
         "/feed.rss": (200, "application/rss+xml", RSS.encode()),
         "/feed.atom": (200, "application/atom+xml", ATOM.encode()),
         "/feed-as-text": (200, "text/plain", RSS.encode()),
-        "/latin1.html": (200, "text/html; charset=iso-8859-1", PAGE.replace("Residents", "Résidents").encode("latin-1")),
-        "/empty.html": (200, "text/html", b"<html><head><title>x</title></head><body><script>var a = 1;</script></body></html>"),
+        "/latin1.html": (
+            200,
+            "text/html; charset=iso-8859-1",
+            PAGE.replace("Residents", "Résidents").encode("latin-1"),
+        ),
+        "/empty.html": (
+            200,
+            "text/html",
+            b"<html><head><title>x</title></head><body><script>var a = 1;</script></body></html>",
+        ),
         "/notfeed.xml": (200, "application/xml", b"<?xml version='1.0'?><catalog><item>1</item></catalog>"),
     }
 
@@ -204,7 +215,13 @@ def test_too_large_bodies_are_refused(server: str) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["ftp://127.0.0.1/feed.xml", "file:///etc/passwd", "javascript:alert(1)", "data:text/html,hi", "127.0.0.1/x"],
+    [
+        "ftp://127.0.0.1/feed.xml",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "data:text/html,hi",
+        "127.0.0.1/x",
+    ],
 )
 def test_only_http_and_https_are_fetched(url: str) -> None:
     with pytest.raises(FetchError, match="Only http and https"):
@@ -223,7 +240,7 @@ def test_redirects_are_limited_and_must_stay_http(server: str) -> None:
 
 def test_timeout(server: str) -> None:
     started = time.monotonic()
-    with pytest.raises(FetchError, match="did not answer within 0.5 s"):
+    with pytest.raises(FetchError, match=r"did not answer within 0\.5 s"):
         fetch(f"{server}/slow", timeout=0.5)
     assert time.monotonic() - started < 2.5
 

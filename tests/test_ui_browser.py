@@ -46,7 +46,9 @@ START_TIMEOUT = 180.0  # seconds for an app to answer HTTP and finish seeding (2
 ANSWER_TIMEOUT_MS = 150_000  # an LLM answer on a loaded 2-core machine
 
 if not Path(CHROMIUM).exists():
-    pytestmark.append(pytest.mark.skip(reason="needs Debian's chromium: apt-get install -y chromium (make browser)"))
+    pytestmark.append(
+        pytest.mark.skip(reason="needs Debian's chromium: apt-get install -y chromium (make browser)")
+    )
 
 # Records every text the last assistant message shows, so streaming can be checked after the fact.
 WATCH_JS = """() => {
@@ -111,7 +113,9 @@ def apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     work = tmp_path_factory.mktemp("ui")
     newsqa = shutil.which("newsqa", path=str(Path(sys.executable).parent)) or "newsqa"
     base = {
-        k: v for k, v in os.environ.items() if not k.startswith(("NEWSQA_", "OPENAI_")) and "proxy" not in k.lower()
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NEWSQA_", "OPENAI_")) and "proxy" not in k.lower()
     }
     base |= {
         "GRADIO_ANALYTICS_ENABLED": "False",
@@ -215,7 +219,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         (
             "Seed bank opens in Verrin (synthetic)",
             "Fri, 02 May 2025 08:00:00 GMT",
-            "The Verrin seed bank opened its vault to farmers on Friday and now stores 12,000 varieties of grain. "
+            "The Verrin seed bank opened its vault to farmers; it stores 12,000 varieties of grain. "
             "Farmers can borrow seed for one season and return twice as much after the harvest. "
             "The bank was founded by a cooperative of forty farms in the upper valley. "
             "Its vault is kept at four degrees below zero all year round, the cooperative said.",
@@ -223,7 +227,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         (
             "Verrin choir wins prize (synthetic)",
             "Sat, 03 May 2025 08:00:00 GMT",
-            "The Verrin town choir won the regional prize for its recording of folk songs, the jury announced. "
+            "The Verrin town choir won the regional prize for its recording of folk songs, the jury said. "
             "The choir has sixty members, the youngest of them twelve years old. "
             "Its recording was made in the old wool market hall over three winter evenings. "
             "The prize money will pay for a tour of the coastal towns next spring, the conductor said.",
@@ -395,8 +399,12 @@ def test_sessions_do_not_share_chat(apps: dict[str, str], browser: Any) -> None:
             s.page.locator("#nq-question textarea").press("Enter")
         for s in (a, b):
             s.page.wait_for_selector('#nq-sources .nq-final[data-turn="0"]', timeout=60_000)
-        assert "consulate" in a.page.inner_text("#nq-chat") and "counterpart" not in a.page.inner_text("#nq-chat")
-        assert "counterpart" in b.page.inner_text("#nq-chat") and "consulate" not in b.page.inner_text("#nq-chat")
+        assert "consulate" in a.page.inner_text("#nq-chat") and "counterpart" not in a.page.inner_text(
+            "#nq-chat"
+        )
+        assert "counterpart" in b.page.inner_text("#nq-chat") and "consulate" not in b.page.inner_text(
+            "#nq-chat"
+        )
         assert a.bots().count() == 1 and b.bots().count() == 1
         c = Session(browser, apps["extractive"])  # a later visitor starts empty
         try:
@@ -456,10 +464,10 @@ def test_feed_and_page_urls_are_ingested(apps: dict[str, str], browser: Any, sit
 
         def add(url: str) -> str:
             before = report.inner_text() if report.count() else ""
-            s.page.locator("#nq-url input").fill(url)
+            s.page.locator("#nq-url textarea").fill(url)
             s.page.click("#nq-add-url")
             s.page.wait_for_function(
-                "b => { const r = document.querySelector('#nq-report .nq-report'); return r && r.innerText !== b; }",
+                "b => (document.querySelector('#nq-report .nq-report') || {}).innerText !== b",
                 arg=before,
                 timeout=60_000,
             )
@@ -491,7 +499,9 @@ def test_feed_and_page_urls_are_ingested(apps: dict[str, str], browser: Any, sit
         message = s.ask("How many varieties of grain does the Verrin seed bank store?", timeout=60_000)
         assert "12,000" in message.inner_text()
         panel = s.page.inner_text("#nq-sources")
-        assert "Seed bank opens in Verrin (synthetic)" in panel and "outlets: Verrin News (synthetic)" in panel
+        assert (
+            "Seed bank opens in Verrin (synthetic)" in panel and "outlets: Verrin News (synthetic)" in panel
+        )
         assert "Tollan" not in panel
         s.shot("chat-outlet-filter")
     finally:
@@ -503,13 +513,13 @@ def test_hostile_article_renders_inert(apps: dict[str, str], browser: Any, tmp_p
     record = {
         "id": "synthetic-xss",
         "title": f"{payload} Portvale gala <img src=x onerror=\"window.__nqXss=1;alert('img')\">",
-        "source": "<b onmouseover=\"window.__nqXss=1\">Evil Times</b>",
+        "source": '<b onmouseover="window.__nqXss=1">Evil Times</b>',
         "url": "javascript:window.__nqXss=1",
         "published": "2025-06-01",
         "text": (
-            "The Portvale harbour gala opens on 12 June <img src=x onerror=\"window.__nqXss=1;alert('img')\"> "
+            "The Portvale harbour gala opens on 12 June <img src=x onerror=\"window.__nqXss=1;alert('i')\"> "
             f"with fireworks over the quay. {payload} Tickets cost $$5 [link](javascript:alert(1)) "
-            "<svg onload=\"window.__nqXss=1\"></svg> and {{7*7}} children go free."
+            '<svg onload="window.__nqXss=1"></svg> and {{7*7}} children go free.'
         ),
     }
     path = tmp_path / "hostile.json"
@@ -532,7 +542,10 @@ def test_hostile_article_renders_inert(apps: dict[str, str], browser: Any, tmp_p
         assert s.page.locator("#nq-sources").get_by_text("<script>", exact=False).first.is_visible()
         assert "<img src=x" in message.inner_text() or "Portvale" in message.inner_text()
         assert s.page.evaluate("() => typeof window.__nqXss") == "undefined"
-        assert s.page.locator("#nq-sources script, #nq-sources img, #nq-sources svg, #nq-chat script").count() == 0
+        assert (
+            s.page.locator("#nq-sources script, #nq-sources img, #nq-sources svg, #nq-chat script").count()
+            == 0
+        )
         assert s.page.locator("#nq-sources a[href^='javascript']").count() == 0
         s.shot("xss-inert")
 
