@@ -127,7 +127,8 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
         )
 
     def ready() -> bool:
-        return startup is None or startup.indexed.is_set()
+        # Until the LLM is up, NewsQA's lock is held: only the status (which avoids it) is refreshed.
+        return startup is None or startup.settled
 
     def on_ask(
         question: str, since: Any, as_of: Any, outlets: list[str] | None, session: chat.ChatSession | None
@@ -205,7 +206,7 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
                         height=540,
                         layout="bubble",
                         latex_delimiters=[],  # "$" in news text is money, not maths
-                        buttons=["copy_all"],
+                        buttons=[],  # "copy" would copy the messages' HTML, not their text
                         feedback_options=None,
                         placeholder="Ask about the indexed articles; follow-up questions keep the context.",
                     )
@@ -306,6 +307,7 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
 def main(host: str | None = None, port: int | None = None) -> None:
     """Start the chat on host:port (None: NEWSQA_HOST / NEWSQA_PORT), seeding an empty index first."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("newsqa").setLevel(logging.INFO)  # say so when the seed articles are indexed
     settings = Settings()
     host = host or settings.host
     port = settings.port if port is None else port

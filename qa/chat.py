@@ -20,7 +20,7 @@ from index.fetching import load_url
 from index.ingest import IngestReport
 from index.loading import SUPPORTED_SUFFIXES, LoadError, LoadResult, load_file, load_paths
 from index.settings import Settings
-from index.store import StoreError
+from index.store import ArticleStore, StoreError
 from qa.answering import Final, NewsQA, Partial, QuestionError, Retrieved
 from qa.citations import MARKER, strip_markers
 from qa.llm import LLMError
@@ -456,6 +456,8 @@ class Startup:
         self.message = "Opening the article index…"
         self.problem = ""
         self.llm_problem = ""
+        self.llm_done = threading.Event()  # set once the LLM is up (or failed to start)
+        self.store: ArticleStore | None = None  # kept so the status never waits for NewsQA's lock
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -466,12 +468,12 @@ class Startup:
     def run(self) -> None:
         """Seed an empty index, then warm up the LLM (a local one loads its model here)."""
         try:
-            store = self.qa.store
+            store = self.store = self.qa.store
             if store.count_chunks() == 0 and self.seeds.is_dir():
                 loaded = load_paths([self.seeds])
                 total = len(loaded.articles)
                 self.message = f"Indexing the {total} seed article{'s' if total != 1 else ''} (first run)…"
-                log.warning("empty index: %s from %s", self.message, self.seeds)
+                log.info("empty index: %s from %s", self.message, self.seeds)
 
                 def progress(done: int, all_: int) -> None:
                     self.message = f"Indexing the seed articles (first run): {done}/{all_}…"
@@ -485,12 +487,19 @@ class Startup:
         finally:
             self.indexed.set()
         try:
-            _ = self.qa.llm
+            _ = self.qa.llm  # the first question would otherwise wait for a local model to load
         except LLMError as exc:
             self.llm_problem = str(exc)
         except Exception as exc:
             log.exception("LLM start failed")
             self.llm_problem = f"The LLM could not start ({type(exc).__name__}): {exc}"
+        finally:
+            self.llm_done.set()
+
+    @property
+    def settled(self) -> bool:
+        """Indexing and LLM start-up are both over."""
+        return self.indexed.is_set() and self.llm_done.is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until questions can be answered; False on timeout."""
@@ -519,7 +528,7 @@ def status_html(qa: NewsQA, startup: Startup | None) -> str:
     if startup is not None and startup.problem:
         return f'<div class="nq-statusline nq-bad">{esc(startup.problem)}</div>'
     try:
-        store = qa.store
+        store = startup.store if startup is not None and startup.store is not None else qa.store
         articles, chunks = store.count_articles(), store.count_chunks()
     except Exception as exc:
         return f'<div class="nq-statusline nq-bad">{esc(error_message(exc))}</div>'
@@ -527,6 +536,8 @@ def status_html(qa: NewsQA, startup: Startup | None) -> str:
         f"Ready · {articles} article{'s' if articles != 1 else ''} ({chunks} passages) indexed · "
         f"answers by {describe_llm(qa.settings)}"
     )
+    if startup is not None and not startup.llm_done.is_set() and qa.settings.llm == "local":
+        line += " (starting the model…)"
     warn = ""
     if startup is not None and startup.llm_problem:
         warn = f'<div class="nq-statusline nq-bad">LLM problem: {esc(startup.llm_problem)}</div>'

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 
 from qa.dates import long_date
 from qa.extractive import guess_short, question_type
-from qa.grounding import MIN_CLAIM_TERMS, MIN_SIMILARITY, best_quote_span, split_sentences, support, terms
+from qa.grounding import (
+    MIN_CLAIM_TERMS,
+    MIN_SIMILARITY,
+    any_term_in,
+    best_quote_span,
+    split_sentences,
+    support,
+    terms,
+)
 from qa.models import REFUSAL_TEXT, Answer, Citation, Passage
 
 # [1], [1, 2], [1][2], [Source 1], 【1】
@@ -190,11 +198,15 @@ class Grounder:
                 notes.append(f"Removed a sentence no source supports: {claim!r}")
         short = self._checked_short(reply.short, kept)
         if not kept and short:
-            # Only the short answer survived: cite the passage whose sentence carries it.
+            # Only the short answer survived: cite the sentence that carries it and is about the question
+            # (a sentence that merely contains the phrase, such as an injected one, is not evidence).
             idx = max(range(len(self.passages)), key=lambda i: self.supports(short, i))
             if self.supports(short, idx) > 0:
                 a, b, _ = best_quote_span(self.question + " " + short, self.passages[idx].chunk.text)
-                kept.append((self.passages[idx].chunk.text[a:b].strip(), [idx]))
+                sentence = self.passages[idx].chunk.text[a:b].strip()
+                about = terms(self.question).stems - terms(short).stems
+                if support(short, sentence).lexical_ok and any_term_in(about, sentence):
+                    kept.append((sentence, [idx]))
         if not kept:
             return self.refusal(notes)
         return self._build(kept, short, notes)

@@ -302,7 +302,7 @@ def test_startup_seeds_an_empty_index(make_qa) -> None:
     startup = chat.Startup(qa, SEEDS)
     assert "nq-busy" in chat.status_html(qa, startup)
     startup.run()
-    assert startup.wait(0) and startup.problem == ""
+    assert startup.wait(0) and startup.settled and startup.problem == "" and startup.llm_problem == ""
     assert qa.store.count_articles() == 1
     status = chat.status_html(qa, startup)
     assert "Ready · 1 article" in status and "extractive" in status

@@ -366,6 +366,10 @@ def test_llm_answer_streams_with_citations_and_follow_up(apps: dict[str, str], b
         assert small < normal, "the rewritten query is in small print"
         assert 'data-turn="1"' in s.page.inner_html("#nq-sources")
         s.shot("llm-3-follow-up")
+        # A citation of the earlier answer brings that answer's sources back into the panel.
+        _click_citation(s, s.bots().first)
+        assert s.page.locator('#nq-sources .nq-sources[data-turn="0"]').count() == 1
+        assert SEED_QUESTION in s.page.inner_text("#nq-sources .nq-for")
         assert s.dialogs == [] and s.errors == []
     finally:
         s.close()
