@@ -290,8 +290,16 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
         chatbot.clear(on_clear, None, [chatbot, sources, session], concurrency_limit=None)
         lib_outputs = [articles, to_delete, outlets, status]
         timer.tick(on_tick, None, [*lib_outputs, timer], concurrency_limit=None, show_progress="hidden")
-        demo.load(on_load, None, [status, articles, to_delete, outlets], concurrency_limit=None)
-        library_tab.select(lambda: library_views(), None, lib_outputs, concurrency_limit=None)
+        demo.load(
+            on_load,
+            None,
+            [status, articles, to_delete, outlets],
+            concurrency_limit=None,
+            show_progress="hidden",
+        )
+        library_tab.select(
+            lambda: library_views(), None, lib_outputs, concurrency_limit=None, show_progress="hidden"
+        )
         add_files.click(on_files, [files], [report, files, *lib_outputs], concurrency_limit=1)
         gr.on(
             triggers=[url.submit, add_url.click],

@@ -15,7 +15,7 @@ from index.store import ArticleStore
 
 # Articles embedded together: large enough for well-filled length-sorted batches, small enough that an
 # interrupted ingest loses little work.
-_GROUP_CHUNKS = 1024
+_GROUP_CHUNKS = 512
 
 
 @dataclass

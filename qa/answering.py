@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -99,12 +100,13 @@ class NewsQA:
         self._llm = llm
         self._embedder = embedder
         self._store = store
-        self._lock = threading.Lock()
+        # One lock per part: loading the local model must not hold up the store or the embedder.
+        self._locks = {"embedder": threading.Lock(), "store": threading.Lock(), "llm": threading.Lock()}
 
     @property
     def embedder(self) -> Embedder:
         """The configured embedder."""
-        with self._lock:
+        with self._locks["embedder"]:
             if self._embedder is None:
                 self._embedder = make_embedder(self.settings)
             return self._embedder
@@ -113,7 +115,7 @@ class NewsQA:
     def store(self) -> ArticleStore:
         """The configured store, checked against the embedder."""
         emb = self.embedder
-        with self._lock:
+        with self._locks["store"]:
             if self._store is None:
                 self._store = ArticleStore.open(self.settings, emb.name, emb.dim)
             return self._store
@@ -121,7 +123,7 @@ class NewsQA:
     @property
     def llm(self) -> LLM | None:
         """The configured LLM (None in extractive mode); the local server starts here."""
-        with self._lock:
+        with self._locks["llm"]:
             if self._llm == "auto":
                 self._llm = make_llm(self.settings)
             return self._llm
@@ -161,16 +163,16 @@ class NewsQA:
         """Rewrite a follow-up into a standalone question, using the conversation so far."""
         if not history:
             return question
-        llm = self.llm
         last_q = history[-1][0]
-        if llm is not None:
-            try:
+        try:
+            llm = self.llm
+            if llm is not None:
                 text = complete(llm, build_rewrite_messages(history, question), max_tokens=60).strip()
                 text = text.splitlines()[0].strip().strip('"') if text else ""
-                if 3 <= len(text) <= 4 * len(question) + 200:
+                if _usable_rewrite(text, question, history):
                     return text
-            except LLMError:
-                pass
+        except LLMError:
+            pass
         # Without a usable rewrite, searching both questions keeps the earlier subject in the query.
         return f"{last_q} {question}"
 
@@ -219,7 +221,11 @@ class NewsQA:
             )
             yield Final(_with_question(grounder.refusal([empty] if empty else []), q, query, notes))
             return
-        llm = self.llm if s.llm != "extractive" else None
+        try:
+            llm = self.llm if s.llm != "extractive" else None
+        except LLMError as exc:  # misconfigured or missing model: say so, and still show the evidence
+            yield Final(_with_question(grounder.refusal([str(exc)], reason=str(exc)), q, query, notes))
+            return
         if llm is None:
             ranked = rank_sentences(query, passages, self.similarity)
             best = [(r.passage, r.start, r.end, r.score) for r in ranked]
@@ -259,6 +265,18 @@ class NewsQA:
                 final = event.answer
         assert final is not None
         return final
+
+
+def _usable_rewrite(text: str, question: str, history: Sequence[tuple[str, str]]) -> bool:
+    """A rewrite is kept only if it reads as a question about the conversation, not model chatter."""
+    from qa.grounding import terms
+
+    if not 3 <= len(text) <= 4 * len(question) + 200 or text.endswith(":"):
+        return False
+    if re.match(r"(?i)(the answer|the article|i |sorry|as an ai)", text):
+        return False
+    context = terms(" ".join([question, *(q for q, _ in history[-3:])])).stems
+    return bool(terms(text).stems & context)
 
 
 def _with_question(answer: Answer, question: str, query: str, notes: Sequence[str] = ()) -> Answer:

@@ -255,6 +255,11 @@ def turn_html(turn: Turn, index: int) -> str:
             parts.append(f'<div class="nq-note">Closest passages found: {links}</div>')
     elif turn.answer is not None:
         parts.append(answer_html(turn.answer, index))
+        if not turn.passages and turn.filters.describe():
+            parts.append(
+                f'<div class="nq-note">No article matches the filters ({esc(turn.filters.describe())}): '
+                "widen or clear them.</div>"
+            )
     return f'<div class="nq-msg nq-{turn.stage}">{"".join(parts)}</div>'
 
 

@@ -13,6 +13,7 @@ from qa.grounding import (
     MIN_SIMILARITY,
     any_term_in,
     best_quote_span,
+    negated,
     split_sentences,
     support,
     terms,
@@ -138,11 +139,12 @@ class Grounder:
         s = support(claim, self._terms[index])
         if not s.lexical_ok:
             return 0.0
-        if self.similarity is not None:
-            a, b, _ = best_quote_span(claim, self.passages[index].chunk.text)
-            window = self.passages[index].chunk.text[a:b]
-            if float(self.similarity(claim, [window])[0]) < MIN_SIMILARITY:
-                return 0.0
+        a, b, _ = best_quote_span(claim, self.passages[index].chunk.text)
+        window = self.passages[index].chunk.text[a:b]
+        if negated(claim) != negated(window):
+            return 0.0  # "will not open" is no support for "will open", whatever words they share
+        if self.similarity is not None and float(self.similarity(claim, [window])[0]) < MIN_SIMILARITY:
+            return 0.0
         return s.coverage
 
     def citation(self, n: int, index: int, claim: str) -> Citation:

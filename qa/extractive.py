@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.chunking import sentence_spans
-from qa.grounding import fold, support, terms
+from qa.grounding import fold, negated, support, terms
 from qa.models import Passage
 
 _MONTH = (
@@ -32,7 +32,6 @@ _NUMBER = re.compile(
 _CAPS = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of|the|de|al|bin|van|von|der|and)?\s*[A-Z][\w’'.-]*)*")
 _AUX = {"is", "are", "was", "were", "did", "does", "do", "has", "have", "had", "will", "can", "could",
         "should", "would", "may", "might", "must"}  # fmt: skip
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|neither|n't)\b|n’t\b", re.IGNORECASE)
 
 
 def question_type(question: str) -> str:
@@ -81,7 +80,7 @@ def guess_short(question: str, sentence: str) -> str:
     """The answer phrase in `sentence` for `question`, or '' when none can be picked out."""
     qtype = question_type(question)
     if qtype == "yesno":
-        return "no" if _NEGATION.search(sentence) else "yes"
+        return "no" if negated(sentence) else "yes"
     found = candidates(qtype, sentence, question)
     return found[0] if found else ""
 

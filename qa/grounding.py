@@ -140,6 +140,16 @@ def best_quote_span(claim: str, text: str) -> tuple[int, int, float]:
     return a, b, best_cov
 
 
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nor|neither|nobody|nothing|without)\b|n[’']t\b", re.IGNORECASE
+)
+
+
+def negated(text: str) -> bool:
+    """True when the text says something is not so; a claim and its evidence must agree on this."""
+    return bool(_NEGATION.search(text))
+
+
 MIN_CLAIM_TERMS = 2  # "Orbán said:" is no claim to check
 
 

@@ -20,7 +20,7 @@ def _retrievers(
     from llama_index.core.retrievers import BaseRetriever
     from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-    def to_nodes(hits: list) -> list[NodeWithScore]:  # type: ignore[type-arg]
+    def to_nodes(hits: list[tuple[Any, float]]) -> list[NodeWithScore]:
         return [
             NodeWithScore(
                 node=TextNode(

@@ -202,3 +202,37 @@ def test_parse_reply(raw: str, short: str, unknown: bool) -> None:
 def test_markers() -> None:
     assert markers_in("a [1] b [2, 3] c [1][4] 【5】 [Source 6]") == [1, 2, 3, 4, 5, 6]
     assert strip_markers("In Kapan [1][2].") == "In Kapan."
+
+
+def test_negated_claim_is_not_supported_by_the_positive_sentence(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    seeded = seeded_with(
+        FakeLLM("Answer: Kapan\nExplanation: Russia will not open a Consulate General in Kapan [1].")
+    )
+    answer = seeded.ask(Q)
+    assert "will not open" not in answer.text
+    _check_structure(answer)
+
+
+def test_follow_up_uses_a_usable_rewrite_or_falls_back(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    chatter = FakeLLM(
+        ["The answer to the question is:", "Answer: unknown\nExplanation: The sources do not say."]
+    )
+    qa = seeded_with(chatter)
+    answer = qa.ask("and when?", history=[(Q, "In Kapan [1].")])
+    assert answer.rewritten_question == f"{Q} and when?"
+    good = FakeLLM(
+        ["When will Russia open the consulate general in Kapan?", "Answer: unknown\nExplanation: -"]
+    )
+    qa = seeded_with(good)
+    answer = qa.ask("and when?", history=[(Q, "In Kapan [1].")])
+    assert answer.rewritten_question == "When will Russia open the consulate general in Kapan?"
+
+
+def test_missing_local_model_gives_message_and_evidence(make_qa, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import SEEDS
+
+    qa = make_qa(None, llm="local", local_model_path=tmp_path / "missing.gguf")
+    qa._llm = "auto"
+    qa.ingest([SEEDS], progress=False)
+    answer = qa.ask(Q)
+    assert answer.refused and "does not exist" in answer.text and answer.citations

@@ -238,6 +238,7 @@ def test_filters_reach_retrieval(seeded) -> None:
     turn = session.turns[-1]
     assert turn.answer is not None and turn.answer.refused and turn.evidence == ()
     assert "No passage matched." in session.panel() and "as of 2025-05-20" in session.panel()
+    assert "No article matches the filters (as of 2025-05-20)" in session.messages()[-1]["content"]
     _run(seeded, session, SEED_QUESTION, since="2025-05-21", as_of="2025-05-21")
     assert session.turns[-1].answer is not None and not session.turns[-1].answer.refused
     _run(seeded, session, SEED_QUESTION, outlets=["No Such Outlet"])
