@@ -204,7 +204,7 @@ def test_misconfigured_llm_error_is_shown_with_evidence(make_qa) -> None:
     session = chat.ChatSession()
     _run(qa, session, SEED_QUESTION)
     message, panel = session.messages()[-1]["content"], session.panel()
-    assert "The language model could not answer" in message and "OPENAI&#95;API&#95;KEY" in message
+    assert "Answer unavailable" in message and "OPENAI&#95;API&#95;KEY" in message
     assert 'id="src-1"' in panel
 
 
