@@ -22,7 +22,7 @@ from index.loading import SUPPORTED_SUFFIXES, LoadError, LoadResult, load_file, 
 from index.settings import Settings
 from index.store import ArticleStore, StoreError
 from qa.answering import Final, NewsQA, Partial, QuestionError, Retrieved
-from qa.citations import MARKER, strip_markers
+from qa.citations import MARKER, Grounder, strip_markers
 from qa.llm import LLMError
 from qa.models import REFUSAL_TEXT, Answer, Citation, Passage
 
@@ -353,26 +353,11 @@ def sources_html(turn: Turn, index: int) -> str:
     return f"{head}<h3>{title}</h3>{asked}{sub}{entries}</div>"
 
 
-def passage_evidence(passages: Sequence[Passage], limit: int = EVIDENCE_LIMIT) -> tuple[Citation, ...]:
-    """Retrieved passages as numbered evidence, for when no Answer came back."""
-    out = []
-    for i, p in enumerate(passages[:limit], start=1):
-        ch = p.chunk
-        out.append(
-            Citation(
-                n=i,
-                article_id=ch.article_id,
-                chunk_id=ch.id,
-                title=ch.title,
-                source=ch.source,
-                url=ch.url,
-                published=ch.published,
-                quote="",
-                passage=ch.text,
-                passage_start=ch.start,
-            )
-        )
-    return tuple(out)
+def passage_evidence(
+    question: str, passages: Sequence[Passage], limit: int = EVIDENCE_LIMIT
+) -> tuple[Citation, ...]:
+    """Retrieved passages as numbered evidence (best sentence quoted), for when no Answer came back."""
+    return Grounder(question, passages).refusal(limit=limit).citations
 
 
 def error_message(exc: BaseException) -> str:
@@ -438,13 +423,13 @@ def ask(
         if not isinstance(exc, (QuestionError, FilterError, LLMError, StoreError)):
             log.exception("answering %r failed", turn.question)
         turn.error = error_message(exc)
-        turn.evidence = passage_evidence(turn.passages)
+        turn.evidence = passage_evidence(turn.query or turn.question, turn.passages)
         turn.stage = "failed"
         yield session
         return
     if turn.stage != "done":  # the stream ended without a Final: say so rather than hang
         turn.error, turn.stage = "The answer was cut off. Please ask again.", "failed"
-        turn.evidence = passage_evidence(turn.passages)
+        turn.evidence = passage_evidence(turn.query or turn.question, turn.passages)
         yield session
 
 
