@@ -287,11 +287,18 @@ class ArticleStore:
 
     def get_chunks(self, where: dict[str, Any] | None = None) -> list[Chunk]:
         """All chunks matching a Chroma `where` filter (all chunks when None)."""
-        got = self._chunks.get(where=where, include=["documents", "metadatas"])
-        return [
-            chunk_from_record(cid, doc, meta)
-            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        ]
+        out: list[Chunk] = []
+        page = 5000  # one get() of 33k chunks fails in Chroma 1.5.9 ("too many SQL variables")
+        while True:
+            got = self._chunks.get(
+                where=where, include=["documents", "metadatas"], limit=page, offset=len(out)
+            )
+            out.extend(
+                chunk_from_record(cid, doc, meta)
+                for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            )
+            if len(got["ids"]) < page:
+                return out
 
 
 def chunk_filter(

@@ -29,7 +29,7 @@ from qa.citations import MARKER, markers_in, strip_markers
 from qa.extractive import question_type
 from qa.grounding import split_sentences, support
 from qa.llm import LLMError
-from qa.models import Answer, Passage
+from qa.models import Answer, Citation, Passage
 from qa.retrieval import Retriever
 from qa.scoring import (
     answer_contained,
@@ -181,6 +181,16 @@ class CitationCheck:
     precise: bool
 
 
+def citation_evidence(citation: Citation) -> str:
+    """What a citation vouches for: its quote, plus the source, title and date it is shown with."""
+    parts = [citation.quote, citation.title, citation.source]
+    if citation.published is not None:
+        d = citation.published
+        # Answers attribute claims ("cnn.com reported on 1 October 2024 that ..."): the date is the record's.
+        parts += [d.isoformat(), f"{d.day} {d:%B} {d.year}", f"{d:%B} {d.day}, {d.year}"]
+    return "\n".join(p for p in parts if p)
+
+
 def check_citations(answer: Answer) -> list[CitationCheck]:
     """Each [n] in each sentence of the answer, checked against citation n's quote (docs/evaluation.md)."""
     if answer.refused:
@@ -204,7 +214,7 @@ def check_citations(answer: Answer) -> list[CitationCheck]:
             if citation is None or not claim:
                 checks.append(CitationCheck(n, claim, False))  # a marker with no citation behind it
                 continue
-            s = support(claim, citation.quote)
+            s = support(claim, citation_evidence(citation))
             checks.append(
                 CitationCheck(n, claim, s.coverage >= CITATION_MIN_COVERAGE and not s.novel_numbers)
             )

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,23 @@ def test_citation_check() -> None:
     # A marker after the full stop still belongs to the sentence before it.
     trailing = _answer("The summit is in Paris. [1]", quotes=("The summit will be held in Paris.",))
     assert [c.precise for c in check_citations(trailing)] == [True]
+    # An attribution is backed by the citation's own source and date, not by its quote.
+    dated = Answer(
+        "q",
+        "cnn.com reported on 1 October 2024 that Jimmy Carter turns 100 [1].",
+        "100",
+        (
+            replace(
+                _citation(1, "Jimmy Carter turns 100 on Tuesday."),
+                source="cnn.com",
+                published=date(2024, 10, 1),
+            ),
+        ),
+        False,
+    )
+    assert [c.precise for c in check_citations(dated)] == [True]
+    wrong_day = replace(dated, text="cnn.com reported on 2 October 2024 that Jimmy Carter turns 100 [1].")
+    assert [c.precise for c in check_citations(wrong_day)] == [False]
     refusal = _answer("The articles do not say. Closest passages found: [1].", quotes=("x",), refused=True)
     assert check_citations(refusal) == []
 
