@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -162,8 +162,3 @@ def any_term_in(words: Iterable[str], text: str) -> bool:
     """True when one of `words` (content terms) occurs in `text`."""
     pool = terms(text).stems
     return any(_covered(w, pool) for w in words)
-
-
-def cosine_rows(a: Sequence[float], b: Sequence[float]) -> float:
-    """Cosine of two unit vectors."""
-    return float(sum(x * y for x, y in zip(a, b, strict=True)))
