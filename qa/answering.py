@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -139,7 +139,11 @@ class NewsQA:
         return loaded, report
 
     def ingest_articles(
-        self, articles: Sequence[Article], *, progress: bool | None = None, on_progress=None
+        self,
+        articles: Sequence[Article],
+        *,
+        progress: bool | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> IngestReport:
         """Store already-loaded articles."""
         s = self.settings
