@@ -1,4 +1,4 @@
-"""Plain records that flow through ingest: Article and Chunk."""
+"""Plain records that flow through ingest and the store: Article, Chunk, ArticleInfo."""
 
 from __future__ import annotations
 
@@ -41,6 +41,20 @@ class Chunk:
     source: str = ""
     author: str = ""
     published: date | None = None
+    group: str = ""  # the story group of near-duplicate articles (index.dedup); "" when not grouped
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the store knows about one stored article (no text)."""
+
+    id: str
+    title: str
+    source: str
+    url: str
+    published: date | None
+    chunks: int = 0
+    group: str = ""
 
 
 def stable_article_id(url: str, text: str) -> str:

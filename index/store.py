@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,8 +11,9 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from index.dedup import DuplicateGroups
 from index.keyword import KeywordIndex
-from index.models import Article, Chunk
+from index.models import Article, ArticleInfo, Chunk
 
 if TYPE_CHECKING:
     from index.settings import Settings
@@ -27,18 +28,6 @@ class StoreError(RuntimeError):
 
 class EmbedderMismatchError(StoreError):
     """The collection was built by another embedder than the one configured."""
-
-
-@dataclass(frozen=True)
-class ArticleInfo:
-    """What the manifest knows about one stored article."""
-
-    id: str
-    title: str
-    source: str
-    url: str
-    published: date | None
-    chunks: int
 
 
 def day_number(d: date | None) -> int:
@@ -80,7 +69,13 @@ class ArticleStore:
     """
 
     def __init__(
-        self, client: Any, collection: str, embedder_name: str, dim: int, keyword_path: Path | None = None
+        self,
+        client: Any,
+        collection: str,
+        embedder_name: str,
+        dim: int,
+        keyword_path: Path | None = None,
+        duplicate_threshold: float = 0.0,
     ) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -104,6 +99,8 @@ class ArticleStore:
         self._manifest = client.get_or_create_collection(f"{collection}__articles")
         self.vector_store = ChromaVectorStore(chroma_collection=self._chunks)
         self.keyword = KeywordIndex(keyword_path) if keyword_path else None
+        self.duplicate_threshold = duplicate_threshold
+        self._groups: DuplicateGroups | None = None  # loaded from the manifest at the first write
         if self.keyword is not None and self.keyword.count() != self.count_chunks():
             self._rebuild_keyword_index()
 
@@ -111,7 +108,14 @@ class ArticleStore:
     def open(cls, settings: Settings, embedder_name: str, dim: int) -> ArticleStore:
         """Open (or create) the configured collection for this embedder."""
         keyword_path = settings.home / "keyword" / f"{settings.collection}.sqlite"
-        return cls(open_client(settings), settings.collection, embedder_name, dim, keyword_path)
+        return cls(
+            open_client(settings),
+            settings.collection,
+            embedder_name,
+            dim,
+            keyword_path,
+            duplicate_threshold=settings.duplicate_threshold,
+        )
 
     def _rebuild_keyword_index(self) -> None:
         # A keyword index that is missing or out of step (made elsewhere, or by an older version) is rebuilt
@@ -150,7 +154,34 @@ class ArticleStore:
             if self.keyword is not None:
                 self.keyword.delete(pending)
             self._manifest.delete(ids=pending)
+            if self._groups is not None:
+                for aid in pending:
+                    self._groups.remove(aid)
         return pending
+
+    def _duplicate_groups(self) -> DuplicateGroups | None:
+        """The near-duplicate index of stored articles (None when grouping is off)."""
+        if self.duplicate_threshold <= 0:
+            return None
+        if self._groups is None:
+            groups = DuplicateGroups(self.duplicate_threshold)
+            groups.load(
+                (aid, str(m.get("group", "")), str(m["minhash"]))
+                for aid, m in self._manifest_records(where={"status": "done"})
+                if m.get("minhash")
+            )
+            self._groups = groups
+        return self._groups
+
+    def _manifest_records(self, where: dict[str, Any] | None = None) -> list[tuple[str, dict[str, Any]]]:
+        """(article id, metadata) of manifest entries, paged as Chroma needs at this size."""
+        out: list[tuple[str, dict[str, Any]]] = []
+        page = 5000
+        while True:
+            got = self._manifest.get(where=where, include=["metadatas"], limit=page, offset=len(out))
+            out.extend((aid, dict(m or {})) for aid, m in zip(got["ids"], got["metadatas"], strict=True))
+            if len(got["ids"]) < page:
+                return out
 
     def write(self, items: Sequence[tuple[Article, Sequence[Chunk], np.ndarray]]) -> None:
         """Replace the chunks of each article by the given ones, resumably."""
@@ -163,9 +194,11 @@ class ArticleStore:
         )
         for article, _, _ in items:
             self._chunks.delete(where={"article_id": article.id})
+        dups = self._duplicate_groups()
+        grouping = {a.id: dups.assign(a.id, a.text) if dups is not None else (a.id, "") for a, _, _ in items}
         nodes = [
-            _to_node(chunk, vec)
-            for _, chunks, vectors in items
+            _to_node(replace(chunk, group=grouping[article.id][0]), vec)
+            for article, chunks, vectors in items
             for chunk, vec in zip(chunks, vectors, strict=True)
         ]
         if nodes:
@@ -175,7 +208,7 @@ class ArticleStore:
         self._manifest.upsert(
             ids=[a.id for a, _, _ in items],
             embeddings=[[1.0]] * len(items),
-            metadatas=[_manifest_meta(a, len(c)) for a, c, _ in items],
+            metadatas=[_manifest_meta(a, len(c), *grouping[a.id]) for a, c, _ in items],
         )
 
     def delete_article(self, article_id: str) -> bool:
@@ -185,24 +218,31 @@ class ArticleStore:
         if self.keyword is not None:
             self.keyword.delete([article_id])
         self._manifest.delete(ids=[article_id])
+        if self._groups is not None:
+            self._groups.remove(article_id)
         return bool(got["ids"])
 
     def articles(self) -> list[ArticleInfo]:
         """Every finished article, newest first."""
-        got = self._manifest.get(where={"status": "done"}, include=["metadatas"])
-        infos = [
-            ArticleInfo(
-                id=aid,
-                title=str(m.get("title", "")),
-                source=str(m.get("source", "")),
-                url=str(m.get("url", "")),
-                published=date.fromisoformat(str(m["published"])) if m.get("published") else None,
-                chunks=int(m.get("chunks", 0)),
-            )
-            for aid, m in zip(got["ids"], got["metadatas"], strict=True)
-        ]
+        infos = [_article_info(aid, m) for aid, m in self._manifest_records(where={"status": "done"})]
         infos.sort(key=lambda i: (i.published or date.min, i.title), reverse=True)
         return infos
+
+    def story_groups(self, groups: Sequence[str]) -> dict[str, list[ArticleInfo]]:
+        """The finished articles of each story group, oldest first."""
+        wanted = sorted(set(groups))
+        if not wanted:
+            return {}
+        got = self._manifest.get(
+            where={"$and": [{"status": "done"}, {"group": {"$in": wanted}}]}, include=["metadatas"]
+        )
+        out: dict[str, list[ArticleInfo]] = {g: [] for g in wanted}
+        for aid, m in zip(got["ids"], got["metadatas"], strict=True):
+            info = _article_info(aid, m or {})
+            out.setdefault(info.group, []).append(info)
+        for members in out.values():
+            members.sort(key=lambda i: (i.published or date.max, i.source, i.id))
+        return out
 
     def count_articles(self) -> int:
         """Finished articles."""
@@ -352,6 +392,7 @@ def _to_node(chunk: Chunk, vector: np.ndarray) -> Any:
             "published_day": day_number(chunk.published),
             "start": chunk.start,
             "end": chunk.end,
+            "group": chunk.group or chunk.article_id,
         },
         # ref_doc_id (llama-index's document_id) lets ChromaVectorStore.delete(article_id) work too.
         relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.article_id)},
@@ -373,11 +414,26 @@ def chunk_from_record(chunk_id: str, text: str | None, meta: dict[str, Any] | No
         source=str(m.get("source", "")),
         author=str(m.get("author", "")),
         published=date.fromisoformat(published) if published else None,
+        group=str(m.get("group") or m.get("article_id", "")),
     )
 
 
-def _manifest_meta(article: Article, n_chunks: int) -> dict[str, Any]:
+def _article_info(article_id: str, m: dict[str, Any]) -> ArticleInfo:
+    return ArticleInfo(
+        id=article_id,
+        title=str(m.get("title", "")),
+        source=str(m.get("source", "")),
+        url=str(m.get("url", "")),
+        published=date.fromisoformat(str(m["published"])) if m.get("published") else None,
+        chunks=int(m.get("chunks", 0)),
+        group=str(m.get("group") or article_id),
+    )
+
+
+def _manifest_meta(article: Article, n_chunks: int, group: str = "", minhash: str = "") -> dict[str, Any]:
     return {
+        "group": group or article.id,
+        "minhash": minhash,
         "status": "done",
         "hash": article.content_hash,
         "title": article.title,

@@ -20,6 +20,7 @@ from index.settings import Settings
 from index.store import ArticleStore, day_number
 from qa.backends import make_embedder, make_llm
 from qa.citations import Grounder, display_text
+from qa.conflicts import with_conflict
 from qa.dates import asks_about_now, question_period
 from qa.extractive import rank_sentences, snippets
 from qa.llm import LLM, LLMError, complete
@@ -230,12 +231,17 @@ class NewsQA:
         except LLMError as exc:  # misconfigured or missing model: say so, and still show the evidence
             yield Final(_with_question(grounder.refusal([str(exc)], reason=str(exc)), q, query, notes))
             return
-        if llm is None:
-            ranked = rank_sentences(query, passages, self.similarity)
-            best = [(r.passage, r.start, r.end, r.score) for r in ranked]
-            yield Final(_with_question(grounder.extractive(best, EXTRACTIVE_MIN_SCORE), q, query, notes))
-            return
         ranked = rank_sentences(query, passages, self.similarity)
+
+        def checked(answer: Answer) -> Answer:
+            # Whatever wrote the answer, another outlet that reports it differently is cited too.
+            answer = with_conflict(query, answer, passages, ranked, EXTRACTIVE_MIN_SCORE)
+            return _with_question(answer, q, query, notes)
+
+        if llm is None:
+            best = [(r.passage, r.start, r.end, r.score) for r in ranked]
+            yield Final(checked(grounder.extractive(best, EXTRACTIVE_MIN_SCORE)))
+            return
         evidence = snippets(passages, ranked, s.llm_sentences)
         grounder = Grounder(query, evidence, self.similarity)
         raw = ""
@@ -248,7 +254,7 @@ class NewsQA:
         except LLMError as exc:
             yield Final(_with_question(grounder.refusal([str(exc)], reason=str(exc)), q, query, notes))
             return
-        yield Final(_with_question(grounder.from_reply(raw), q, query, notes))
+        yield Final(checked(grounder.from_reply(raw)))
 
     def ask(
         self,

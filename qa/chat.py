@@ -329,8 +329,26 @@ def source_entry_html(c: Citation) -> str:
         f'<span class="nq-src-title">{esc(c.title or "Untitled article")}</span></div>'
         f'<div class="nq-src-meta">{outlet}{_SEP}{when}{_SEP}{link}</div>'
         f'<blockquote class="nq-passage">{passage_html(c)}</blockquote>'
+        f"{also_html(c)}"
         "</article>"
     )
+
+
+def also_html(c: Citation) -> str:
+    """The other outlets that carried the same story (near-duplicate articles), linked."""
+    if not c.also_reported_by:
+        return ""
+    items = []
+    for a in c.also_reported_by:
+        href = safe_href(a.url)
+        name = esc(a.source or a.title or "another article")
+        label = (
+            f'<a class="nq-link" href="{href}" target="_blank" rel="noopener noreferrer nofollow">{name}</a>'
+            if href
+            else name
+        )
+        items.append(label + (f" ({a.published.isoformat()})" if a.published else ""))
+    return f'<div class="nq-also">Also reported by: {", ".join(items)}</div>'
 
 
 def sources_html(turn: Turn, index: int) -> str:

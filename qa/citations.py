@@ -101,7 +101,7 @@ def strip_markers(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text)).strip()
 
 
-def _with_markers(claim: str, numbers: Sequence[int]) -> str:
+def with_markers(claim: str, numbers: Sequence[int]) -> str:
     marks = "".join(f" [{n}]" for n in numbers)
     m = re.search(r"[.!?]+[\"”’']?$", claim)
     if m:
@@ -117,9 +117,21 @@ def attributed(claim: str, citation: Citation) -> str:
     if first.lower() in _LOWER_OK and rest:
         claim = first.lower() + " " + rest
     when = long_date(citation.published)
+    also = also_reported(citation)
     if citation.source:
-        return f"{citation.source} reported on {when} that {claim}"
-    return f"As reported on {when}, {claim}"
+        return f"{citation.source} reported on {when}{f' ({also})' if also else ''} that {claim}"
+    return f"As reported on {when}{f' ({also})' if also else ''}, {claim}"
+
+
+def also_reported(citation: Citation, limit: int = 3) -> str:
+    """'also reported by AP and Reuters' for a cited story that other outlets carried too."""
+    outlets = list(dict.fromkeys(a.source for a in citation.also_reported_by if a.source))
+    outlets = [o for o in outlets if o != citation.source]
+    if not outlets:
+        return ""
+    shown = outlets[:limit] + ([f"{len(outlets) - limit} more"] if len(outlets) > limit else [])
+    names = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return f"also reported by {names}"
 
 
 class Grounder:
@@ -164,6 +176,7 @@ class Grounder:
             end=chunk.start + b,
             passage=chunk.text,
             passage_start=chunk.start,
+            also_reported_by=self.passages[index].also,
         )
 
     # -- answers ---------------------------------------------------------------------------------------
@@ -240,7 +253,7 @@ class Grounder:
                 nums.append(numbering[i])
             if not parts:
                 claim = attributed(claim, citations[nums[0] - 1])
-            parts.append(_with_markers(claim, nums))
+            parts.append(with_markers(claim, nums))
         if not short:
             short = guess_short(self.question, citations[0].quote) or strip_markers(parts[0]).rstrip(".")
         return Answer(self.question, " ".join(parts), short, tuple(citations), False, tuple(notes))

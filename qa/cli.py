@@ -66,6 +66,10 @@ def _print_answer(answer, as_json: bool) -> None:
             )
             print(f"[{c.n}] {c.title}" + (f" ({meta})" if meta else ""))
             print(f"    “{' '.join(c.quote.split())}”")
+            for a in c.also_reported_by:
+                when = a.published.isoformat() if a.published else "undated"
+                outlet = a.source or "an unknown outlet"
+                print(f"    also reported by {outlet} ({when}): {a.title} {a.url}".rstrip())
     for note in answer.notes:
         print(f"note: {note}", file=sys.stderr)
 

@@ -558,6 +558,7 @@ def corpus_fingerprint(settings: Settings, paths: Sequence[str | Path]) -> str:
         "openai_embedding_model": settings.openai_embedding_model if settings.embedder == "openai" else "",
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
+        "duplicate_threshold": settings.duplicate_threshold,
     }
     blob = json.dumps({"files": stats, "index": shape}, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

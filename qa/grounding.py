@@ -84,7 +84,8 @@ def terms(text: str) -> Terms:
     return Terms(frozenset(stems), frozenset(numbers), frozenset(names))
 
 
-def _covered(term: str, pool: frozenset[str]) -> bool:
+def covers(term: str, pool: frozenset[str]) -> bool:
+    """Whether `term` or a word sharing its stem (4+ letters) is in the pool."""
     if term in pool:
         return True
     if len(term) < 4 or term.isdigit():
@@ -113,11 +114,11 @@ def support(claim: str, evidence: str | Terms) -> Support:
     e = evidence if isinstance(evidence, Terms) else terms(evidence)
     if not c.stems:
         return Support(0.0, (), ())
-    covered = sum(1 for t in c.stems if _covered(t, e.stems))
+    covered = sum(1 for t in c.stems if covers(t, e.stems))
     return Support(
         coverage=covered / len(c.stems),
         novel_numbers=tuple(sorted(n for n in c.numbers if n not in e.numbers)),
-        novel_names=tuple(sorted(n for n in c.names if not _covered(n, e.stems))),
+        novel_names=tuple(sorted(n for n in c.names if not covers(n, e.stems))),
     )
 
 
@@ -161,4 +162,4 @@ def split_sentences(text: str) -> list[str]:
 def any_term_in(words: Iterable[str], text: str) -> bool:
     """True when one of `words` (content terms) occurs in `text`."""
     pool = terms(text).stems
-    return any(_covered(w, pool) for w in words)
+    return any(covers(w, pool) for w in words)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from index.models import Chunk
+from index.models import ArticleInfo, Chunk
 
 REFUSAL_TEXT = "The articles do not say."
 
@@ -18,6 +18,7 @@ class Passage:
     chunk: Chunk
     score: float
     rank: int
+    also: tuple[ArticleInfo, ...] = ()  # other articles of the same story (near-duplicates), oldest first
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Citation:
     end: int = 0
     passage: str = ""  # the whole retrieved chunk, for showing the quote in context
     passage_start: int = 0  # where `passage` starts in the article's text
+    also_reported_by: tuple[ArticleInfo, ...] = ()  # near-duplicate copies of the cited article
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON form of a citation."""

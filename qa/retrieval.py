@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any, Literal
 
 from index.embedding import Embedder
+from index.models import ArticleInfo
 from index.store import ArticleStore, chunk_from_record
 from qa.models import Passage
 
@@ -66,9 +69,9 @@ class Retriever:
         from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 
         filters = {"as_of": as_of, "since": since, "sources": sources}
-        dense, keyword = _retrievers(
-            self.store, self.embedder, filters, depth=k if self.mode != "hybrid" else 2 * k
-        )
+        # Twice k: room to drop near-duplicate copies and still return k passages.
+        depth = 2 * k
+        dense, keyword = _retrievers(self.store, self.embedder, filters, depth=depth)
         if self.mode == "dense":
             nodes = dense.retrieve(question)
         elif self.mode == "bm25":
@@ -79,15 +82,70 @@ class Retriever:
                 [dense, keyword],
                 llm=MockLLM(),
                 mode=FUSION_MODES.RECIPROCAL_RANK,
-                similarity_top_k=k,
+                similarity_top_k=depth,
                 num_queries=1,
                 use_async=False,
             )
             nodes = fusion.retrieve(question)
         passages = []
-        for rank, nws in enumerate(nodes[:k], start=1):
+        for rank, nws in enumerate(nodes, start=1):
             chunk = nws.node.metadata.get("chunk") or chunk_from_record(
                 nws.node.node_id, nws.node.get_content(), {}
             )
             passages.append(Passage(chunk, float(nws.score or 0.0), rank))
-        return passages
+        return one_per_story(passages, self.store, k, as_of=as_of, since=since)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def same_passage(a: str, b: str, min_containment: float = 0.6) -> bool:
+    """Whether two chunks say the same thing: most words of the shorter one are in the other."""
+    wa, wb = _words(a), _words(b)
+    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= min_containment
+
+
+def one_per_story(
+    passages: Sequence[Passage],
+    store: ArticleStore,
+    k: int,
+    *,
+    as_of: date | None = None,
+    since: date | None = None,
+) -> list[Passage]:
+    """The first k passages once copies of a passage already kept (same story group) are dropped.
+
+    Each kept passage lists the other articles of its story as `also`, within the same dates. A passage
+    of a copy that says something the kept one does not (an update, a longer version) is kept.
+    """
+    kept: list[Passage] = []
+    for p in passages:
+        g = p.chunk.group
+        twin = any(
+            q.chunk.group == g
+            and q.chunk.article_id != p.chunk.article_id
+            and same_passage(q.chunk.text, p.chunk.text)
+            for q in kept
+        )
+        if not twin:
+            kept.append(p)
+        if len(kept) == k:
+            break
+    grouped = store.duplicate_threshold > 0
+    members = store.story_groups([p.chunk.group for p in kept if p.chunk.group]) if grouped else {}
+
+    def in_window(info: ArticleInfo) -> bool:
+        d = info.published
+        return d is None or ((as_of is None or d <= as_of) and (since is None or d >= since))
+
+    return [
+        replace(
+            p,
+            rank=rank,
+            also=tuple(
+                m for m in members.get(p.chunk.group, []) if m.id != p.chunk.article_id and in_window(m)
+            ),
+        )
+        for rank, p in enumerate(kept, start=1)
+    ]

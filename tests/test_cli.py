@@ -62,7 +62,7 @@ def test_stats_json(home: Path) -> None:
     result = run(home, "stats", "--json")
     data = json.loads(result.stdout)
     assert set(data) == {"articles", "chunks", "embedder", "store"}
-    assert data["articles"] == 1 and data["chunks"] > 1 and data["embedder"] == "all-MiniLM-L6-v2"
+    assert data["articles"] == 1 and data["chunks"] > 1 and data["embedder"] == "all-MiniLM-L6-v2-int8"
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:

@@ -1,0 +1,90 @@
+"""Near-duplicate articles (wire copies, re-published stories): MinHash signatures grouped by LSH."""
+
+from __future__ import annotations
+
+import base64
+import re
+import zlib
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+NUM_PERM = 128
+SHINGLE_WORDS = 5  # 5-word shingles: shared phrasing, not shared vocabulary, makes two texts one story
+_SCHEME = "affine32"
+_WORD = re.compile(r"\w+")
+
+
+def _minhash(hashvalues: Any = None) -> Any:
+    from datasketch import MinHash
+
+    # crc32: a stable hash (signatures are stored) in C, several times faster than datasketch's sha1 default.
+    return MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, scheme=_SCHEME, hashvalues=hashvalues)
+
+
+def signature(text: str) -> Any:
+    """MinHash of the text's 5-word shingles (lower-cased words; punctuation and spacing ignored)."""
+    words = _WORD.findall(text.lower())
+    grams = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    mh = _minhash()
+    mh.update_batch([g.encode("utf-8") for g in grams if g])
+    return mh
+
+
+def encode(mh: Any) -> str:
+    """A signature as text, for Chroma metadata."""
+    return base64.b64encode(np.asarray(mh.hashvalues).tobytes()).decode("ascii")
+
+
+def decode(text: str) -> Any:
+    """The signature that `encode` wrote."""
+    dtype = _minhash().hashvalues.dtype
+    return _minhash(np.frombuffer(base64.b64decode(text), dtype=dtype).copy())
+
+
+class DuplicateGroups:
+    """Assigns each article to a story group: its own id, or the group of a near-duplicate already seen.
+
+    A group is named after its first member and never renamed, so chunks written earlier keep a valid group.
+    """
+
+    def __init__(self, threshold: float) -> None:
+        from datasketch import MinHashLSH
+
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"the duplicate threshold must be in (0, 1], got {threshold}")
+        self.threshold = threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._members: dict[str, tuple[str, Any]] = {}  # article id -> (group, signature)
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+    def load(self, entries: Iterable[tuple[str, str, str]]) -> None:
+        """Add stored (article id, group, encoded signature) entries."""
+        for article_id, group, sig in entries:
+            self._add(article_id, group or article_id, decode(sig))
+
+    def assign(self, article_id: str, text: str) -> tuple[str, str]:
+        """(group, encoded signature) for an article, which joins the index."""
+        self.remove(article_id)  # a changed article is grouped afresh
+        mh = signature(text)
+        group = article_id
+        # LSH candidates are probable matches; keep only those whose estimated Jaccard passes the threshold.
+        scored = [(mh.jaccard(self._members[c][1]), c) for c in self._lsh.query(mh) if c in self._members]
+        passing = sorted((s, c) for s, c in scored if s >= self.threshold)
+        if passing:
+            group = self._members[passing[-1][1]][0]
+        self._add(article_id, group, mh)
+        return group, encode(mh)
+
+    def remove(self, article_id: str) -> None:
+        """Forget an article (deleted, or about to be re-grouped)."""
+        if self._members.pop(article_id, None) is not None:
+            self._lsh.remove(article_id)
+
+    def _add(self, article_id: str, group: str, mh: Any) -> None:
+        self.remove(article_id)
+        self._lsh.insert(article_id, mh)
+        self._members[article_id] = (group, mh)
