@@ -58,6 +58,14 @@ def count_word_pieces(text: str) -> int:
     return len(minilm_tokenizer().encode(text, add_special_tokens=False).ids)
 
 
+def clip_to_pieces(text: str, n: int) -> str:
+    """The longest prefix of `text` that is at most n word pieces, cut at a word piece boundary."""
+    if n <= 0:
+        return ""
+    enc = minilm_tokenizer().encode(text, add_special_tokens=False)
+    return text if len(enc.ids) <= n else text[: enc.offsets[n - 1][1]]
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 through sentence-transformers (torch, fp32)."""
 

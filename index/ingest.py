@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from index.chunking import chunk_article
-from index.embedding import Embedder
+from index.embedding import MINILM_MAX_TOKENS, Embedder, clip_to_pieces
 from index.loading import LoadError
 from index.models import Article
 from index.store import ArticleStore
@@ -49,11 +49,15 @@ def ingest_articles(
     chunk_overlap: int = 40,
     progress: bool | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    title_pieces: int = 0,
 ) -> IngestReport:
     """Store new and changed articles; unchanged ones (same id and content hash) are skipped.
 
-    progress=None shows a bar only on a terminal; on_progress(done, total) is for UIs.
+    progress=None shows a bar only on a terminal; on_progress(done, total) is for UIs. title_pieces > 0
+    embeds each chunk under its article's title, cut to that many word pieces and to what the window leaves.
     """
+    # The model reads 254 pieces besides [CLS]/[SEP]; chunks take up to chunk_size of them.
+    title_budget = min(title_pieces, MINILM_MAX_TOKENS - 2 - chunk_size)
     report = IngestReport(recovered=store.recover())
     latest: dict[str, Article] = {}
     for article in articles:  # the same id twice in one batch: the later one wins
@@ -78,7 +82,15 @@ def ingest_articles(
     def flush() -> None:
         nonlocal group, group_chunks, done
         texts = [c.text for _, chunks in group for c in chunks]
-        vectors = embedder.embed(texts)
+        if title_budget > 0:
+            # A passage deep in an article rarely names its subject; the title under it does.
+            heads = {a.id: clip_to_pieces(a.title, title_budget) for a, _ in group}
+            inputs = [
+                f"{heads[a.id]}\n{c.text}" if heads[a.id] else c.text for a, chunks in group for c in chunks
+            ]
+        else:
+            inputs = texts
+        vectors = embedder.embed(inputs)
         items, offset = [], 0
         for article, chunks in group:
             items.append((article, chunks, vectors[offset : offset + len(chunks)]))

@@ -43,11 +43,18 @@ class Settings(BaseSettings):
     chunk_size: int = Field(
         200,
         ge=32,
-        le=256,
-        description="Chunk length in the embedder's word pieces; at most 256 so that no chunk is truncated "
-        "by all-MiniLM-L6-v2's window.",
+        le=254,
+        description="Chunk length in the embedder's word pieces; at most 254 (all-MiniLM-L6-v2's window of "
+        "256 less [CLS] and [SEP]) so that no chunk is truncated.",
     )
     chunk_overlap: int = Field(40, ge=0, description="Word pieces shared by neighbouring chunks.")
+    title_pieces: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="Embed each chunk under its article's title, cut to this many word pieces (and to what "
+        "the 256-piece window leaves beside the chunk); 0 embeds the chunk text alone.",
+    )
     duplicate_threshold: float = Field(
         0.6,
         ge=0.0,
@@ -63,6 +70,24 @@ class Settings(BaseSettings):
         "hybrid",
         description="dense: embedding similarity; bm25: keyword index (SQLite FTS5); hybrid: both, fused by "
         "reciprocal rank.",
+    )
+
+    per_article_limit: int = Field(
+        0,
+        ge=0,
+        le=50,
+        description="Most passages one article may fill among those retrieved, so that one long article does "
+        "not crowd out the rest; 0 means no limit.",
+    )
+    date_handling: bool = Field(
+        True,
+        description="Read dates in questions: periods ('in October 2024', 'last week') become "
+        "publication-date filters, and newer reports win ties for questions about how things stand now.",
+    )
+    conflict_check: bool = Field(
+        True,
+        description="Look for another outlet that reports the answer differently (a number, date, name or "
+        "yes/no) and cite both sides.",
     )
 
     # Answering

@@ -156,6 +156,7 @@ class NewsQA:
             chunk_overlap=s.chunk_overlap,
             progress=progress,
             on_progress=on_progress,
+            title_pieces=s.title_pieces,
         )
 
     # -- asking ------------------------------------------------------------------------------------
@@ -199,10 +200,10 @@ class NewsQA:
         if not 1 <= k <= 50:
             raise QuestionError(f"top_k must be between 1 and 50, got {k}")
         query = self.standalone(q, history)
-        retriever = Retriever(self.store, self.embedder, s.retrieval)
+        retriever = Retriever(self.store, self.embedder, s.retrieval, s.per_article_limit)
         notes: list[str] = []
         passages: list[Passage] = []
-        period = question_period(query, as_of_d or date.today())
+        period = question_period(query, as_of_d or date.today()) if s.date_handling else None
         if period is not None:
             # "in October 2024", "last week": search that publication window first.
             p_since = max(filter(None, [since_d, period.since]))
@@ -215,7 +216,7 @@ class NewsQA:
                 )
         if not passages:
             passages = retriever.retrieve(query, k, as_of=as_of_d, since=since_d, sources=sources)
-        if asks_about_now(query):
+        if s.date_handling and asks_about_now(query):
             # Equally relevant passages: the newer report first, since the question asks how things stand.
             passages = sorted(passages, key=lambda p: (-round(p.score, 3), -day_number(p.chunk.published)))
         yield Retrieved(tuple(passages), query)
@@ -235,7 +236,8 @@ class NewsQA:
 
         def checked(answer: Answer) -> Answer:
             # Whatever wrote the answer, another outlet that reports it differently is cited too.
-            answer = with_conflict(query, answer, passages, ranked, EXTRACTIVE_MIN_SCORE)
+            if s.conflict_check:
+                answer = with_conflict(query, answer, passages, ranked, EXTRACTIVE_MIN_SCORE)
             return _with_question(answer, q, query, notes)
 
         if llm is None:

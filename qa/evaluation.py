@@ -519,7 +519,7 @@ def evaluate(
     if not 1 <= k <= 50:
         raise ValueError(f"top_k must be between 1 and 50, got {k}")
     # Load the models before the clock starts, so the first question's latency is not a model load.
-    retriever = Retriever(qa.store, qa.embedder, s.retrieval)  # the pipeline's own retrieval mode
+    retriever = Retriever(qa.store, qa.embedder, s.retrieval, s.per_article_limit)  # the pipeline's own
     qa.embedder.embed(["warm-up"])
     if answer_fn is None and s.llm != "extractive":
         _ = qa.llm
@@ -535,6 +535,10 @@ def evaluate(
         "model": _model_name(s) if answer_fn is None else None,
         "embedder": qa.embedder.name,
         "retrieval": s.retrieval,
+        "duplicate_threshold": s.duplicate_threshold,
+        "per_article_limit": s.per_article_limit,
+        "date_handling": s.date_handling,
+        "conflict_check": s.conflict_check,
         "top_k": k,
         "recall_depth": max(CURVE_DEPTH, k),
         "chunk_size": s.chunk_size,
@@ -558,7 +562,7 @@ def corpus_fingerprint(settings: Settings, paths: Sequence[str | Path]) -> str:
         "openai_embedding_model": settings.openai_embedding_model if settings.embedder == "openai" else "",
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
-        "duplicate_threshold": settings.duplicate_threshold,
+        "title_pieces": settings.title_pieces,
     }
     blob = json.dumps({"files": stats, "index": shape}, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -49,10 +49,13 @@ def _retrievers(
 class Retriever:
     """Passages for a question from the store, by the configured mode."""
 
-    def __init__(self, store: ArticleStore, embedder: Embedder, mode: Mode = "hybrid") -> None:
+    def __init__(
+        self, store: ArticleStore, embedder: Embedder, mode: Mode = "hybrid", per_article: int = 0
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.mode = mode
+        self.per_article = per_article
 
     def retrieve(
         self,
@@ -69,8 +72,8 @@ class Retriever:
         from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 
         filters = {"as_of": as_of, "since": since, "sources": sources}
-        # Twice k: room to drop near-duplicate copies and still return k passages.
-        depth = 2 * k
+        # Room to drop near-duplicate copies (and passages past the per-article cap) and still return k.
+        depth = (4 if self.per_article else 2) * k
         dense, keyword = _retrievers(self.store, self.embedder, filters, depth=depth)
         if self.mode == "dense":
             nodes = dense.retrieve(question)
@@ -93,7 +96,7 @@ class Retriever:
                 nws.node.node_id, nws.node.get_content(), {}
             )
             passages.append(Passage(chunk, float(nws.score or 0.0), rank))
-        return one_per_story(passages, self.store, k, as_of=as_of, since=since)
+        return one_per_story(passages, self.store, k, as_of=as_of, since=since, per_article=self.per_article)
 
 
 def _words(text: str) -> set[str]:
@@ -113,26 +116,29 @@ def one_per_story(
     *,
     as_of: date | None = None,
     since: date | None = None,
+    per_article: int = 0,
 ) -> list[Passage]:
     """The first k passages once copies of a passage already kept (same story group) are dropped.
 
     Each kept passage lists the other articles of its story as `also`, within the same dates. A passage
     of a copy that says something the kept one does not (an update, a longer version) is kept.
+    per_article > 0 caps the passages taken from any one article.
     """
+    grouped = store.duplicate_threshold > 0
     kept: list[Passage] = []
     for p in passages:
         g = p.chunk.group
-        twin = any(
+        twin = grouped and any(
             q.chunk.group == g
             and q.chunk.article_id != p.chunk.article_id
             and same_passage(q.chunk.text, p.chunk.text)
             for q in kept
         )
-        if not twin:
+        full = per_article > 0 and sum(q.chunk.article_id == p.chunk.article_id for q in kept) >= per_article
+        if not twin and not full:
             kept.append(p)
         if len(kept) == k:
             break
-    grouped = store.duplicate_threshold > 0
     members = store.story_groups([p.chunk.group for p in kept if p.chunk.group]) if grouped else {}
 
     def in_window(info: ArticleInfo) -> bool:

@@ -128,3 +128,42 @@ def test_vectors_stored_are_the_embedder_s(make_qa) -> None:  # type: ignore[no-
     got = qa.store._chunks.get(include=["embeddings", "documents"])
     vecs = qa.embedder.embed(got["documents"])
     assert np.allclose(np.asarray(got["embeddings"]), vecs, atol=1e-4)
+
+
+class _Recorder:
+    """Wraps the real embedder and keeps what it was asked to embed."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner, self.name, self.dim, self.seen = inner, inner.name, inner.dim, []
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        self.seen.extend(texts)
+        return self.inner.embed(texts)
+
+
+@pytest.mark.parametrize(("chunk_size", "titled"), [(200, True), (254, False)])
+def test_titles_go_above_chunks_only_where_the_window_has_room(
+    settings, embedder, chunk_size, titled
+) -> None:  # type: ignore[no-untyped-def]
+    from index.embedding import MINILM_MAX_TOKENS, count_word_pieces
+
+    store = ArticleStore.open(settings, embedder.name, embedder.dim)
+    recorder = _Recorder(embedder)
+    arts = _articles()
+    ingest_articles(arts, store, recorder, chunk_size=chunk_size, chunk_overlap=0, title_pieces=32)
+    stored = {c.text for c in store.get_chunks()}
+    assert len(recorder.seen) == len(stored)
+    for text in recorder.seen:
+        head, _, body = text.partition("\n")
+        assert (body in stored and count_word_pieces(head) <= 32) if titled else text in stored
+        assert count_word_pieces(text) <= MINILM_MAX_TOKENS - 2  # nothing cut off by the model's window
+
+
+def test_clip_to_pieces_cuts_at_a_piece_boundary() -> None:
+    from index.embedding import clip_to_pieces, count_word_pieces
+
+    title = "Marrow Valley earthquake: hospital officials count the injured after Sunday's tremor"
+    assert clip_to_pieces(title, 100) == title
+    short = clip_to_pieces(title, 5)
+    assert title.startswith(short) and count_word_pieces(short) == 5
+    assert clip_to_pieces(title, 0) == ""

@@ -157,3 +157,27 @@ def test_agreeing_or_unrelated_sources_raise_no_conflict(stories: NewsQA) -> Non
         answer = stories.ask(question)
         assert "Reports differ" not in answer.text
         assert not any(n.startswith("Sources disagree") for n in answer.notes)
+
+
+def test_conflict_check_can_be_turned_off(make_qa) -> None:  # type: ignore[no-untyped-def]
+    qa = make_qa(conflict_check=False)
+    qa.ingest([STORIES], progress=False)
+    answer = qa.ask(INJURED_Q)
+    assert "Reports differ" not in answer.text and len({c.article_id for c in answer.citations}) == 1
+
+
+def test_per_article_limit_keeps_one_article_from_filling_the_passages(make_qa) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import SEEDS
+
+    qa = make_qa(per_article_limit=2)
+    qa.ingest([SEEDS, STORIES], progress=False)
+    question = "What happened in Kapan and who was arrested?"
+    limited = next(e for e in qa.stream(question, top_k=6) if isinstance(e, Retrieved)).passages
+    unlimited = next(
+        e for e in make_qa().stream(question, top_k=6) if isinstance(e, Retrieved)
+    ).passages  # same store, no limit
+    per_article = [
+        sum(p.chunk.article_id == a for p in limited) for a in {p.chunk.article_id for p in limited}
+    ]
+    assert max(per_article) <= 2 and len(limited) == 6
+    assert max(sum(p.chunk.article_id == q.chunk.article_id for q in unlimited) for p in unlimited) > 2
