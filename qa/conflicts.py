@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 
 from qa.citations import Grounder, attributed, with_markers
 from qa.extractive import ScoredSentence, guess_short, question_type
-from qa.grounding import covers, fold, negated, terms
+from qa.grounding import covers, denies, fold, terms
 from qa.models import Answer, Passage
 
 MIN_SHARED_CLAIM = 0.8  # share of the claim's words (question words the cited sentence has) a rival must have
-SCORE_MARGIN = 0.15  # a rival sentence must answer the question nearly as well as the cited one
+SCORE_MARGIN = 0.25  # a rival sentence must answer the question nearly as well as the cited one
 _CHECKED_TYPES = ("number", "date", "person", "place", "yesno")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
@@ -94,8 +94,8 @@ def find_conflict(
         if not claim or sum(covers(t, other) for t in claim) / len(claim) < MIN_SHARED_CLAIM:
             continue  # a different claim, not the same one told differently
         if qtype == "yesno":
-            if negated(sentence) != negated(quote):
-                return Conflict(s.passage, sentence, "no" if negated(sentence) else "yes")
+            if denies(sentence, question) != denies(quote, question):
+                return Conflict(s.passage, sentence, "no" if denies(sentence, question) else "yes")
             continue
         rival = guess_short(question, sentence)
         if rival and differs(qtype, answer.short, rival):

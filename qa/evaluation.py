@@ -562,8 +562,9 @@ def corpus_fingerprint(settings: Settings, paths: Sequence[str | Path]) -> str:
         "openai_embedding_model": settings.openai_embedding_model if settings.embedder == "openai" else "",
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
-        "title_pieces": settings.title_pieces,
     }
+    if settings.title_pieces:  # only when set, so indexes built before the setting existed are still reused
+        shape["title_pieces"] = settings.title_pieces
     blob = json.dumps({"files": stats, "index": shape}, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

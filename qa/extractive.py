@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.chunking import sentence_spans
-from qa.grounding import covers, fold, negated, terms
+from qa.grounding import covers, denies, fold, terms
 from qa.models import Passage
 
 _MONTH = (
@@ -81,7 +81,7 @@ def guess_short(question: str, sentence: str) -> str:
     """The answer phrase in `sentence` for `question`, or '' when none can be picked out."""
     qtype = question_type(question)
     if qtype == "yesno":
-        return "no" if negated(sentence) else "yes"
+        return "no" if denies(sentence, question) else "yes"
     found = candidates(qtype, sentence, question)
     return found[0] if found else ""
 

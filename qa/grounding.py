@@ -151,6 +151,20 @@ def negated(text: str) -> bool:
     return bool(_NEGATION.search(text))
 
 
+def denies(sentence: str, question: str) -> bool:
+    """Whether the sentence says no to a yes/no question: a negation just before a word the question asks.
+
+    "Schools will not reopen" denies "Will schools reopen?"; "schools will reopen after inspections found no
+    damage" does not, though it holds a "no". Without any of the question's words, any negation counts.
+    """
+    asked = terms(question).stems
+    words = _WORD.findall(sentence)
+    hits = [i for i, w in enumerate(words) if terms(w).stems & asked]
+    if not hits:
+        return negated(sentence)
+    return any(negated(" ".join(words[max(0, i - 3) : i])) for i in hits)
+
+
 MIN_CLAIM_TERMS = 2  # "Orbán said:" is no claim to check
 
 

@@ -84,7 +84,7 @@ def stories(make_qa) -> NewsQA:  # type: ignore[no-untyped-def]
 def test_groups_are_stored_with_articles_and_chunks(stories: NewsQA) -> None:
     groups = {a.id: a.group for a in stories.store.articles()}
     assert {groups[a] for a in COPIES} == {"syn-desal-wire"}
-    assert len({groups[a] for a in RECORDS if a not in COPIES}) == 3
+    assert len({groups[a] for a in RECORDS if a not in COPIES}) == len(RECORDS) - len(COPIES)
     chunk_groups = {c.article_id: c.group for c in stories.store.get_chunks()}
     assert chunk_groups == groups
 
@@ -150,6 +150,13 @@ def test_an_answer_with_one_side_gets_the_other_whatever_the_llm_wrote(make_qa) 
     assert answer.short == "14"
     assert "Reports differ" in answer.text and "31 people" in answer.text
     assert len({c.article_id for c in answer.citations}) == 2
+
+
+def test_opposite_yes_no_reports_are_cited_on_both_sides(stories: NewsQA) -> None:
+    answer = stories.ask("Will schools in Marrow Valley reopen on Monday?")
+    assert not answer.refused and "Reports differ" in answer.text
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "will reopen on Monday" in quotes and "will not reopen on Monday" in quotes
 
 
 def test_agreeing_or_unrelated_sources_raise_no_conflict(stories: NewsQA) -> None:
