@@ -255,7 +255,9 @@ class Grounder:
                 claim = attributed(claim, citations[nums[0] - 1])
             parts.append(with_markers(claim, nums))
         if not short:
-            short = guess_short(self.question, citations[0].quote) or strip_markers(parts[0]).rstrip(".")
+            # The answer phrase if one can be picked out, else the supported claim itself (never the
+            # "X reported on ..." attribution, which is not part of the answer).
+            short = guess_short(self.question, citations[0].quote) or strip_markers(kept[0][0]).rstrip(".")
         return Answer(self.question, " ".join(parts), short, tuple(citations), False, tuple(notes))
 
     def extractive(self, ranked: Sequence[tuple[int, int, int, float]], min_score: float) -> Answer:

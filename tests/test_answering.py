@@ -236,3 +236,11 @@ def test_missing_local_model_gives_message_and_evidence(make_qa, tmp_path) -> No
     qa.ingest([SEEDS], progress=False)
     answer = qa.ask(Q)
     assert answer.refused and "does not exist" in answer.text and answer.citations
+
+
+def test_short_answer_is_never_the_attribution(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    reply = "Lavrov announced ongoing preparations for the next Russia-Armenia Interregional Forum [1]."
+    answer = seeded_with(FakeLLM(reply)).ask("What did Lavrov announce about cooperation?")
+    assert not answer.refused and "reported on" in answer.text
+    assert answer.short and "reported on" not in answer.short
+    assert answer.short.startswith("Lavrov announced")  # the supported claim itself
