@@ -43,13 +43,13 @@ PLAIN = "plain llama-index"
 
 @dataclass(frozen=True)
 class ConfigSpec:
-    """One NewsQA configuration: embedder backend and chunking, e.g. onnx-int8:chunk200:overlap40:batch64."""
+    """One NewsQA configuration: embedder backend and chunking, e.g. onnx-int8:chunk200:overlap0:batch16."""
 
     name: str
     embedder: str  # a NEWSQA_EMBEDDER value
     chunk_size: int = 200
-    chunk_overlap: int = 40
-    batch_size: int = 64
+    chunk_overlap: int = 0
+    batch_size: int = 16
 
 
 def parse_config(text: str) -> ConfigSpec:
@@ -59,7 +59,7 @@ def parse_config(text: str) -> ConfigSpec:
         raise argparse.ArgumentTypeError(
             f"unknown embedder {backend!r} in {text!r}: use {', '.join(EMBEDDERS)}"
         )
-    values = {"chunk": 200, "overlap": 40, "batch": 64}
+    values = {"chunk": 200, "overlap": 0, "batch": 16}
     for option in options:
         m = re.fullmatch(r"(chunk|overlap|batch)(\d+)", option)
         if not m:
@@ -920,7 +920,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=parse_configs,
         default=parse_configs("onnx-int8:chunk200,onnx:chunk200"),
         help="comma-separated backend[:chunkN][:overlapN][:batchN], backend onnx-int8, onnx or torch "
-        "(default onnx-int8:chunk200,onnx:chunk200; overlap defaults to 40, batch to 64)",
+        "(default onnx-int8:chunk200,onnx:chunk200; overlap defaults to 0, batch to 16, as in the settings)",
     )
     parser.add_argument(
         "--plain",

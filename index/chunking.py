@@ -27,7 +27,7 @@ def _splitter(chunk_size: int, chunk_overlap: int) -> SentenceSplitter:
     )
 
 
-def chunk_article(article: Article, chunk_size: int = 200, chunk_overlap: int = 40) -> list[Chunk]:
+def chunk_article(article: Article, chunk_size: int = 200, chunk_overlap: int = 0) -> list[Chunk]:
     """Split an article into overlapping sentence-aligned chunks; chunk.text == article.text[start:end]."""
     from llama_index.core import Document
 

@@ -46,7 +46,7 @@ def ingest_articles(
     embedder: Embedder,
     *,
     chunk_size: int = 200,
-    chunk_overlap: int = 40,
+    chunk_overlap: int = 0,
     progress: bool | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     title_pieces: int = 0,

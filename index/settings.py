@@ -39,7 +39,12 @@ class Settings(BaseSettings):
     openai_embedding_model: str = Field(
         "text-embedding-3-small", description="Model name used when NEWSQA_EMBEDDER=openai."
     )
-    embed_batch_size: int = Field(64, ge=1, description="Texts per embedding batch.")
+    embed_batch_size: int = Field(
+        16,
+        ge=1,
+        description="Texts per embedding batch (sorted by length): small batches waste less padding; 16 ran "
+        "about 5% faster than 64 on 2 cores.",
+    )
     chunk_size: int = Field(
         200,
         ge=32,
@@ -47,7 +52,13 @@ class Settings(BaseSettings):
         description="Chunk length in the embedder's word pieces; at most 254 (all-MiniLM-L6-v2's window of "
         "256 less [CLS] and [SEP]) so that no chunk is truncated.",
     )
-    chunk_overlap: int = Field(40, ge=0, description="Word pieces shared by neighbouring chunks.")
+    chunk_overlap: int = Field(
+        0,
+        ge=0,
+        description="Word pieces shared by neighbouring chunks. Chunks are whole sentences, and on the "
+        "RealTime QA dev questions an overlap of 40 retrieved no better (docs/ablation.md) while embedding "
+        "15% more.",
+    )
     title_pieces: int = Field(
         0,
         ge=0,

@@ -35,8 +35,12 @@ _AUX = {"is", "are", "was", "were", "did", "does", "do", "has", "have", "had", "
         "should", "would", "may", "might", "must"}  # fmt: skip
 
 
+# Question types whose answer is a phrase to pick out of a sentence.
+_TYPED = ("date", "number", "person", "place", "name")
+
+
 def question_type(question: str) -> str:
-    """One of date, number, person, place, yesno, other."""
+    """One of date, number, person, place, yesno, name (a proper name of anything), other."""
     q = fold(question).strip()
     first = q.split()[0] if q.split() else ""
     if re.search(r"\b(when|what (year|date|day|month|time)|which (year|month|day)|how long ago)\b", q):
@@ -45,10 +49,12 @@ def question_type(question: str) -> str:
         return "number"
     if re.search(r"\b(who|whom|whose)\b", q):
         return "person"
-    if re.search(r"\b(where|which (city|country|town|region|province|capital|place))\b", q):
+    if re.search(r"\b(where|which (city|country|state|town|region|province|capital|place))\b", q):
         return "place"
     if first in _AUX:
         return "yesno"
+    if re.search(r"\b(which|what is the name|what (company|team|organi[sz]ation|group|party|brand))\b", q):
+        return "name"  # "Which company ...?": the answer is a proper name
     return "other"
 
 
@@ -58,7 +64,7 @@ def candidates(qtype: str, sentence: str, question: str) -> list[str]:
         found = [m.group(0) for m in _DATE.finditer(sentence)]
     elif qtype == "number":
         found = [m.group(0) for m in _NUMBER.finditer(sentence)]
-    elif qtype in ("person", "place"):
+    elif qtype in ("person", "place", "name"):
         # A lone capitalised word opening the sentence is usually just capitalised ("Meanwhile").
         found = [
             re.sub(r"[’']s$", "", m.group(0).strip(" .,"))
@@ -150,11 +156,7 @@ def rank_sentences(
     scored = []
     for (i, a, b, text), sim in zip(items, sims, strict=True):
         overlap = weighted_overlap(weights, text)
-        bonus = (
-            TYPE_BONUS
-            if qtype in ("date", "number", "person", "place") and candidates(qtype, text, question)
-            else 0.0
-        )
+        bonus = TYPE_BONUS if qtype in _TYPED and candidates(qtype, text, question) else 0.0
         scored.append(ScoredSentence(i, a, b, float(sim) + OVERLAP_WEIGHT * overlap + bonus))
     scored.sort(key=lambda s: -s.score)
     return scored
