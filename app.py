@@ -76,6 +76,7 @@ a.cite:hover { background: var(--color-accent); color: white; }
 .nq-passage { white-space: pre-line; font-size: .88rem; line-height: 1.45; margin: 0; padding: 6px 10px;
   border-left: 3px solid var(--border-color-primary); max-height: 18em; overflow-y: auto; }
 .nq-passage mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
+.nq-also { font-size: .82rem; margin-top: 4px; opacity: .85; }
 .nq-report { padding: 8px 12px; border-radius: 6px; margin-top: 6px; font-size: .9rem; }
 .nq-report.nq-ok { background: #dcfce7; color: #166534; }
 .nq-report.nq-warn { background: #fef3c7; color: #92400e; }

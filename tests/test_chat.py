@@ -368,3 +368,29 @@ def test_describe_llm() -> None:
     assert chat.describe_llm(Settings(llm="local", llm_model="smollm2-135m")) == "local model smollm2-135m"
     s = Settings(llm="openai", llm_model="m", openai_base_url="http://127.0.0.1:9/v1")
     assert chat.describe_llm(s) == "m at 127.0.0.1:9"
+
+
+def test_sources_panel_lists_copies_escaped() -> None:
+    from datetime import date
+
+    from index.models import ArticleInfo
+    from qa.chat import also_html
+    from qa.models import Citation
+
+    copy = ArticleInfo("b", "T", "<b>Wire</b>", "javascript:alert(1)", date(2024, 10, 11))
+    other = ArticleInfo("c", "T", "Bayside Times", "https://bayside.example/x", None)
+    c = Citation(
+        1,
+        "a",
+        "a:0",
+        "T",
+        "Herald",
+        "https://h.example",
+        date(2024, 10, 10),
+        "q",
+        also_reported_by=(copy, other),
+    )
+    html = also_html(c)
+    assert "&lt;b&gt;Wire&lt;/b&gt; (2024-10-11)" in html and "<b>Wire" not in html
+    assert "javascript:" not in html and 'href="https://bayside.example/x"' in html
+    assert also_html(Citation(1, "a", "a:0", "T", "H", "", None, "q")) == ""

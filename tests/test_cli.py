@@ -98,3 +98,14 @@ def test_malformed_lines_are_listed_and_rest_loads(tmp_path: Path) -> None:
     assert "wire.jsonl:2:" in result.stderr and "wire.jsonl:3:" in result.stderr
     assert "added 2," in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_ask_lists_the_outlets_that_carried_the_same_story(tmp_path: Path) -> None:
+    stories = FIXTURES / "stories" / "stories.jsonl"
+    assert run(tmp_path, "ingest", str(stories)).returncode == 0
+    result = run(
+        tmp_path, "ask", "How much fresh water a day does the Port Calder desalination plant produce?"
+    )
+    assert result.returncode == 0, result.stderr
+    also = [line for line in result.stdout.splitlines() if line.strip().startswith("also reported by")]
+    assert len(also) == 2 and all("(2024-10-1" in line and "https://" in line for line in also)
