@@ -3,7 +3,8 @@
 Every row is a separate `newsqa eval --json` process with its own NEWSQA_* variables, so each row runs exactly
 what a user would get with those settings. Rows that only change query-time steps share one index per question
 set (built once, reused by `newsqa eval`); rows that change the index (title headers, chunk overlap) build
-their own.
+their own. Retrieval metrics (recall@k, MRR) always look 10 passages deep; NEWSQA_TOP_K changes only how
+many passages the answerer gets.
 Prints a Markdown table per question set; writes the summaries to --out.
 
     python benchmarks/ablation.py                      # extractive rows on both sets
@@ -36,8 +37,10 @@ ROWS: dict[str, tuple[str, dict[str, str]]] = {
     "no-dedup": ("hybrid, near-duplicate grouping off", {"NEWSQA_DUPLICATE_THRESHOLD": "0"}),
     "no-conflicts": ("hybrid, conflict check off", {"NEWSQA_CONFLICT_CHECK": "false"}),
     "cap2": ("hybrid, at most 2 passages per article", {"NEWSQA_PER_ARTICLE_LIMIT": "2"}),
+    "top3": ("hybrid, 3 passages to the answerer", {"NEWSQA_TOP_K": "3"}),
+    "top10": ("hybrid, 10 passages to the answerer", {"NEWSQA_TOP_K": "10"}),
     "titles": ("hybrid, chunks embedded under their title (new index)", {"NEWSQA_TITLE_PIECES": "32"}),
-    "overlap0": ("hybrid, chunks without overlap (new index)", {"NEWSQA_CHUNK_OVERLAP": "0"}),
+    "overlap40": ("hybrid, chunks overlapping by 40 pieces (new index)", {"NEWSQA_CHUNK_OVERLAP": "40"}),
 }
 COLUMNS = [
     ("accuracy", "acc"),

@@ -97,8 +97,8 @@ class Settings(BaseSettings):
     )
     conflict_check: bool = Field(
         True,
-        description="Look for another outlet that reports the answer differently (a number, date, name or "
-        "yes/no) and cite both sides.",
+        description="Look for another outlet that reports the answer differently (a number, date or yes/no) "
+        "and cite both sides.",
     )
 
     # Answering

@@ -1,4 +1,4 @@
-"""Conflicting reports: another outlet tells the same claim with another number, date, name or polarity."""
+"""Conflicting reports: another outlet tells the same claim with another number, date or yes/no."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from qa.models import Answer, Passage
 
 MIN_SHARED_CLAIM = 0.8  # share of the claim's words (question words the cited sentence has) a rival must have
 SCORE_MARGIN = 0.25  # a rival sentence must answer the question nearly as well as the cited one
-_CHECKED_TYPES = ("number", "date", "person", "place", "yesno")
+# Names and places are left out: on the RealTime QA dev questions every "conflict" between picked-out names
+# was a wrong pick (the question's own subject, a dateline), not two outlets disagreeing.
+_CHECKED_TYPES = ("number", "date", "yesno")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
@@ -98,7 +100,8 @@ def find_conflict(
                 return Conflict(s.passage, sentence, "no" if denies(sentence, question) else "yes")
             continue
         rival = guess_short(question, sentence)
-        if rival and differs(qtype, answer.short, rival):
+        both_said = fold(answer.short) in fold(sentence) or fold(rival) in fold(quote)
+        if rival and not both_said and differs(qtype, answer.short, rival):
             return Conflict(s.passage, sentence, rival)
     return None
 
