@@ -12,6 +12,7 @@ from qa.grounding import covers, denies, fold, terms
 from qa.models import Answer, Passage
 
 MIN_SHARED_CLAIM = 0.8  # share of the claim's words (question words the cited sentence has) a rival must have
+MIN_CLAIM_SHARE = 0.3  # share of the question's words the cited sentence must have to anchor a comparison
 SCORE_MARGIN = 0.25  # a rival sentence must answer the question nearly as well as the cited one
 # Names and places are left out: on the RealTime QA dev questions every "conflict" between picked-out names
 # was a wrong pick (the question's own subject, a dateline), not two outlets disagreeing.
@@ -83,7 +84,10 @@ def find_conflict(
     quote = answer.citations[0].quote
     # The claim is what the question asks about, as far as the cited sentence states it ("injured",
     # "earthquake"); a rival must state the same, with a different answer in it.
-    claim = {t for t in terms(question).stems if covers(t, terms(quote).stems)} - terms(answer.short).stems
+    asked = terms(question).stems
+    claim = {t for t in asked if covers(t, terms(quote).stems)} - terms(answer.short).stems
+    if len(claim) < MIN_CLAIM_SHARE * len(asked):
+        return None  # the cited sentence is not clearly about the question: nothing to compare against
     floor = max(min_score, main.score - SCORE_MARGIN)
     for s in ranked:
         if s.score < floor:
