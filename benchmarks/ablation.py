@@ -51,6 +51,7 @@ COLUMNS = [
     ("citation_precision", "cit. prec."),
     ("refusal_precision", "refusal P"),
     ("refusal_recall", "refusal R"),
+    ("refused", "refused"),
     ("latency_p50_s", "p50 s"),
 ]
 
@@ -85,7 +86,11 @@ def table(qset: str, llm: str, results: dict[str, dict[str, Any]]) -> str:
         if "error" in summary:
             lines.append(f"| {ROWS[row][0]} | error: {summary['error']} |")
             continue
-        m = summary["metrics"]
+        m = dict(summary["metrics"])
+        if not summary.get("counts", {}).get("unanswerable"):
+            # No unanswerable questions: refusal precision/recall say nothing (recall is vacuously 1).
+            m["refusal_precision"] = m["refusal_recall"] = None
+        m["refused"] = summary.get("counts", {}).get("refused")
         lines.append(f"| {ROWS[row][0]} | " + " | ".join(cell(m.get(key)) for key, _ in COLUMNS) + " |")
     return "\n".join(lines)
 
@@ -114,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         report["sets"][qset] = results
         print(table(qset, args.llm, results) + "\n", flush=True)
     report["load_after"] = os.getloadavg()[0]
-    (args.out / f"ablation-{args.llm}.json").write_text(json.dumps(report, indent=1))
+    sets = "-".join(report["sets"])
+    (args.out / f"ablation-{sets}-{args.llm}.json").write_text(json.dumps(report, indent=1))
     return 0
 
 
