@@ -241,16 +241,20 @@ class Grounder:
         return ""
 
     def _build(self, kept: Sequence[tuple[str, list[int]]], short: str, notes: Sequence[str]) -> Answer:
-        numbering: dict[int, int] = {}  # passage index -> citation number, by first use
+        # One number per quoted span, by first use: two claims resting on different sentences of one passage
+        # get two citations, so each [n] leads to the sentence that supports the claim it follows.
+        numbering: dict[tuple[int, int, int], int] = {}
         citations: list[Citation] = []
         parts: list[str] = []
         for claim, idxs in kept:
             nums = []
             for i in idxs:
-                if i not in numbering:
-                    numbering[i] = len(numbering) + 1
-                    citations.append(self.citation(numbering[i], i, claim))
-                nums.append(numbering[i])
+                a, b, _ = best_quote_span(claim, self.passages[i].chunk.text)
+                if (i, a, b) not in numbering:
+                    numbering[(i, a, b)] = len(numbering) + 1
+                    citations.append(self.citation(numbering[(i, a, b)], i, claim))
+                if numbering[(i, a, b)] not in nums:
+                    nums.append(numbering[(i, a, b)])
             if not parts:
                 claim = attributed(claim, citations[nums[0] - 1])
             parts.append(with_markers(claim, nums))

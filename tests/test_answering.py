@@ -239,8 +239,41 @@ def test_missing_local_model_gives_message_and_evidence(make_qa, tmp_path) -> No
 
 
 def test_short_answer_is_never_the_attribution(seeded_with) -> None:  # type: ignore[no-untyped-def]
-    reply = "Lavrov announced ongoing preparations for the next Russia-Armenia Interregional Forum [1]."
-    answer = seeded_with(FakeLLM(reply)).ask("What did Lavrov announce about cooperation?")
+    reply = "Lavrov highlighted the comprehensive scope of their talks [1]."
+    answer = seeded_with(FakeLLM(reply)).ask("What did Lavrov highlight about the talks?")
     assert not answer.refused and "reported on" in answer.text
     assert answer.short and "reported on" not in answer.short
-    assert answer.short.startswith("Lavrov announced")  # the supported claim itself
+    assert answer.short.startswith("Lavrov highlighted")  # the supported claim itself
+
+
+def test_two_claims_from_one_passage_get_a_citation_each() -> None:
+    from datetime import date
+
+    from index.models import Chunk
+    from qa.citations import Grounder
+    from qa.models import Passage
+
+    text = "The council approved the bridge on Tuesday. Construction will start in March 2025."
+    chunk = Chunk(
+        "a:0",
+        "a",
+        text,
+        0,
+        len(text),
+        "Bridge",
+        "https://x.example",
+        "Daily (synthetic)",
+        "",
+        date(2024, 10, 8),
+    )
+    reply = (
+        "Answer: March 2025\n"
+        "Explanation: The council approved the bridge [1]. Construction will start in March 2025 [1]."
+    )
+    answer = Grounder("When will construction start?", [Passage(chunk, 1.0, 1)]).from_reply(reply)
+    assert [c.n for c in answer.citations] == [1, 2]
+    assert [c.quote for c in answer.citations] == [
+        "The council approved the bridge on Tuesday.",
+        "Construction will start in March 2025.",
+    ]
+    assert answer.text.endswith("Construction will start in March 2025 [2].")
