@@ -277,3 +277,42 @@ def test_two_claims_from_one_passage_get_a_citation_each() -> None:
         "Construction will start in March 2025.",
     ]
     assert answer.text.endswith("Construction will start in March 2025 [2].")
+
+
+def _bridge_grounder(question: str):  # type: ignore[no-untyped-def]
+    from index.models import Chunk
+    from qa.citations import Grounder
+    from qa.models import Passage
+
+    text = "Governor Ada Lee signed a law on Monday that bans six synthetic dyes from food in Ardmore."
+    chunk = Chunk("a:0", "a", text, 0, len(text), "Dyes", "https://x.example", "Daily (synthetic)", "", None)
+    return Grounder(question, [Passage(chunk, 1.0, 1)]), text
+
+
+def test_a_claim_in_the_questions_words_is_said_in_the_sources_words() -> None:
+    grounder, text = _bridge_grounder(
+        "Which governor recently banned food colourings from K-12 cafeteria menus?"
+    )
+    reply = "Answer: Ada Lee\nExplanation: Ada Lee banned food colourings from K-12 cafeteria menus [1]."
+    answer = grounder.from_reply(reply)
+    assert not answer.refused and answer.short == "Ada Lee"
+    assert answer.citations[0].quote == text and text.rstrip(".") in answer.text
+    assert "K-12" not in answer.text  # the question's wording, which the source does not use, is gone
+    assert any(n.startswith("Replaced a sentence") for n in answer.notes)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Tom Okafor banned food colourings from K-12 cafeteria menus.",  # a name the source lacks
+        "Ada Lee banned twelve dyes from K-12 cafeteria menus.",  # a number the source lacks
+        "Ada Lee did not ban food colourings from K-12 cafeteria menus.",  # the opposite
+        "The governor recently banned food colourings from K-12 cafeteria menus.",  # the premise only
+    ],
+)
+def test_restating_never_lets_in_what_the_source_does_not_say(claim: str) -> None:
+    grounder, _ = _bridge_grounder(
+        "Which governor recently banned food colourings from K-12 cafeteria menus?"
+    )
+    answer = grounder.from_reply(f"Explanation: {claim} [1]")
+    assert answer.refused, answer.text
