@@ -13,7 +13,6 @@ from qa.grounding import (
     MIN_SIMILARITY,
     any_term_in,
     best_quote_span,
-    covers,
     negated,
     split_sentences,
     support,
@@ -210,10 +209,6 @@ class Grounder:
                     ok = [idx]
             if ok:
                 kept.append((claim, ok))
-            elif (quoted := self._restated(claim)) is not None:
-                # The question's wording plus facts a source states: say it in the source's own words.
-                kept.append(quoted)
-                notes.append(f"Replaced a sentence by the source sentence it restates: {claim!r}")
             else:
                 notes.append(f"Removed a sentence no source supports: {claim!r}")
         short = self._checked_short(reply.short, kept)
@@ -230,32 +225,6 @@ class Grounder:
         if not kept:
             return self.refusal(notes)
         return self._build(kept, short, notes)
-
-    def _restated(self, claim: str) -> tuple[str, list[int]] | None:
-        """(source sentence, [passage]) when the claim's words beyond the question's are all in that sentence.
-
-        Small models answer in the question's words ("California banned food dyes from K-12 school meals")
-        where the source words it otherwise; the strict check then fails a sound claim. What the claim adds to
-        the question must still be in the sentence, names and numbers included, with the same negation.
-        """
-        given = terms(self.question).stems
-        added = terms(claim).stems - given
-        if not added:
-            return None  # nothing beyond the question: that is the question's premise, not support
-        best: tuple[float, int, int, int] | None = None
-        for i, p in enumerate(self.passages):
-            a, b, _ = best_quote_span(claim, p.chunk.text)
-            sentence = p.chunk.text[a:b]
-            pool = terms(sentence).stems
-            if not all(covers(t, pool) for t in added) or negated(claim) != negated(sentence):
-                continue
-            sim = float(self.similarity(claim, [sentence])[0]) if self.similarity is not None else 1.0
-            if sim >= MIN_SIMILARITY and (best is None or sim > best[0]):
-                best = (sim, i, a, b)
-        if best is None:
-            return None
-        _, i, a, b = best
-        return self.passages[i].chunk.text[a:b].strip(), [i]
 
     def _checked_short(self, short: str, kept: Sequence[tuple[str, list[int]]]) -> str:
         """The reply's answer phrase if the passages back it; yes/no is checked against the claims."""
