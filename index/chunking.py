@@ -34,19 +34,28 @@ def chunk_article(article: Article, chunk_size: int = 200, chunk_overlap: int = 
     nodes = _splitter(chunk_size, chunk_overlap).get_nodes_from_documents([Document(text=article.text)])
     chunks: list[Chunk] = []
     cursor = 0
+    last_start = -1
     for node in nodes:
         piece = node.get_content()
-        start = getattr(node, "start_char_idx", None)
-        if start is None or article.text[start : start + len(piece)] != piece:
-            # The splitter could not place the piece (whitespace it normalised): find it ourselves.
-            found = article.text.find(piece, max(0, cursor - len(piece)))
+        given = getattr(node, "start_char_idx", None)
+        start: int = given if isinstance(given, int) else -1
+        # The splitter places a piece where its text first occurs, so a passage an article repeats would
+        # point back at its first copy. Chunks come in order: each starts and ends after the one before.
+        placed = (
+            start > last_start
+            and start + len(piece) > cursor
+            and article.text[start : start + len(piece)] == piece
+        )
+        if not placed:
+            # Not placed (whitespace the splitter normalised, or a repeated passage): find it ourselves.
+            found = article.text.find(piece, max(last_start + 1, cursor - len(piece) + 1))
             if found < 0:
                 found = article.text.find(piece)
             if found < 0:
                 continue  # cannot be quoted exactly; its text lives in the neighbouring chunks' overlap
             start = found
         end = start + len(piece)
-        cursor = end
+        cursor, last_start = end, start
         chunks.append(
             Chunk(
                 id=f"{article.id}:{len(chunks)}",

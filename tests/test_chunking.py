@@ -31,3 +31,20 @@ def test_chunks_end_on_sentence_boundaries() -> None:
 def test_chunk_ids_are_deterministic() -> None:
     (article,) = load_file(SEED_FILE).articles
     assert [c.id for c in chunk_article(article)] == [c.id for c in chunk_article(article)]
+
+
+def test_a_repeated_passage_gets_its_own_offsets() -> None:
+    """The splitter places text where it first occurs; a passage the article repeats must still be covered."""
+    from index.models import Article
+
+    # As in a real RealTime QA article: "DoorDash: <offer>" then the same offer again as its own paragraph.
+    para = "From July 4 to 9, subscribers get unlimited free delivery and lower fees on eligible orders."
+    text = f"DoorDash: {para}\n\n{para}\n\nDunkin: members get a medium drink for three dollars every day."
+    article = Article(id="rep", text=text)
+    chunks = chunk_article(article, chunk_size=24, chunk_overlap=0)
+    covered = bytearray(len(text))
+    for c in chunks:
+        assert text[c.start : c.end] == c.text
+        covered[c.start : c.end] = b"\x01" * (c.end - c.start)
+    assert all(covered[i] or ch.isspace() for i, ch in enumerate(text))
+    assert [c.start for c in chunks] == sorted(c.start for c in chunks)
