@@ -174,14 +174,8 @@ class ArticleStore:
         return self._groups
 
     def _manifest_records(self, where: dict[str, Any] | None = None) -> list[tuple[str, dict[str, Any]]]:
-        """(article id, metadata) of manifest entries, paged as Chroma needs at this size."""
-        out: list[tuple[str, dict[str, Any]]] = []
-        page = 5000
-        while True:
-            got = self._manifest.get(where=where, include=["metadatas"], limit=page, offset=len(out))
-            out.extend((aid, dict(m or {})) for aid, m in zip(got["ids"], got["metadatas"], strict=True))
-            if len(got["ids"]) < page:
-                return out
+        """(article id, metadata) of manifest entries."""
+        return [(aid, dict(m or {})) for aid, _, m in _get_all(self._manifest, where, ["metadatas"])]
 
     def write(self, items: Sequence[tuple[Article, Sequence[Chunk], np.ndarray]]) -> None:
         """Replace the chunks of each article by the given ones, resumably."""
@@ -327,18 +321,26 @@ class ArticleStore:
 
     def get_chunks(self, where: dict[str, Any] | None = None) -> list[Chunk]:
         """All chunks matching a Chroma `where` filter (all chunks when None)."""
-        out: list[Chunk] = []
-        page = 5000  # one get() of 33k chunks fails in Chroma 1.5.9 ("too many SQL variables")
-        while True:
-            got = self._chunks.get(
-                where=where, include=["documents", "metadatas"], limit=page, offset=len(out)
-            )
-            out.extend(
-                chunk_from_record(cid, doc, meta)
-                for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-            )
-            if len(got["ids"]) < page:
-                return out
+        return [
+            chunk_from_record(cid, doc, meta)
+            for cid, doc, meta in _get_all(self._chunks, where, ["documents", "metadatas"])
+        ]
+
+
+def _get_all(
+    collection: Any, where: dict[str, Any] | None, include: list[str]
+) -> list[tuple[str, Any, dict[str, Any] | None]]:
+    """(id, document, metadata) of every record matching `where`, fetched a page at a time."""
+    out: list[tuple[str, Any, dict[str, Any] | None]] = []
+    page = 5000  # one get() of 33k records fails in Chroma 1.5.9 ("too many SQL variables")
+    while True:
+        got = collection.get(where=where, include=include, limit=page, offset=len(out))
+        ids = got["ids"]
+        docs = got.get("documents") or [None] * len(ids)
+        metas = got.get("metadatas") or [None] * len(ids)
+        out.extend(zip(ids, docs, metas, strict=True))
+        if len(ids) < page:
+            return out
 
 
 def chunk_filter(
@@ -365,12 +367,15 @@ def passes(
     sources: Sequence[str] | None = None,
 ) -> bool:
     """The filter of `chunk_filter`, applied to a chunk in hand (undated chunks pass date filters)."""
-    if chunk.published is not None:
-        if as_of is not None and chunk.published > as_of:
-            return False
-        if since is not None and chunk.published < since:
-            return False
-    return not sources or chunk.source in sources
+    in_window = within_dates(chunk.published, as_of=as_of, since=since)
+    return in_window and (not sources or chunk.source in sources)
+
+
+def within_dates(published: date | None, *, as_of: date | None = None, since: date | None = None) -> bool:
+    """Whether a publication date lies in the window [since, as_of]; an undated article always does."""
+    if published is None:
+        return True
+    return (as_of is None or published <= as_of) and (since is None or published >= since)
 
 
 def _to_node(chunk: Chunk, vector: np.ndarray) -> Any:

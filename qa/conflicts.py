@@ -85,10 +85,12 @@ def find_conflict(
     # The claim is what the question asks about, as far as the cited sentence states it ("injured",
     # "earthquake"); a rival must state the same, with a different answer in it.
     asked = terms(question).stems
-    claim = {t for t in asked if covers(t, terms(quote).stems)} - terms(answer.short).stems
+    quoted = terms(quote).stems
+    claim = {t for t in asked if covers(t, quoted)} - terms(answer.short).stems
     if len(claim) < MIN_CLAIM_SHARE * len(asked):
         return None  # the cited sentence is not clearly about the question: nothing to compare against
     floor = max(min_score, main.score - SCORE_MARGIN)
+    quote_says_no = denies(quote, question)
     for s in ranked:
         if s.score < floor:
             break
@@ -100,8 +102,9 @@ def find_conflict(
         if not claim or sum(covers(t, other) for t in claim) / len(claim) < MIN_SHARED_CLAIM:
             continue  # a different claim, not the same one told differently
         if qtype == "yesno":
-            if denies(sentence, question) != denies(quote, question):
-                return Conflict(s.passage, sentence, "no" if denies(sentence, question) else "yes")
+            says_no = denies(sentence, question)
+            if says_no != quote_says_no:
+                return Conflict(s.passage, sentence, "no" if says_no else "yes")
             continue
         rival = guess_short(question, sentence)
         both_said = fold(answer.short) in fold(sentence) or fold(rival) in fold(quote)

@@ -9,8 +9,7 @@ from datetime import date
 from typing import Any, Literal
 
 from index.embedding import Embedder
-from index.models import ArticleInfo
-from index.store import ArticleStore, chunk_from_record
+from index.store import ArticleStore, chunk_from_record, within_dates
 from qa.models import Passage
 
 Mode = Literal["dense", "bm25", "hybrid"]
@@ -140,17 +139,14 @@ def one_per_story(
         if len(kept) == k:
             break
     members = store.story_groups([p.chunk.group for p in kept if p.chunk.group]) if grouped else {}
-
-    def in_window(info: ArticleInfo) -> bool:
-        d = info.published
-        return d is None or ((as_of is None or d <= as_of) and (since is None or d >= since))
-
     return [
         replace(
             p,
             rank=rank,
             also=tuple(
-                m for m in members.get(p.chunk.group, []) if m.id != p.chunk.article_id and in_window(m)
+                m
+                for m in members.get(p.chunk.group, [])
+                if m.id != p.chunk.article_id and within_dates(m.published, as_of=as_of, since=since)
             ),
         )
         for rank, p in enumerate(kept, start=1)
