@@ -99,7 +99,6 @@ def make_local_embedder(settings: Settings) -> Embedder:
         return OnnxMiniLMEmbedder(
             quantized=settings.embedder.endswith("int8"),
             cache_dir=settings.home / "models",
-            batch_size=settings.embed_batch_size,
             threads=settings.threads,
         )
     raise ValueError(

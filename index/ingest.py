@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numpy as np
 from tqdm import tqdm
 
 from index.chunking import chunk_article
 from index.embedding import MINILM_MAX_TOKENS, Embedder, clip_to_pieces
 from index.loading import LoadError
-from index.models import Article
+from index.models import Article, Chunk
 from index.store import ArticleStore
 
 # Articles embedded together: large enough for well-filled length-sorted batches, small enough that an
@@ -76,42 +78,49 @@ def ingest_articles(
         total=len(todo), unit="article", desc="Ingesting", disable=None if progress is None else not progress
     )
     done = 0
-    group: list[tuple[Article, list]] = []
-    group_chunks = 0
 
-    def flush() -> None:
-        nonlocal group, group_chunks, done
-        texts = [c.text for _, chunks in group for c in chunks]
-        if title_budget > 0:
-            # A passage deep in an article rarely names its subject; the title under it does.
-            heads = {a.id: clip_to_pieces(a.title, title_budget) for a, _ in group}
-            inputs = [
-                f"{heads[a.id]}\n{c.text}" if heads[a.id] else c.text for a, chunks in group for c in chunks
-            ]
-        else:
-            inputs = texts
-        vectors = embedder.embed(inputs)
+    def embed(group: list[tuple[Article, list[Chunk]]]) -> np.ndarray:
+        if title_budget <= 0:
+            return embedder.embed([c.text for _, chunks in group for c in chunks])
+        # A passage deep in an article rarely names its subject; the title under it does.
+        heads = {a.id: clip_to_pieces(a.title, title_budget) for a, _ in group}
+        return embedder.embed(
+            [f"{heads[a.id]}\n{c.text}" if heads[a.id] else c.text for a, chunks in group for c in chunks]
+        )
+
+    def write(group: list[tuple[Article, list[Chunk]]], vectors: Future[np.ndarray]) -> None:
+        nonlocal done
+        rows = vectors.result()
         items, offset = [], 0
         for article, chunks in group:
-            items.append((article, chunks, vectors[offset : offset + len(chunks)]))
+            items.append((article, chunks, rows[offset : offset + len(chunks)]))
             offset += len(chunks)
         store.write(items)
-        report.chunks += len(texts)
+        report.chunks += sum(len(chunks) for _, chunks in group)
         done += len(group)
         bar.update(len(group))
         if on_progress:
             on_progress(done, len(todo))
-        group, group_chunks = [], 0
 
+    # Chunking and writing (mostly one core) run while the previous group embeds on all cores; only this
+    # thread writes, in order, so an interrupted ingest leaves the same state as before.
+    pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-embed")
+    embedding: tuple[list[tuple[Article, list[Chunk]]], Future[np.ndarray]] | None = None
+    group: list[tuple[Article, list[Chunk]]] = []
+    group_chunks = 0
     try:
-        for article in todo:
+        for i, article in enumerate(todo):
             chunks = chunk_article(article, chunk_size, chunk_overlap)
             group.append((article, chunks))
             group_chunks += len(chunks)
-            if group_chunks >= _GROUP_CHUNKS:
-                flush()
-        if group:
-            flush()
+            if group_chunks >= _GROUP_CHUNKS or i == len(todo) - 1:
+                submitted = (group, pool.submit(embed, group))
+                if embedding is not None:
+                    write(*embedding)
+                embedding, group, group_chunks = submitted, [], 0
+        if embedding is not None:
+            write(*embedding)
     finally:
+        pool.shutdown(wait=False, cancel_futures=True)
         bar.close()
     return report

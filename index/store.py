@@ -181,13 +181,14 @@ class ArticleStore:
         """Replace the chunks of each article by the given ones, resumably."""
         if not items:
             return
+        ids = [a.id for a, _, _ in items]
+        # Only an article the manifest knows (stored before, or left pending) can have chunks to replace.
+        known = self._manifest.get(ids=ids, include=[])["ids"]
         self._manifest.upsert(
-            ids=[a.id for a, _, _ in items],
-            embeddings=[[1.0]] * len(items),
-            metadatas=[{"status": "pending"} for _ in items],
+            ids=ids, embeddings=[[1.0]] * len(items), metadatas=[{"status": "pending"} for _ in items]
         )
-        for article, _, _ in items:
-            self._chunks.delete(where={"article_id": article.id})
+        for article_id in known:
+            self._chunks.delete(where={"article_id": article_id})
         dups = self._duplicate_groups()
         grouping = {a.id: dups.assign(a.id, a.text) if dups is not None else (a.id, "") for a, _, _ in items}
         nodes = [
@@ -198,9 +199,9 @@ class ArticleStore:
         if nodes:
             self.vector_store.add(nodes)
         if self.keyword is not None:
-            self.keyword.replace([a.id for a, _, _ in items], [c for _, chunks, _ in items for c in chunks])
+            self.keyword.replace(known, [c for _, chunks, _ in items for c in chunks])
         self._manifest.upsert(
-            ids=[a.id for a, _, _ in items],
+            ids=ids,
             embeddings=[[1.0]] * len(items),
             metadatas=[_manifest_meta(a, len(c), *grouping[a.id]) for a, c, _ in items],
         )

@@ -48,3 +48,30 @@ def test_a_repeated_passage_gets_its_own_offsets() -> None:
         covered[c.start : c.end] = b"\x01" * (c.end - c.start)
     assert all(covered[i] or ch.isspace() for i, ch in enumerate(text))
     assert [c.start for c in chunks] == sorted(c.start for c in chunks)
+
+
+def test_a_word_longer_than_a_chunk_is_still_sized_by_the_real_tokenizer() -> None:
+    """The splitter's last resort cuts inside a word; such pieces are counted by tokenizing them."""
+    from index.models import Article
+
+    # One 'word' of 91 word pieces (WordPiece reads a word of up to 100 characters; a longer one is [UNK]).
+    ticker = "".join(f"Zq{i}xv" for i in range(30))[:99]
+    assert count_word_pieces(ticker) > 64
+    text = f"Markets opened early.\n\nThe feed printed {ticker} {ticker} before it crashed. Traders waited."
+    article = Article(id="long-word", text=text)
+    chunks = chunk_article(article, chunk_size=32, chunk_overlap=0)
+    assert len(chunks) > 5
+    for c in chunks:
+        assert text[c.start : c.end] == c.text
+        assert count_word_pieces(c.text) <= 32
+
+
+def test_piece_counts_from_one_pass_equal_the_tokenizer_s() -> None:
+    from index.chunking import _piece_counter
+
+    (article,) = load_file(SEED_FILE).articles
+    count = _piece_counter(article.text)
+    for a, b in sentence_spans(article.text):
+        piece = article.text[a:b]
+        assert len(count(piece)) == count_word_pieces(piece), piece
+    assert len(count(article.text)) == count_word_pieces(article.text)

@@ -31,7 +31,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def onnx_fp32(cache_dir: Path) -> OnnxMiniLMEmbedder:
-    return OnnxMiniLMEmbedder(quantized=False, cache_dir=cache_dir, batch_size=2)
+    return OnnxMiniLMEmbedder(quantized=False, cache_dir=cache_dir)
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +101,14 @@ def test_int8_is_close_and_named_apart(onnx_fp32: OnnxMiniLMEmbedder, cache_dir:
     got = int8.embed(texts)
     np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
     assert np.min(np.sum(got * onnx_fp32.embed(texts), axis=1)) > 0.95
+
+
+def test_int8_vector_does_not_depend_on_its_neighbours(cache_dir: Path) -> None:
+    # int8 activation scales are set per run: a text embedded alone and among others must still match exactly.
+    pooled = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=2)
+    serial = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=1)
+    texts = [LONG_TEXT, *SENTENCES, SENTENCES[1] * 3]
+    many = pooled.embed(texts)
+    np.testing.assert_array_equal(many, serial.embed(texts))
+    for row, text in zip(many, texts, strict=True):
+        np.testing.assert_array_equal(row, pooled.embed([text])[0])

@@ -39,6 +39,24 @@ def test_keyword_index_is_rebuilt_when_missing(corpus_qa) -> None:  # type: igno
     assert again.keyword is not None and again.keyword.count() == again.count_chunks() > 0
 
 
+def test_keyword_index_from_before_the_row_map_is_rebuilt(corpus_qa) -> None:  # type: ignore[no-untyped-def]
+    """An index written without the article row map (older versions) starts over and is refilled."""
+    import sqlite3
+
+    store = corpus_qa.store
+    path = store.keyword.path
+    store.keyword.close()
+    db = sqlite3.connect(str(path))
+    with db:
+        db.execute("DROP TABLE chunk_articles")
+    db.close()
+    again = ArticleStore.open(corpus_qa.settings, store.embedder_name, store.dim)
+    assert again.keyword is not None and again.keyword.count() == again.count_chunks() > 0
+    again.delete_article("syn-library-1")
+    assert all(c.article_id != "syn-library-1" for c, _ in again.keyword_query("Okafor library", 5))
+    assert again.keyword.count() == again.count_chunks()
+
+
 @pytest.mark.parametrize("query", ['"unbalanced', "NEAR(a b)", "col:value*", "AND OR NOT", "-", "''"])
 def test_query_text_is_never_fts_syntax(tmp_path, query: str) -> None:  # type: ignore[no-untyped-def]
     index = KeywordIndex(tmp_path / "k.sqlite")

@@ -89,6 +89,32 @@ def test_interrupted_ingest_is_consistent_and_a_rerun_completes(make_qa, embedde
     assert {c.article_id for c in qa.store.get_chunks()} == listed
 
 
+def test_embedding_failure_keeps_earlier_groups_and_a_rerun_completes(make_qa, embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Groups embed in the background while earlier ones are written: a failure loses only unwritten ones."""
+    import index.ingest as ingest_mod
+
+    qa = make_qa()
+    arts = _articles()
+    monkeypatch.setattr(ingest_mod, "_GROUP_CHUNKS", 1)  # one article per group
+
+    class Failing:
+        name, dim = embedder.name, embedder.dim
+        calls = 0
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            Failing.calls += 1
+            if Failing.calls == 4:
+                raise _Boom("embedder died")
+            return embedder.embed(texts)
+
+    with pytest.raises(_Boom):
+        ingest_articles(arts, qa.store, Failing(), progress=False)
+    assert qa.store.count_articles() == 3
+    report = ingest_articles(arts, qa.store, embedder, progress=False)
+    assert len(report.skipped) == 3 and len(report.added) == len(arts) - 3
+    assert qa.store.keyword is not None and qa.store.keyword.count() == qa.store.count_chunks()
+
+
 def test_other_embedder_on_same_collection_is_a_clear_error(make_qa) -> None:  # type: ignore[no-untyped-def]
     qa = make_qa()
     qa.ingest_articles(_articles()[:1], progress=False)
