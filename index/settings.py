@@ -120,7 +120,12 @@ class Settings(BaseSettings):
         0, ge=0, le=65535, description="Port of the local LLM server on 127.0.0.1; 0 picks a free one."
     )
     local_context: int = Field(4096, ge=512, description="Context window of the local LLM server.")
-    threads: int = Field(2, ge=1, description="CPU threads for the local LLM and the embedder.")
+    threads: int = Field(
+        2,
+        ge=1,
+        description="CPU threads for the local LLM, and embedding workers (each runs whole texts on one "
+        "thread).",
+    )
     llm_timeout: float = Field(
         120.0, gt=0, description="Seconds to wait for the LLM before giving up with a clear message."
     )
