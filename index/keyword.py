@@ -51,12 +51,12 @@ class KeywordIndex:
     def replace(self, article_ids: Sequence[str], chunks: Sequence[Chunk]) -> None:
         """Drop the given articles' rows, then add these chunks, in one transaction."""
         with self._lock, self._db:
-            for article_id in article_ids:
-                rows = self._db.execute(
-                    "SELECT rowid FROM chunk_articles WHERE article_id = ?", (article_id,)
-                ).fetchall()
-                self._db.executemany("DELETE FROM chunks WHERE rowid = ?", rows)
-                self._db.execute("DELETE FROM chunk_articles WHERE article_id = ?", (article_id,))
+            params = [(a,) for a in article_ids]
+            self._db.executemany(
+                "DELETE FROM chunks WHERE rowid IN (SELECT rowid FROM chunk_articles WHERE article_id = ?)",
+                params,
+            )
+            self._db.executemany("DELETE FROM chunk_articles WHERE article_id = ?", params)
             if not chunks:
                 return
             first = self._db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM chunk_articles").fetchone()[0]
