@@ -123,8 +123,8 @@ class Settings(BaseSettings):
     threads: int = Field(
         2,
         ge=1,
-        description="CPU threads for the local LLM, and embedding workers (each runs whole texts on one "
-        "thread).",
+        description="CPU threads for the local LLM, and embedding workers: a large ONNX embed (an ingest) "
+        "runs in this many worker processes, each running whole texts on one core.",
     )
     llm_timeout: float = Field(
         120.0, gt=0, description="Seconds to wait for the LLM before giving up with a clear message."

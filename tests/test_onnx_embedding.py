@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index import onnx_embedding
 from index.embedding import MINILM_DIM, MINILM_MAX_TOKENS, MiniLMEmbedder, count_word_pieces
 from index.onnx_embedding import MODEL_NAME, OnnxMiniLMEmbedder
 
@@ -112,3 +113,47 @@ def test_int8_vector_does_not_depend_on_its_neighbours(cache_dir: Path) -> None:
     np.testing.assert_array_equal(many, serial.embed(texts))
     for row, text in zip(many, texts, strict=True):
         np.testing.assert_array_equal(row, pooled.embed([text])[0])
+
+
+def test_worker_processes_give_the_same_vectors_in_order(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(onnx_embedding, "_PROCESS_MIN_CHARS", 1)
+    pooled = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=2)
+    serial = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=1)
+    texts = [LONG_TEXT, *SENTENCES, SENTENCES[1] * 3]
+    try:
+        got = pooled.embed(texts)
+        assert pooled._processes  # the worker processes did this embed, not threads
+        np.testing.assert_array_equal(got, serial.embed(texts))
+        np.testing.assert_array_equal(pooled.embed(texts[::-1]), got[::-1])  # reused, order kept
+    finally:
+        pooled.close()
+    assert pooled._processes is None
+
+
+def test_broken_worker_processes_fall_back_to_threads(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(onnx_embedding, "_PROCESS_MIN_CHARS", 1)
+    embedder = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=2)
+    expected = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=1).embed(SENTENCES)
+    good_model = embedder.model_path
+    embedder.model_path = tmp_path / "missing.onnx"  # every worker process fails to start
+    embedder._single = onnx_embedding._new_session(good_model, 1)
+    with pytest.warns(RuntimeWarning, match="worker processes stopped"):
+        got = embedder.embed(SENTENCES)
+    np.testing.assert_array_equal(got, expected)
+    assert embedder._processes is False  # not tried again
+    np.testing.assert_array_equal(embedder.embed(SENTENCES), expected)
+
+
+def test_first_format_exports_are_replaced(tmp_path: Path) -> None:
+    # Exports from before v2 fed three inputs; they are never read again and take 150 MB.
+    old = [tmp_path / f"{MODEL_NAME}.onnx", tmp_path / f"{MODEL_NAME}-int8.onnx"]
+    for path in old:
+        path.write_bytes(b"not a model")
+    int8 = OnnxMiniLMEmbedder(quantized=True, cache_dir=tmp_path, threads=1)
+    assert not any(path.exists() for path in old)
+    assert [i.name for i in int8._session.get_inputs()] == ["input_ids"]
+    assert int8.embed(["Russia will open a consulate in Kapan."]).shape == (1, int8.dim)
