@@ -327,9 +327,22 @@ def install_ingest_timers(embedder: Any, timers: Timers) -> None:
     index.ingest.chunk_article = timers.wrap("chunking", index.ingest.chunk_article)
     timers.patch(embedder, "embed", "embed total")
     # A private part of the ONNX embedder, timed only here: the embeds handed to its worker processes
-    # (where the tokenising and model runs happen; their CPU is counted from the processes themselves).
+    # (where the tokenising and model runs happen; their CPU is counted from the processes themselves, and
+    # their peak memory read from /proc after each embed, while they live).
     if hasattr(embedder, "_embed_in_processes"):
         timers.patch(embedder, "_embed_in_processes", "worker processes")
+        timed = embedder._embed_in_processes
+
+        def embed_and_sample(texts: Any, out: Any) -> Any:
+            handed = timed(texts, out)
+            for pid in list(getattr(embedder._processes, "_processes", None) or {}):
+                WORKER_PEAK_MB[pid] = max(WORKER_PEAK_MB.get(pid, 0.0), vm_hwm_mb(pid) or 0.0)
+            return handed
+
+        object.__setattr__(embedder, "_embed_in_processes", embed_and_sample)
+
+
+WORKER_PEAK_MB: dict[int, float] = {}  # embedding worker pid -> peak resident MB
 
 
 def install_store_timers(store: Any, timers: Timers) -> None:
@@ -403,14 +416,13 @@ def run_ours(job: dict[str, Any]) -> dict[str, Any]:
         profiler.disable()
         dump_profile(profiler, Path(job["profile"]))
     bar.close()
-    # Embedding worker processes: their peak memory from /proc while they live (ru_maxrss of children is
-    # the largest child ever waited for, not these), their CPU once they are joined.
-    out["peak_rss_workers_mb"] = max(
-        (vm_hwm_mb(pid) or 0.0 for pid in getattr(getattr(embedder, "_processes", None), "_processes", {})),
-        default=None,
-    )
-    if hasattr(embedder, "close"):
-        embedder.close()
+    # Embedding worker processes: the ingest joined them when it ended, so their CPU is in RUSAGE_CHILDREN
+    # (whose ru_maxrss is the largest child ever waited for, hence the /proc samples for memory).
+    if getattr(embedder, "_processes", None) is False:
+        raise RuntimeError(
+            "the embedding worker processes broke: their CPU would be missing from the figures"
+        )
+    out["peak_rss_workers_mb"] = max(WORKER_PEAK_MB.values(), default=None)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     workers_cpu = (workers.ru_utime + workers.ru_stime) - (workers_before.ru_utime + workers_before.ru_stime)
     ingest_cpu += workers_cpu
@@ -844,7 +856,7 @@ def render(report: dict[str, Any]) -> str:
         ),
         ("corpus text embedded", embedded),
         ("- chunking s", part("chunking")),
-        ("- embedding s (NewsQA: beside chunking and writing, 2 groups at once)", part("embed total")),
+        ("- embedding s (NewsQA: beside chunking and writing)", part("embed total")),
         ("  - in worker processes s", part("worker processes")),
         ("  - worker processes CPU s", lambda r: fmt(r.get("workers_cpu_s") or None, 1)),
         ("- store write s", part("store total", "chroma add")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -103,27 +104,30 @@ def ingest_articles(
             on_progress(done, len(todo))
 
     # Chunking and writing (mostly one core) run while the previous group embeds on all cores; only this
-    # thread writes, in order, so an interrupted ingest leaves the same state as before. Two groups embed at
-    # once so that the embedder has the next one queued when it finishes one: handing over between groups
-    # waits for this process's GIL, which Chroma's add holds for its whole call (idle cores 2.8% of the
-    # corpus ingest with one group at a time).
-    pool = ThreadPoolExecutor(2, thread_name_prefix="ingest-embed")
+    # thread writes, in order, so an interrupted ingest leaves the same state as before.
+    pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-embed")
     embedding: tuple[list[tuple[Article, list[Chunk]]], Future[np.ndarray]] | None = None
     group: list[tuple[Article, list[Chunk]]] = []
     group_chunks = 0
+    # The ONNX embedder keeps its worker processes for the whole ingest, and stops them at its end.
+    bulk = getattr(embedder, "bulk", None)
     try:
-        for i, article in enumerate(todo):
-            chunks = chunk_article(article, chunk_size, chunk_overlap)
-            group.append((article, chunks))
-            group_chunks += len(chunks)
-            if group_chunks >= _GROUP_CHUNKS or i == len(todo) - 1:
-                submitted = (group, pool.submit(embed, group))
+        with bulk() if callable(bulk) else nullcontext():
+            try:
+                for i, article in enumerate(todo):
+                    chunks = chunk_article(article, chunk_size, chunk_overlap)
+                    group.append((article, chunks))
+                    group_chunks += len(chunks)
+                    if group_chunks >= _GROUP_CHUNKS or i == len(todo) - 1:
+                        submitted = (group, pool.submit(embed, group))
+                        if embedding is not None:
+                            write(*embedding)
+                        embedding, group, group_chunks = submitted, [], 0
                 if embedding is not None:
                     write(*embedding)
-                embedding, group, group_chunks = submitted, [], 0
-        if embedding is not None:
-            write(*embedding)
+            finally:
+                # After a failure the next group may still be embedding; leaving bulk() drops its queued work.
+                pool.shutdown(wait=False, cancel_futures=True)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
         bar.close()
     return report

@@ -6,11 +6,13 @@ import os
 import signal
 import tempfile
 import threading
+import time
 import warnings
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -113,10 +115,10 @@ def ensure_model(cache_dir: Path, quantized: bool) -> Path:
     return wanted
 
 
-# Characters from which a bulk embed runs in worker processes (about 25k word pieces, over a second of model
-# runs): starting them took 0.3 s, or 2.4 s when the main script imports Gradio (each worker imports the
-# main script again). Queries and answer checks stay below it.
-_PROCESS_MIN_CHARS = 100_000
+# Characters from which an embed inside bulk() runs in worker processes (about 50k word pieces, 2.5 s of
+# model runs on 2 cores): starting them took 0.3 s, or 2.4 s when the main script imports Gradio (each worker
+# imports the main script again).
+_PROCESS_MIN_CHARS = 200_000
 
 _worker: dict[str, Any] = {}  # a worker process's session and tokenizer
 
@@ -154,6 +156,15 @@ def _embed_ids(ids: list[int], session: Any) -> np.ndarray:
 
 def _start_worker(model_path: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the pool
+    parent = os.getppid()
+
+    def exit_with_parent() -> None:
+        # A killed parent never stops the pool, and a worker would wait on its task queue forever.
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=exit_with_parent, daemon=True).start()
     _worker["session"] = _new_session(model_path, 1)
     _worker["tokenizer"] = _new_tokenizer()
 
@@ -181,7 +192,8 @@ class OnnxMiniLMEmbedder:
 
     One text per model run: nothing is padded, and a text's vector never depends on what it was embedded
     with (int8 activation scales are set per run: batched, the same chunk moved by up to 0.02 per component).
-    A query runs on all cores; many texts run whole on one core each, in `threads` worker processes.
+    A query runs on all cores; many texts run whole on one core each, in `threads` worker threads, or inside
+    bulk() in as many worker processes.
     """
 
     dim = MINILM_DIM
@@ -192,9 +204,30 @@ class OnnxMiniLMEmbedder:
         self._threads = threads
         self._session: Any = _new_session(self.model_path, threads)
         self._single: Any = None  # one thread, run by `threads` worker threads; made when first needed
-        self._processes: Any = None  # worker processes, started by the first large embed; False if broken
-        self._lock = threading.Lock()  # ingest runs two embeds at once
+        self._processes: Any = None  # worker processes, started by a large embed in bulk(); False if broken
+        self._stop_processes: Any = None  # their weakref.finalize
+        self._bulk_users = 0  # bulk() blocks open, over all threads (the UI can run two ingests at once)
+        self._lock = threading.Lock()
         self._tokenizer = _new_tokenizer()
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Inside, large embeds run in worker processes; they stop when the last bulk() block ends."""
+        with self._lock:
+            self._bulk_users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._bulk_users -= 1
+                pool = self._processes if self._bulk_users == 0 else None
+                if pool:
+                    self._processes = None
+                    self._stop_processes.detach()
+            if pool:
+                # Shares not started yet are dropped (an ingest that failed left its next group embedding);
+                # running ones finish, at most one share per worker.
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
@@ -204,14 +237,11 @@ class OnnxMiniLMEmbedder:
             for i, enc in enumerate(self._tokenizer.encode_batch(list(texts))):
                 out[i] = _embed_ids(enc.ids, self._session)
             return out
-        if self._processes is not False and sum(map(len, texts)) >= _PROCESS_MIN_CHARS:
+        if self._bulk_users and self._processes is not False and sum(map(len, texts)) >= _PROCESS_MIN_CHARS:
             try:
-                return self._embed_in_processes(texts, out)
+                if self._embed_in_processes(texts, out):
+                    return out
             except BrokenProcessPool as exc:
-                with self._lock:
-                    if self._processes:
-                        self._processes.shutdown(wait=False, cancel_futures=True)
-                    self._processes = False
                 warnings.warn(
                     f"Embedding worker processes stopped ({exc}); embedding in threads of this process "
                     "instead. A script that ingests must start under `if __name__ == '__main__':` (Python "
@@ -222,21 +252,24 @@ class OnnxMiniLMEmbedder:
         # Each worker thread runs whole texts on one core. Splitting every operator across the cores
         # instead makes them wait for each other at every operator: 18k word pieces/s against 14-15k on
         # 2 cores (chunks of 200, medians of 3 runs).
-        if self._single is None:
-            self._single = _new_session(self.model_path, 1)
+        with self._lock:
+            if self._single is None:
+                self._single = _new_session(self.model_path, 1)
         ids = [enc.ids for enc in self._tokenizer.encode_batch(list(texts))]
         with ThreadPoolExecutor(self._threads, thread_name_prefix="embed") as pool:
             for i, vector in enumerate(pool.map(lambda seq: _embed_ids(seq, self._single), ids)):
                 out[i] = vector
         return out
 
-    def _embed_in_processes(self, texts: Sequence[str], out: np.ndarray) -> np.ndarray:
+    def _embed_in_processes(self, texts: Sequence[str], out: np.ndarray) -> bool:
+        """Fill out in the worker processes; False when no bulk() block is open any more."""
         # Processes, not threads: a thread needs this process's GIL after every model run, and Chroma's add
         # holds the GIL for its whole call (about 0.5 s per 500 chunks), so the cores stood idle 7% of an
         # ingest. Each worker gets one share, so the GIL is needed once per share, not once per text.
-        with self._lock:
-            if self._processes is False:
-                raise BrokenProcessPool("stopped by an earlier failure")
+        shares = _shares(texts, self._threads)
+        with self._lock:  # submitting under the lock: bulk() cannot stop the pool in between
+            if not self._bulk_users or self._processes is False:
+                return False
             if self._processes is None:
                 import multiprocessing
 
@@ -248,19 +281,21 @@ class OnnxMiniLMEmbedder:
                     initializer=_start_worker,
                     initargs=(str(self.model_path),),
                 )
-                weakref.finalize(self, self._processes.shutdown, wait=False, cancel_futures=True)
+                self._stop_processes = weakref.finalize(
+                    self, self._processes.shutdown, wait=False, cancel_futures=True
+                )
             pool = self._processes
-        shares = _shares(texts, self._threads)
-        jobs = [pool.submit(_embed_in_worker, [texts[i] for i in share]) for share in shares]
-        for share, job in zip(shares, jobs, strict=True):
-            out[share] = job.result()
-        return out
-
-    def close(self) -> None:
-        """Stop the worker processes, if any ran; a later large embed starts them again."""
-        with self._lock:
-            pool = self._processes
-            if pool:
-                self._processes = None
-        if pool:
-            pool.shutdown(wait=True, cancel_futures=True)
+            try:
+                jobs = [pool.submit(_embed_in_worker, [texts[i] for i in share]) for share in shares]
+            except BrokenProcessPool:
+                self._processes = False
+                raise
+        try:
+            for share, job in zip(shares, jobs, strict=True):
+                out[share] = job.result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._processes is pool:  # not a newer pool that replaced it
+                    self._processes = False
+            raise
+        return True

@@ -148,23 +148,16 @@ class NewsQA:
     ) -> IngestReport:
         """Store already-loaded articles."""
         s = self.settings
-        try:
-            return ingest_articles(
-                articles,
-                self.store,
-                self.embedder,
-                chunk_size=s.chunk_size,
-                chunk_overlap=s.chunk_overlap,
-                progress=progress,
-                on_progress=on_progress,
-                title_pieces=s.title_pieces,
-            )
-        finally:
-            # A large ingest starts embedding worker processes (150-250 MB each); questions never use them,
-            # so a long-running chat does not keep them. Only the ONNX embedder has any.
-            close = getattr(self.embedder, "close", None)
-            if callable(close):
-                close()
+        return ingest_articles(
+            articles,
+            self.store,
+            self.embedder,
+            chunk_size=s.chunk_size,
+            chunk_overlap=s.chunk_overlap,
+            progress=progress,
+            on_progress=on_progress,
+            title_pieces=s.title_pieces,
+        )
 
     # -- asking ------------------------------------------------------------------------------------
     def similarity(self, query: str, texts: Sequence[str]) -> Sequence[float]:

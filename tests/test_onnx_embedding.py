@@ -122,14 +122,18 @@ def test_worker_processes_give_the_same_vectors_in_order(
     pooled = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=2)
     serial = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=1)
     texts = [LONG_TEXT, *SENTENCES, SENTENCES[1] * 3]
-    try:
+    expected = serial.embed(texts)
+    np.testing.assert_array_equal(pooled.embed(texts), expected)
+    assert pooled._processes is None  # outside bulk(): threads
+    with pooled.bulk():
         got = pooled.embed(texts)
-        assert pooled._processes  # the worker processes did this embed, not threads
-        np.testing.assert_array_equal(got, serial.embed(texts))
-        np.testing.assert_array_equal(pooled.embed(texts[::-1]), got[::-1])  # reused, order kept
-    finally:
-        pooled.close()
-    assert pooled._processes is None
+        workers = pooled._processes
+        assert workers  # the worker processes did this embed
+        with pooled.bulk():  # a second ingest at the same time shares them
+            np.testing.assert_array_equal(pooled.embed(texts[::-1]), expected[::-1])
+        assert pooled._processes is workers  # still up for the first one
+    np.testing.assert_array_equal(got, expected)
+    assert pooled._processes is None  # stopped with the last bulk() block
 
 
 def test_broken_worker_processes_fall_back_to_threads(
@@ -141,11 +145,12 @@ def test_broken_worker_processes_fall_back_to_threads(
     good_model = embedder.model_path
     embedder.model_path = tmp_path / "missing.onnx"  # every worker process fails to start
     embedder._single = onnx_embedding._new_session(good_model, 1)
-    with pytest.warns(RuntimeWarning, match="worker processes stopped"):
-        got = embedder.embed(SENTENCES)
-    np.testing.assert_array_equal(got, expected)
-    assert embedder._processes is False  # not tried again
-    np.testing.assert_array_equal(embedder.embed(SENTENCES), expected)
+    with embedder.bulk():
+        with pytest.warns(RuntimeWarning, match="worker processes stopped"):
+            got = embedder.embed(SENTENCES)
+        np.testing.assert_array_equal(got, expected)
+        assert embedder._processes is False  # not tried again
+        np.testing.assert_array_equal(embedder.embed(SENTENCES), expected)
 
 
 def test_first_format_exports_are_replaced(tmp_path: Path) -> None:

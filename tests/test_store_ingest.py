@@ -218,3 +218,26 @@ def test_large_ingest_embeds_in_worker_processes_then_stops_them(make_qa, monkey
     np.testing.assert_allclose(
         np.asarray(stored["embeddings"]), qa.embedder.embed(stored["documents"]), atol=1e-6
     )
+
+
+def test_failed_ingest_leaves_no_worker_processes(make_qa, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import index.ingest as ingest_mod
+    from index import onnx_embedding
+
+    qa = make_qa()
+    monkeypatch.setattr(onnx_embedding, "_PROCESS_MIN_CHARS", 1)
+    monkeypatch.setattr(ingest_mod, "_GROUP_CHUNKS", 2)  # small groups, but of 2 texts or more
+    real_write = ArticleStore.write
+    writes = []
+
+    def failing_write(self, items):  # type: ignore[no-untyped-def]
+        writes.append(qa.embedder._processes)
+        if len(writes) == 2:  # the third group is embedding in the workers by now
+            raise _Boom("disk full")
+        return real_write(self, items)
+
+    monkeypatch.setattr(ArticleStore, "write", failing_write)
+    with pytest.raises(_Boom):
+        qa.ingest_articles(_articles(), progress=False)
+    assert writes[0]  # the workers were up during the ingest
+    assert qa.embedder._processes is None
