@@ -16,8 +16,8 @@ from index.loading import LoadError
 from index.models import Article, Chunk
 from index.store import ArticleStore
 
-# Articles embedded together: large enough for well-filled length-sorted batches, small enough that an
-# interrupted ingest loses little work.
+# Articles embedded together: large enough to split evenly across the embedding workers and to keep them busy
+# while the next group is chunked, small enough that an interrupted ingest loses little work.
 _GROUP_CHUNKS = 512
 
 

@@ -175,11 +175,16 @@ def _start_worker(model_path: str) -> None:
     _worker["tokenizer"] = _new_tokenizer()
 
 
-def _embed_in_worker(texts: list[str]) -> np.ndarray:
+def _embed_serially(texts: Sequence[str], tokenizer: Any, session: Any) -> np.ndarray:
+    """One text after another on one session: a query, a single-thread embed, a worker process's share."""
     out = np.empty((len(texts), MINILM_DIM), dtype=np.float32)
     for i, text in enumerate(texts):
-        out[i] = _embed_ids(_worker["tokenizer"].encode(text).ids, _worker["session"])
+        out[i] = _embed_ids(tokenizer.encode(text).ids, session)
     return out
+
+
+def _embed_in_worker(texts: list[str]) -> np.ndarray:
+    return _embed_serially(texts, _worker["tokenizer"], _worker["session"])
 
 
 def _shares(texts: Sequence[str], n: int) -> list[list[int]]:
@@ -236,14 +241,10 @@ class OnnxMiniLMEmbedder:
                 pool.shutdown(wait=True, cancel_futures=True)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) <= 1 or self._threads == 1:
+            return _embed_serially(texts, self._tokenizer, self._session)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
-        if len(texts) == 1 or self._threads == 1:
-            for i, enc in enumerate(self._tokenizer.encode_batch(list(texts))):
-                out[i] = _embed_ids(enc.ids, self._session)
-            return out
-        if self._bulk_users and self._processes is not False and sum(map(len, texts)) >= _PROCESS_MIN_CHARS:
+        if sum(map(len, texts)) >= _PROCESS_MIN_CHARS:
             try:
                 if self._embed_in_processes(texts, out):
                     return out
@@ -268,11 +269,10 @@ class OnnxMiniLMEmbedder:
         return out
 
     def _embed_in_processes(self, texts: Sequence[str], out: np.ndarray) -> bool:
-        """Fill out in the worker processes; False when no bulk() block is open any more."""
+        """Fill out in the worker processes; False outside bulk() or once they have broken."""
         # Processes, not threads: a thread needs this process's GIL after every model run, and Chroma's add
         # holds the GIL for its whole call (about 0.5 s per 500 chunks), so the cores stood idle 7% of an
         # ingest. Each worker gets one share, so the GIL is needed once per share, not once per text.
-        shares = _shares(texts, self._threads)
         with self._lock:  # submitting under the lock: bulk() cannot stop the pool in between
             if not self._bulk_users or self._processes is False:
                 return False
@@ -291,6 +291,7 @@ class OnnxMiniLMEmbedder:
                     self, self._processes.shutdown, wait=False, cancel_futures=True
                 )
             pool = self._processes
+            shares = _shares(texts, self._threads)
             try:
                 jobs = [pool.submit(_embed_in_worker, [texts[i] for i in share]) for share in shares]
             except BrokenProcessPool:
