@@ -1,4 +1,4 @@
-"""Browser chat (Gradio): UI wiring only; the logic lives in qa/ (qa/chat.py)."""
+"""Browser chat (Gradio): UI wiring only; the logic, HTML and assets live in qa/chat/."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no version check o
 import gradio as gr
 
 from index.loading import SUPPORTED_SUFFIXES
-from index.settings import Settings
 from qa import chat
-from qa.answering import NewsQA
+from qa.pipeline import NewsQA
 
 ROOT = Path(__file__).resolve().parent
 SEEDS = ROOT / "seeds" / "articles"
@@ -33,85 +32,6 @@ THEME = gr.themes.Soft(
     font=["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
 )
-
-CSS = """
-.nq-title h1 { margin: 0; font-size: 1.6rem; }
-.nq-title p { margin: 2px 0 0; color: var(--body-text-color-subdued); }
-.nq-statusline { font-size: .85rem; padding: 4px 10px; border-radius: 6px; display: inline-block;
-  margin-top: 4px; }
-.nq-statusline.nq-ready { background: var(--color-accent-soft); }
-.nq-statusline.nq-busy { background: #fef3c7; color: #92400e; }
-.nq-statusline.nq-bad, .nq-report.nq-bad, .nq-error { background: #fee2e2; color: #991b1b; }
-.nq-spinner { display: inline-block; width: .8em; height: .8em; margin-right: 6px; border-radius: 50%;
-  border: 2px solid currentColor; border-right-color: transparent; animation: nq-spin .8s linear infinite; }
-@keyframes nq-spin { to { transform: rotate(360deg); } }
-.nq-rewritten { font-size: .78rem; color: var(--body-text-color-subdued); margin-bottom: 6px; }
-.nq-status { color: var(--body-text-color-subdued); font-style: italic; }
-.nq-cursor { animation: nq-blink 1s steps(2) infinite; margin-left: 1px; }
-@keyframes nq-blink { to { opacity: 0; } }
-.nq-short { margin-top: 8px; font-weight: 600; }
-.nq-label { font-weight: 400; color: var(--body-text-color-subdued); }
-.nq-note { font-size: .8rem; color: var(--body-text-color-subdued); margin-top: 6px; }
-.nq-error { padding: 6px 10px; border-radius: 6px; }
-.nq-badge { display: inline-block; font-size: .72rem; font-weight: 600; padding: 1px 7px;
-  border-radius: 999px; margin-right: 4px; vertical-align: 1px; }
-.nq-badge.nq-warn { background: #fef3c7; color: #92400e; }
-.nq-badge.nq-bad { background: #fecaca; color: #991b1b; }
-a.cite { font-size: .78em; font-weight: 600; text-decoration: none; padding: 0 3px; margin: 0 1px;
-  border-radius: 4px; background: var(--color-accent-soft); vertical-align: super; cursor: pointer; }
-a.cite:hover { background: var(--color-accent); color: white; }
-#nq-sources { overflow-y: auto; max-height: 72vh; }
-.nq-sources h3 { margin: 0 0 4px; font-size: 1.05rem; }
-.nq-for { font-size: .82rem; margin-bottom: 8px; color: var(--body-text-color-subdued); }
-.nq-muted { color: var(--body-text-color-subdued); font-size: .85rem; }
-.nq-src { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px;
-  margin: 0 0 10px; background: var(--block-background-fill); scroll-margin: 12px;
-  transition: box-shadow .3s, border-color .3s; }
-.nq-src.nq-active { border-color: var(--color-accent); box-shadow: 0 0 0 3px var(--color-accent-soft); }
-.nq-src-head { display: flex; gap: 8px; align-items: baseline; font-weight: 600; }
-.nq-src-n { flex: none; min-width: 1.5em; text-align: center; border-radius: 4px; font-size: .8rem;
-  background: var(--color-accent-soft); }
-.nq-src-meta { font-size: .8rem; color: var(--body-text-color-subdued); margin: 4px 0 6px; }
-.nq-sep { margin: 0 6px; }
-.nq-passage { white-space: pre-line; font-size: .88rem; line-height: 1.45; margin: 0; padding: 6px 10px;
-  border-left: 3px solid var(--border-color-primary); max-height: 18em; overflow-y: auto; }
-.nq-passage mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
-.nq-also { font-size: .82rem; margin-top: 4px; opacity: .85; }
-.nq-report { padding: 8px 12px; border-radius: 6px; margin-top: 6px; font-size: .9rem; }
-.nq-report.nq-ok { background: #dcfce7; color: #166534; }
-.nq-report.nq-warn { background: #fef3c7; color: #92400e; }
-.nq-failures { margin: 4px 0 0 18px; }
-.nq-count { font-weight: 600; margin-bottom: 6px; }
-table.nq-articles { width: 100%; border-collapse: collapse; font-size: .88rem; }
-#nq-articles table.nq-articles th, #nq-articles table.nq-articles td { text-align: left; padding: 5px 8px;
-  border: none; border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
-#nq-articles table.nq-articles th { font-weight: 600; background: var(--background-fill-secondary); }
-#nq-articles table.nq-articles td:nth-child(3) { white-space: nowrap; }
-#nq-articles { max-height: 60vh; overflow-y: auto; }
-"""
-
-# Clicking [n] shows entry src-n of the sources panel. Clicking the message also fires the chatbot's select
-# event, which switches the panel to that message's turn; the entry is scrolled to once the panel shows it.
-HEAD = """<script>
-(() => {
-  const show = (turn, id, tries) => {
-    const panel = document.querySelector('#nq-sources .nq-sources');
-    const entry = panel && panel.dataset.turn === turn
-      ? panel.querySelector('[id="' + CSS.escape(id) + '"]') : null;
-    if (!entry) { if (tries > 0) setTimeout(() => show(turn, id, tries - 1), 100); return; }
-    panel.querySelectorAll('.nq-src.nq-active').forEach((el) => el.classList.remove('nq-active'));
-    entry.classList.add('nq-active');
-    entry.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
-  };
-  document.addEventListener('click', (event) => {
-    const link = event.target instanceof Element ? event.target.closest('a.cite') : null;
-    if (!link) return;
-    event.preventDefault();
-    const turn = (/\\bturn-(\\d+)\\b/.exec(link.className) || [])[1] || '';
-    show(turn, (link.getAttribute('href') || '').slice(1), 60);
-  }, true);
-})();
-</script>"""
 
 log = logging.getLogger("newsqa.app")
 
@@ -314,10 +234,13 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
 
 
 def main(host: str | None = None, port: int | None = None) -> None:
-    """Start the chat on host:port (None: NEWSQA_HOST / NEWSQA_PORT), seeding an empty index first."""
+    """Start the chat on host:port (None: NEWSQA_HOST / NEWSQA_PORT), seeding an empty index first.
+
+    Also `newsqa serve`, which finds this function through the "newsqa.ui" entry point (pyproject.toml).
+    """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("newsqa").setLevel(logging.INFO)  # say so when the seed articles are indexed
-    settings = Settings()
+    settings = chat.ChatSettings()
     host = host or settings.host
     port = settings.port if port is None else port
     qa = NewsQA(settings)
@@ -330,8 +253,8 @@ def main(host: str | None = None, port: int | None = None) -> None:
         server_name=host,
         server_port=port,
         theme=THEME,
-        css=CSS,
-        head=HEAD,
+        css=chat.asset("chat.css"),
+        head=f"<script>{chat.asset('chat.js')}</script>",
         show_error=False,
         max_file_size="25mb",
         footer_links=["gradio", "settings"],

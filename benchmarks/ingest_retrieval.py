@@ -172,7 +172,7 @@ def load_articles(limit: int | None) -> list[Any]:
 
 def load_question_set(n: int | None) -> list[Any]:
     """The first n dev questions."""
-    from qa.evaluation import load_questions
+    from qa.eval.dataset import load_questions
 
     questions = load_questions(QUESTIONS)
     return questions[:n] if n else questions
@@ -180,9 +180,9 @@ def load_question_set(n: int | None) -> list[Any]:
 
 def word_pieces(texts: Sequence[str]) -> list[Any]:
     """The MiniLM tokenizer's encodings (no [CLS]/[SEP], no truncation), with character offsets."""
-    from index.embedding import minilm_tokenizer
+    from index.embedding.minilm import tokenizer
 
-    return list(minilm_tokenizer().encode_batch(list(texts), add_special_tokens=False))
+    return list(tokenizer().encode_batch(list(texts), add_special_tokens=False))
 
 
 def non_space(text: str) -> int:
@@ -350,7 +350,7 @@ def install_store_timers(store: Any, timers: Timers) -> None:
     timers.patch(store, "write", "store total")
     timers.patch(store._chunks, "add", "chroma add")
     timers.patch(store._chunks, "delete", "chroma delete")
-    timers.patch(store._manifest, "upsert", "manifest upsert")
+    timers.patch(store.manifest._entries, "upsert", "manifest upsert")
     if store.keyword is not None:
         timers.patch(store.keyword, "replace", "bm25 index")
 
@@ -358,12 +358,13 @@ def install_store_timers(store: Any, timers: Timers) -> None:
 def run_ours(job: dict[str, Any]) -> dict[str, Any]:
     """Ingest, retrieve and answer with one NewsQA configuration; its settings come from NEWSQA_* env."""
     started = time.perf_counter()
-    from index.embedding import make_local_embedder
     from index.ingest import ingest_articles
-    from index.settings import Settings
-    from index.store import ArticleStore, chunk_from_record
-    from qa.answering import NewsQA
-    from qa.retrieval import Retriever
+    from index.store.chroma import ChromaStore
+    from index.store.filters import Filters
+    from qa.backends import make_embedder
+    from qa.pipeline import NewsQA
+    from qa.pipeline.retrieval import Retriever
+    from qa.settings import Settings
 
     import_s = time.perf_counter() - started
     t = time.perf_counter()
@@ -379,7 +380,7 @@ def run_ours(job: dict[str, Any]) -> dict[str, Any]:
 
     out["load_before"] = load1()
     t = time.perf_counter()
-    embedder = make_local_embedder(settings)
+    embedder = make_embedder(settings)
     embedder.embed(["warm-up"])
     out["setup_s"] = round(time.perf_counter() - t, 2)
     out["peak_rss_setup_mb"] = round(peak_rss_mb(), 1)
@@ -399,7 +400,7 @@ def run_ours(job: dict[str, Any]) -> dict[str, Any]:
         profiler.enable()
     workers_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t, cpu = time.perf_counter(), time.process_time()
-    store = ArticleStore.open(settings, embedder.name, embedder.dim)
+    store = ChromaStore.open(settings, embedder.name, embedder.dim)
     install_store_timers(store, timers)
     report = ingest_articles(
         articles,
@@ -444,7 +445,7 @@ def run_ours(job: dict[str, Any]) -> dict[str, Any]:
         last: list[Any] = []
 
         def search(q: Any, retriever: Retriever = retriever, last: list[Any] = last) -> list[str]:
-            last[:] = retriever.retrieve(q.question, K, as_of=q.asked_on)
+            last[:] = retriever.retrieve(q.question, K, Filters(as_of=q.asked_on))
             return [p.chunk.text for p in last]
 
         def ids(last: list[Any] = last) -> list[str]:
@@ -479,10 +480,7 @@ def run_ours(job: dict[str, Any]) -> dict[str, Any]:
     save(job, out)
 
     # Last, so that its memory shows in no peak-RSS row: what the model actually read of each article.
-    spans = []
-    for cid, doc, meta in all_records(store._chunks):
-        chunk = chunk_from_record(cid, doc, meta)
-        spans.append((chunk.article_id, chunk.start, chunk.text))
+    spans = [(chunk.article_id, chunk.start, chunk.text) for chunk in store.chunks()]
     out["words"] = embedding_coverage(articles, spans)
     return out
 
@@ -503,7 +501,7 @@ def run_plain(job: dict[str, Any]) -> dict[str, Any]:
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from index.store import day_number
+    from index.dates import day_number
 
     import_s = time.perf_counter() - started
     torch.set_num_threads(THREADS)

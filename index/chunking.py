@@ -1,4 +1,4 @@
-"""Sentence-aware chunks sized in the embedder's word pieces, with offsets back into the article."""
+"""Sentence-aware chunks sized in the embedder's own tokens, with offsets back into the article."""
 
 from __future__ import annotations
 
@@ -7,38 +7,36 @@ from collections.abc import Callable, Sized
 from functools import cache
 from typing import TYPE_CHECKING
 
-from index.embedding import minilm_tokenizer
+from index.embedding.base import Embedder
 from index.models import Article, Chunk
 
 if TYPE_CHECKING:
     from llama_index.core.node_parser import SentenceSplitter
 
 
-def _splitter(chunk_size: int, chunk_overlap: int, text: str) -> SentenceSplitter:
+def _splitter(chunk_size: int, chunk_overlap: int, text: str, embedder: Embedder) -> SentenceSplitter:
     from llama_index.core.node_parser import SentenceSplitter
 
     # Sizing chunks with the embedder's own tokenizer is what guarantees no chunk is cut at 256 pieces.
     return SentenceSplitter(
         chunk_size=chunk_size,
         chunk_overlap=min(chunk_overlap, chunk_size // 2),
-        tokenizer=_piece_counter(text),
+        tokenizer=piece_counter(text, embedder),
         include_metadata=False,
         include_prev_next_rel=False,
     )
 
 
-def _piece_counter(text: str) -> Callable[[str], Sized]:
+def piece_counter(text: str, embedder: Embedder) -> Callable[[str], Sized]:
     """The splitter's tokenizer for pieces of `text`, answered from one tokenizer pass over all of it.
 
     The splitter asks for the size of the text, then of each paragraph and sentence: one tokenizer call each
-    was a third of all chunking time. WordPiece never joins across spaces or punctuation, so a piece cut there
-    (as the splitter cuts) has exactly the article's pieces that start inside it.
+    was a third of all chunking time. Word-piece tokenizers never join across spaces or punctuation, so a
+    piece cut there (as the splitter cuts) has exactly the article's pieces that start inside it.
     """
-    tok = minilm_tokenizer()
-    enc = tok.encode(text, add_special_tokens=False)
-    starts = [a for a, _ in enc.offsets]
-    ends = [b for _, b in enc.offsets]
-    words = enc.word_ids  # pre-tokenizer word of each piece
+    tokens = embedder.tokenize(text)
+    starts, ends = tokens.starts, tokens.ends
+    words = tokens.words  # pre-tokenizer word of each piece
     hint = 0
 
     def pieces(piece: str) -> Sized:
@@ -65,16 +63,28 @@ def _piece_counter(text: str) -> Callable[[str], Sized]:
                 and (j == len(words) or words[j] != words[j - 1])
             ):
                 return range(j - i)
-        return tok.encode(piece, add_special_tokens=False).ids
+        return range(embedder.count_tokens(piece))
 
     return pieces
 
 
-def chunk_article(article: Article, chunk_size: int = 200, chunk_overlap: int = 0) -> list[Chunk]:
-    """Split an article into overlapping sentence-aligned chunks; chunk.text == article.text[start:end]."""
+def chunk_article(
+    article: Article, embedder: Embedder, chunk_size: int = 200, chunk_overlap: int = 0
+) -> list[Chunk]:
+    """Split an article into sentence-aligned chunks of at most chunk_size of the embedder's tokens.
+
+    chunk.text == article.text[chunk.start:chunk.end], so every quote can point back into the article.
+    """
     from llama_index.core import Document
 
-    nodes = _splitter(chunk_size, chunk_overlap, article.text).get_nodes_from_documents(
+    if chunk_size > embedder.max_tokens:
+        raise ValueError(
+            f"NEWSQA_CHUNK_SIZE {chunk_size} is more than the embedder {embedder.name} reads of one text "
+            f"({embedder.max_tokens} tokens): such chunks would be cut off unseen. Use at most "
+            f"{embedder.max_tokens}."
+        )
+    info = article.info
+    nodes = _splitter(chunk_size, chunk_overlap, article.text, embedder).get_nodes_from_documents(
         [Document(text=article.text)]
     )
     chunks: list[Chunk] = []
@@ -101,20 +111,7 @@ def chunk_article(article: Article, chunk_size: int = 200, chunk_overlap: int = 
             start = found
         end = start + len(piece)
         cursor, last_start = end, start
-        chunks.append(
-            Chunk(
-                id=f"{article.id}:{len(chunks)}",
-                article_id=article.id,
-                text=piece,
-                start=start,
-                end=end,
-                title=article.title,
-                url=article.url,
-                source=article.source,
-                author=article.author,
-                published=article.published,
-            )
-        )
+        chunks.append(Chunk(f"{article.id}:{len(chunks)}", info, piece, start, end))
     return chunks
 
 

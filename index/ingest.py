@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
 from tqdm import tqdm
 
 from index.chunking import chunk_article
-from index.embedding import MINILM_MAX_TOKENS, Embedder, clip_to_pieces
+from index.embedding.base import Embedder
 from index.loading import LoadError
 from index.models import Article, Chunk
-from index.store import ArticleStore
+from index.store.base import Store
 
 # Articles embedded together: large enough to split evenly across the embedding workers and to keep them busy
 # while the next group is chunked, small enough that an interrupted ingest loses little work.
@@ -45,7 +44,7 @@ class IngestReport:
 
 def ingest_articles(
     articles: Sequence[Article],
-    store: ArticleStore,
+    store: Store,
     embedder: Embedder,
     *,
     chunk_size: int = 200,
@@ -57,10 +56,10 @@ def ingest_articles(
     """Store new and changed articles; unchanged ones (same id and content hash) are skipped.
 
     progress=None shows a bar only on a terminal; on_progress(done, total) is for UIs. title_pieces > 0
-    embeds each chunk under its article's title, cut to that many word pieces and to what the window leaves.
+    embeds each chunk under its article's title, cut to that many tokens and to what the window leaves.
     """
-    # The model reads 254 pieces besides [CLS]/[SEP]; chunks take up to chunk_size of them.
-    title_budget = min(title_pieces, MINILM_MAX_TOKENS - 2 - chunk_size)
+    # Chunks take up to chunk_size of the tokens the model reads; a title gets what is left.
+    title_budget = min(title_pieces, embedder.max_tokens - chunk_size)
     report = IngestReport(recovered=store.recover())
     latest: dict[str, Article] = {}
     for article in articles:  # the same id twice in one batch: the later one wins
@@ -84,7 +83,7 @@ def ingest_articles(
         if title_budget <= 0:
             return embedder.embed([c.text for _, chunks in group for c in chunks])
         # A passage deep in an article rarely names its subject; the title under it does.
-        heads = {a.id: clip_to_pieces(a.title, title_budget) for a, _ in group}
+        heads = {a.id: embedder.clip(a.title, title_budget) for a, _ in group}
         return embedder.embed(
             [f"{heads[a.id]}\n{c.text}" if heads[a.id] else c.text for a, chunks in group for c in chunks]
         )
@@ -109,13 +108,12 @@ def ingest_articles(
     embedding: tuple[list[tuple[Article, list[Chunk]]], Future[np.ndarray]] | None = None
     group: list[tuple[Article, list[Chunk]]] = []
     group_chunks = 0
-    # The ONNX embedder keeps its worker processes for the whole ingest, and stops them at its end.
-    bulk = getattr(embedder, "bulk", None)
+    # An embedder with worker processes (ONNX) keeps them for the whole ingest, and stops them at its end.
     try:
-        with bulk() if callable(bulk) else nullcontext():
+        with embedder.bulk():
             try:
                 for i, article in enumerate(todo):
-                    chunks = chunk_article(article, chunk_size, chunk_overlap)
+                    chunks = chunk_article(article, embedder, chunk_size, chunk_overlap)
                     group.append((article, chunks))
                     group_chunks += len(chunks)
                     if group_chunks >= _GROUP_CHUNKS or i == len(todo) - 1:

@@ -6,11 +6,12 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from index.dates import parse_day
 from index.models import Article, stable_article_id
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -52,22 +53,11 @@ class ArticleFormatError(ValueError):
 
 
 def parse_date(value: Any) -> date | None:
-    """ISO date or datetime (string or date) to a date; empty to None."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
+    """An article's publication date from an ISO date or datetime (string or date); empty to None."""
+    if value is not None and not isinstance(value, (str, date)):
         raise ArticleFormatError(f"published must be an ISO date string, got {type(value).__name__}")
-    text = value.strip()
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-    except ValueError:
-        pass
-    try:
-        return date.fromisoformat(text[:10])
+        return parse_day(value)
     except ValueError:
         raise ArticleFormatError(f"published {value!r} is not an ISO date (expected YYYY-MM-DD)") from None
 

@@ -1,10 +1,28 @@
-"""Plain records that flow through ingest and the store: Article, Chunk, ArticleInfo."""
+"""Plain records that flow through ingest and the store: Article, ArticleInfo, Chunk, StoredArticle."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What is known about an article besides its text; chunks, citations and the library all share it."""
+
+    id: str
+    title: str = ""
+    source: str = ""  # the outlet
+    url: str = ""
+    author: str = ""
+    published: date | None = None
+    group: str = ""  # the story group of near-duplicate articles; "" until the store assigns one
+
+    @property
+    def story(self) -> str:
+        """The story group, or the article's own id when it has none."""
+        return self.group or self.id
 
 
 @dataclass(frozen=True)
@@ -21,6 +39,11 @@ class Article:
     path: str = ""  # where it was loaded from, for messages
 
     @property
+    def info(self) -> ArticleInfo:
+        """The article's metadata, as chunks and citations carry it."""
+        return ArticleInfo(self.id, self.title, self.source, self.url, self.author, self.published)
+
+    @property
     def content_hash(self) -> str:
         """Hash of everything stored for the article, so an edit is noticed on re-ingest."""
         parts = [self.text, self.title, self.url, self.source, self.author, str(self.published or "")]
@@ -29,32 +52,27 @@ class Article:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A passage of an article with its character span [start, end) in article.text."""
+    """A passage of an article with its character span [start, end) in the article's text."""
 
     id: str
-    article_id: str
+    article: ArticleInfo
     text: str
     start: int
     end: int
-    title: str = ""
-    url: str = ""
-    source: str = ""
-    author: str = ""
-    published: date | None = None
-    group: str = ""  # the story group of near-duplicate articles (index.dedup); "" when not grouped
+
+    @property
+    def article_id(self) -> str:
+        """Id of the article the chunk belongs to."""
+        return self.article.id
 
 
 @dataclass(frozen=True)
-class ArticleInfo:
-    """What the store knows about one stored article (no text)."""
+class StoredArticle:
+    """A finished article as the store's manifest lists it."""
 
-    id: str
-    title: str
-    source: str
-    url: str
-    published: date | None
-    chunks: int = 0
-    group: str = ""
+    info: ArticleInfo
+    chunks: int
+    content_hash: str = ""
 
 
 def stable_article_id(url: str, text: str) -> str:

@@ -1,64 +1,125 @@
-"""Choose the embedder and LLM named by the settings; OpenAI embeddings live here, beside the LLM code."""
+"""The one registry of backends: embedders (NEWSQA_EMBEDDER) and LLMs (NEWSQA_LLM), built by name.
+
+An unknown name, or a backend whose optional packages are missing, is an error that lists the choices or
+says what to install. Heavy imports happen inside the builders, when a backend is first used.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
+from urllib.parse import urlparse
 
-import numpy as np
+from index.embedding.base import Embedder, EmbedderError
+from qa.llm.base import LLM, LLMError
+from qa.settings import Settings
 
-from index.embedding import Embedder, make_local_embedder
-from index.settings import Settings
-from qa.llm import LLM, LLMError, OpenAIChatLLM
-from qa.local_llm import CATALOGUE, DEFAULT_LOCAL_MODEL, model_file, shared_server
+if TYPE_CHECKING:
+    from qa.llm.local import LocalServer
+
+T = TypeVar("T")
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
-class OpenAIEmbedder:
-    """OpenAI (or compatible) embeddings through the `openai` client."""
+@dataclass(frozen=True)
+class Backend(Generic[T]):
+    """One choice of a registry: how to build it and which packages it needs (module, pip name)."""
 
-    def __init__(self, model: str, *, base_url: str | None, api_key: str | None, timeout: float) -> None:
-        from openai import OpenAI
+    name: str
+    build: Callable[[Settings], T]
+    needs: tuple[tuple[str, str], ...] = ()
 
-        if not api_key and not base_url:
-            raise LLMError(
-                "NEWSQA_EMBEDDER=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server)."
+
+class Registry(Generic[T]):
+    """Backends of one kind, by the name a setting gives."""
+
+    def __init__(self, variable: str, error: type[Exception]) -> None:
+        self.variable = variable
+        self.error = error
+        self._backends: dict[str, Backend[T]] = {}
+
+    def register(
+        self, name: str, build: Callable[[Settings], T], needs: tuple[tuple[str, str], ...] = ()
+    ) -> None:
+        """Add a backend under `name`."""
+        self._backends[name] = Backend(name, build, needs)
+
+    def names(self) -> list[str]:
+        """The registered names, in registration order."""
+        return list(self._backends)
+
+    def create(self, name: str, settings: Settings) -> T:
+        """Build the backend `name`; the error says what was expected or what to install."""
+        backend = self._backends.get(name)
+        if backend is None:
+            raise self.error(f"Unknown {self.variable} {name!r}: expected one of {', '.join(self.names())}")
+        missing = [pip for module, pip in backend.needs if importlib.util.find_spec(module) is None]
+        if missing:
+            raise self.error(
+                f"{self.variable}={name} needs {', '.join(missing)}: pip install {' '.join(missing)}"
             )
-        self.name = f"openai:{model}"
-        self._model = model
-        self._client = OpenAI(base_url=base_url, api_key=api_key or "not-needed", timeout=timeout)
-        self.dim = 0  # known after the first call; the store checks it then
+        return backend.build(settings)
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim or 1), dtype=np.float32)
-        out: list[list[float]] = []
-        for i in range(0, len(texts), 256):
-            resp = self._client.embeddings.create(model=self._model, input=list(texts[i : i + 256]))
-            out.extend(d.embedding for d in resp.data)
-        vecs = np.asarray(out, dtype=np.float32)
-        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-12
-        self.dim = vecs.shape[1]
-        return vecs
+
+# -- embedders -----------------------------------------------------------------------------------------
+
+EMBEDDERS: Registry[Embedder] = Registry("NEWSQA_EMBEDDER", EmbedderError)
+_ONNX_NEEDS = (("onnxruntime", "onnxruntime"), ("onnx", "onnx"), ("torch", "torch==2.13.0"))
+
+
+def _minilm(settings: Settings) -> Embedder:
+    from index.embedding.minilm import MiniLMEmbedder
+
+    return MiniLMEmbedder(batch_size=settings.embed_batch_size, threads=settings.threads)
+
+
+def _onnx(quantized: bool) -> Callable[[Settings], Embedder]:
+    def build(settings: Settings) -> Embedder:
+        from index.embedding.onnx import OnnxMiniLMEmbedder
+
+        return OnnxMiniLMEmbedder(
+            quantized=quantized, cache_dir=settings.models_dir, threads=settings.threads
+        )
+
+    return build
+
+
+def _openai_embedder(settings: Settings) -> Embedder:
+    from qa.llm.openai_embedder import OpenAIEmbedder
+
+    emb = OpenAIEmbedder(
+        settings.openai_embedding_model,
+        base_url=settings.openai_base_url,
+        api_key=settings.api_key,
+        timeout=settings.llm_timeout,
+    )
+    emb.embed(["dimension probe"])  # the store needs the dimension before it opens the collection
+    return emb
+
+
+EMBEDDERS.register("minilm", _minilm, (("sentence_transformers", "sentence-transformers"),))
+EMBEDDERS.register("minilm-onnx", _onnx(False), _ONNX_NEEDS)
+EMBEDDERS.register("minilm-onnx-int8", _onnx(True), _ONNX_NEEDS)
+EMBEDDERS.register("openai", _openai_embedder, (("openai", "openai"),))
 
 
 def make_embedder(settings: Settings) -> Embedder:
     """The embedder named by NEWSQA_EMBEDDER."""
-    if settings.embedder == "openai":
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-        emb = OpenAIEmbedder(
-            settings.openai_embedding_model,
-            base_url=settings.openai_base_url,
-            api_key=key,
-            timeout=settings.llm_timeout,
-        )
-        emb.embed(["dimension probe"])  # the store needs the dimension before it opens the collection
-        return emb
-    return make_local_embedder(settings)
+    return EMBEDDERS.create(settings.embedder, settings)
+
+
+# -- LLMs ------------------------------------------------------------------------------------------------
+
+LLMS: Registry[LLM | None] = Registry("NEWSQA_LLM", LLMError)
 
 
 def local_model_name(settings: Settings) -> str:
     """The catalogue name (or file stem) of the local model settings select."""
+    from qa.llm.local import CATALOGUE, DEFAULT_LOCAL_MODEL
+
     if settings.local_model_path:
         return settings.local_model_path.stem
     name = settings.llm_model or DEFAULT_LOCAL_MODEL
@@ -69,30 +130,69 @@ def local_model_name(settings: Settings) -> str:
     return name
 
 
+def _openai_llm(settings: Settings) -> LLM:
+    from qa.llm.openai_chat import OpenAIChatLLM
+
+    if not settings.api_key and not settings.openai_base_url:
+        raise LLMError(
+            "NEWSQA_LLM=openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server "
+            "(Ollama: http://127.0.0.1:11434/v1)."
+        )
+    return OpenAIChatLLM(
+        settings.llm_model or DEFAULT_OPENAI_MODEL,
+        base_url=settings.openai_base_url,
+        api_key=settings.api_key,
+        timeout=settings.llm_timeout,
+    )
+
+
+def _local_llm(settings: Settings) -> LLM:
+    from qa.llm.openai_chat import OpenAIChatLLM
+
+    server = local_server(settings)
+    return OpenAIChatLLM(server.alias, base_url=server.base_url, api_key=None, timeout=settings.llm_timeout)
+
+
+def local_server(settings: Settings) -> LocalServer:
+    """The process's llama.cpp server for the local model settings select (started on first use)."""
+    from qa.llm.local import model_file, shared_server
+
+    name = local_model_name(settings)
+    gguf = settings.local_model_path or model_file(name, settings.models_dir)
+    if not gguf.exists():
+        raise LLMError(f"NEWSQA_LOCAL_MODEL_PATH {gguf} does not exist")
+    return shared_server(
+        gguf, name, port=settings.local_port, threads=settings.threads, context=settings.local_context
+    )
+
+
+LLMS.register("local", _local_llm, (("xllamacpp", "xllamacpp"), ("openai", "openai")))
+LLMS.register("openai", _openai_llm, (("openai", "openai"),))
+LLMS.register("extractive", lambda settings: None)
+
+
 def make_llm(settings: Settings) -> LLM | None:
     """The LLM named by NEWSQA_LLM; None in extractive mode. Local mode starts the server on first use."""
+    return LLMS.create(settings.llm, settings)
+
+
+def model_name(settings: Settings) -> str | None:
+    """The model the settings select, without starting anything (None in extractive mode)."""
     if settings.llm == "extractive":
         return None
     if settings.llm == "openai":
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-        if not key and not settings.openai_base_url:
-            raise LLMError(
-                "NEWSQA_LLM=openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server "
-                "(Ollama: http://127.0.0.1:11434/v1)."
-            )
-        return OpenAIChatLLM(
-            settings.llm_model or DEFAULT_OPENAI_MODEL,
-            base_url=settings.openai_base_url,
-            api_key=key,
-            timeout=settings.llm_timeout,
-        )
+        return settings.llm_model or DEFAULT_OPENAI_MODEL
+    try:
+        return local_model_name(settings)
+    except LLMError:
+        return settings.llm_model
+
+
+def describe_llm(settings: Settings) -> str:
+    """Who writes the answers, in a few words ("local model qwen2.5-0.5b", "extractive, no LLM")."""
+    if settings.llm == "extractive":
+        return "extractive, no LLM"
     if settings.llm == "local":
-        name = local_model_name(settings)
-        gguf = settings.local_model_path or model_file(name, settings.home / "models")
-        if not gguf.exists():
-            raise LLMError(f"NEWSQA_LOCAL_MODEL_PATH {gguf} does not exist")
-        server = shared_server(
-            gguf, name, port=settings.local_port, threads=settings.threads, context=settings.local_context
-        )
-        return OpenAIChatLLM(name, base_url=server.base_url, api_key=None, timeout=settings.llm_timeout)
-    raise LLMError(f"Unknown NEWSQA_LLM {settings.llm!r}: expected local, openai or extractive")
+        return f"local model {model_name(settings)}"
+    where = urlparse(settings.openai_base_url).netloc if settings.openai_base_url else "OpenAI"
+    return f"{model_name(settings)} at {where}"

@@ -8,38 +8,34 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import date
+from importlib.metadata import entry_points
 from pathlib import Path
 
-from pydantic import ValidationError
+from index.dates import parse_day
+from qa.models import Answer
+from qa.settings import load_settings
 
-from index.settings import Settings
-
-
-class CLIError(Exception):
-    """A user-facing error: printed as one line, exit status 2."""
-
-
-def _settings(**overrides: object) -> Settings:
-    try:
-        values = {k: v for k, v in overrides.items() if v is not None}
-        return Settings(**values)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(x) for x in err["loc"])
-        raise CLIError(f"invalid setting NEWSQA_{field.upper()}: {err['msg']}") from None
+UI_GROUP = "newsqa.ui"  # entry point group of the browser chat (app.py registers itself in pyproject.toml)
 
 
 def _iso_date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2024-10-31, got {value!r}") from None
+        day = parse_day(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if day is None:
+        raise argparse.ArgumentTypeError("expected a date like 2024-10-31, got nothing")
+    return day
+
+
+class UsageError(Exception):
+    """A user-facing error of the command line: printed as one line, exit status 2."""
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from qa.answering import NewsQA
+    from qa.pipeline import NewsQA
 
-    qa = NewsQA(_settings())
+    qa = NewsQA(load_settings())
     _, report = qa.ingest(args.paths)
     for err in report.failed:
         print(f"failed: {err}", file=sys.stderr)
@@ -47,7 +43,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def _print_answer(answer, as_json: bool) -> None:
+def _print_answer(answer: Answer, as_json: bool) -> None:
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         for note in answer.notes:
@@ -75,18 +71,18 @@ def _print_answer(answer, as_json: bool) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from qa.answering import NewsQA
+    from qa.pipeline import NewsQA
 
-    qa = NewsQA(_settings(llm=args.llm))
+    qa = NewsQA(load_settings(llm=args.llm))
     answer = qa.ask(args.question, top_k=args.top_k, as_of=args.as_of)
     _print_answer(answer, args.json)
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from qa.answering import NewsQA
+    from qa.pipeline import NewsQA
 
-    qa = NewsQA(_settings(), llm=None)
+    qa = NewsQA(load_settings(), llm=None)
     store = qa.store
     stats = {
         "articles": store.count_articles(),
@@ -103,25 +99,22 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import app
-
-    app.main(host=args.host, port=args.port)
+    # The chat lives above this package (app.py) and registers itself as an entry point, so that qa never
+    # imports the UI and `newsqa ask` never pays for importing Gradio.
+    found = entry_points(group=UI_GROUP, name="serve")
+    if not found:
+        raise UsageError("the browser chat is not installed: run `pip install -e .` in the project folder")
+    next(iter(found)).load()(host=args.host, port=args.port)
     return 0
 
 
 def cmd_llm_server(args: argparse.Namespace) -> int:
     import time
 
-    from qa.backends import local_model_name
-    from qa.local_llm import model_file, shared_server
+    from qa.backends import local_server
 
-    settings = _settings(local_port=args.port)
-    name = local_model_name(settings)
-    gguf = settings.local_model_path or model_file(name, settings.home / "models")
-    server = shared_server(
-        gguf, name, port=settings.local_port, threads=settings.threads, context=settings.local_context
-    )
-    print(f"Serving {name} at {server.base_url} (OpenAI-compatible). Ctrl-C stops.", flush=True)
+    server = local_server(load_settings(local_port=args.port))
+    print(f"Serving {server.alias} at {server.base_url} (OpenAI-compatible). Ctrl-C stops.", flush=True)
     try:
         while True:
             time.sleep(3600)
@@ -130,9 +123,24 @@ def cmd_llm_server(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from qa.evaluation import run_cli
+    from qa.eval.command import run_eval
 
-    return run_cli(args)
+    summary, out = run_eval(
+        args.questions,
+        load_settings(llm=args.llm),
+        corpus=args.corpus,
+        top_k=args.top_k,
+        limit=args.limit,
+        out=args.out,
+    )
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        from qa.eval.summary import format_table
+
+        print(format_table(summary))
+        print(f"Wrote {out}/results.jsonl, summary.json and report.html")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,17 +192,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; user errors print one line and exit non-zero, never a traceback."""
+    from index.embedding.base import EmbedderError
     from index.loading import ArticleFormatError
-    from index.store import StoreError
-    from qa.answering import QuestionError
-    from qa.llm import LLMError
+    from index.store.base import StoreError
+    from qa.eval.dataset import EvalError
+    from qa.llm.base import LLMError
+    from qa.pipeline.questions import QuestionError
+    from qa.settings import SettingsError
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     parser = build_parser()
     args = parser.parse_args(argv)
+    user_errors = (
+        UsageError,
+        SettingsError,
+        EvalError,
+        QuestionError,
+        LLMError,
+        EmbedderError,
+        StoreError,
+        ArticleFormatError,
+        FileNotFoundError,
+    )
     try:
         return int(args.func(args))
-    except (CLIError, QuestionError, LLMError, StoreError, ArticleFormatError, FileNotFoundError) as exc:
+    except user_errors as exc:
         if args.debug:
             raise
         print(f"newsqa: error: {exc}", file=sys.stderr)

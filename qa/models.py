@@ -1,4 +1,4 @@
-"""The records an answer is made of: Passage, Citation, Answer."""
+"""The records an answer is made of (Passage, Citation, Answer) and the events NewsQA.stream yields."""
 
 from __future__ import annotations
 
@@ -26,18 +26,39 @@ class Citation:
     """One [n] of an answer: the article it points to and the exact sentence(s) quoted from it."""
 
     n: int
-    article_id: str
+    article: ArticleInfo
     chunk_id: str
-    title: str
-    source: str
-    url: str
-    published: date | None
     quote: str
     start: int = 0  # character span of `quote` in the article's text
     end: int = 0
     passage: str = ""  # the whole retrieved chunk, for showing the quote in context
     passage_start: int = 0  # where `passage` starts in the article's text
     also_reported_by: tuple[ArticleInfo, ...] = ()  # near-duplicate copies of the cited article
+
+    @property
+    def article_id(self) -> str:
+        """Id of the cited article."""
+        return self.article.id
+
+    @property
+    def title(self) -> str:
+        """The cited article's title."""
+        return self.article.title
+
+    @property
+    def source(self) -> str:
+        """The outlet that published the cited article."""
+        return self.article.source
+
+    @property
+    def url(self) -> str:
+        """Link to the cited article."""
+        return self.article.url
+
+    @property
+    def published(self) -> date | None:
+        """Publication date of the cited article."""
+        return self.article.published
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON form of a citation."""
@@ -74,3 +95,28 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "refused": self.refused,
         }
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """Passages found, and the standalone question that was searched."""
+
+    passages: tuple[Passage, ...]
+    query: str
+
+
+@dataclass(frozen=True)
+class Partial:
+    """The answer text streamed so far (before verification)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Final:
+    """The verified answer."""
+
+    answer: Answer
+
+
+Event = Retrieved | Partial | Final

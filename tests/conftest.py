@@ -1,4 +1,4 @@
-"""Shared fixtures: settings on a temp dir, a scripted fake LLM, a real local LLM, a real Chroma server."""
+"""Shared fixtures: settings on a temp dir, NewsQA on fakes or real parts, a real local LLM and Chroma."""
 
 from __future__ import annotations
 
@@ -7,16 +7,20 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, Literal
 
 import httpx
 import pytest
 
-from index.embedding import Embedder
-from index.settings import Settings
-from qa.answering import NewsQA
-from qa.llm import Message, OpenAIChatLLM
+from index.embedding.base import Embedder
+from index.store.chroma import ChromaStore
+from qa.llm.base import LLM
+from qa.llm.openai_chat import OpenAIChatLLM
+from qa.pipeline import NewsQA
+from qa.settings import Settings
+from tests.fakes import FakeEmbedder, MemoryStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds" / "articles"
@@ -28,28 +32,15 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
-class FakeLLM:
-    """A real LLM implementation that replies from a script: fast and deterministic prompt tests."""
-
-    name = "fake"
-
-    def __init__(self, replies: Sequence[str] | str) -> None:
-        self.replies = [replies] if isinstance(replies, str) else list(replies)
-        self.calls: list[list[Message]] = []
-
-    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
-        self.calls.append(list(messages))
-        reply = self.replies[min(len(self.calls) - 1, len(self.replies) - 1)]
-        for i in range(0, len(reply), 7):  # stream in small pieces, as servers do
-            yield reply[i : i + 7]
+MakeQA = Callable[..., NewsQA]
 
 
 @pytest.fixture(scope="session")
 def embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
-    """The default offline embedder, loaded once for the session."""
-    from index.embedding import make_local_embedder
+    """The default offline embedder (int8 MiniLM through ONNX Runtime), exported once for the session."""
+    from qa.backends import make_embedder
 
-    return make_local_embedder(Settings(home=tmp_path_factory.mktemp("emb")))
+    return make_embedder(Settings(home=tmp_path_factory.mktemp("emb")))
 
 
 @pytest.fixture
@@ -59,23 +50,39 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def make_qa(settings: Settings, embedder: Embedder):  # type: ignore[no-untyped-def]
-    """Build a NewsQA on the temp home with the shared embedder and, optionally, an LLM backend."""
+def make_qa(settings: Settings, request: pytest.FixtureRequest) -> MakeQA:
+    """Build a NewsQA on the temp home: fakes by default, or the real embedder and Chroma when asked.
 
-    def build(backend: object = None, **overrides: object) -> NewsQA:
+    backend: an LLM (or "auto" to build the configured one); store: "memory" or "chroma" (on the temp
+    home); embedder: "fake" or "real" (the session's ONNX embedder). Other keywords override settings.
+    """
+
+    def build(
+        backend: LLM | Literal["auto"] | None = None,
+        *,
+        store: Literal["memory", "chroma"] = "memory",
+        embedder: Literal["fake", "real"] = "fake",
+        **overrides: Any,
+    ) -> NewsQA:
         if backend is not None:
             overrides.setdefault("llm", "openai")  # any generating mode: the injected backend is used
         s = settings.model_copy(update=overrides) if overrides else settings
-        return NewsQA(s, llm=backend, embedder=embedder)  # type: ignore[arg-type]
+        emb: Embedder = request.getfixturevalue("embedder") if embedder == "real" else FakeEmbedder()
+        st = (
+            MemoryStore(s.duplicate_threshold)
+            if store == "memory"
+            else ChromaStore.open(s, emb.name, emb.dim)
+        )
+        return NewsQA(s, llm=backend, embedder=emb, store=st)
 
     return build
 
 
 @pytest.fixture
-def seeded_with(make_qa):  # type: ignore[no-untyped-def]
-    """Build a NewsQA with the seed article ingested and the given LLM backend."""
+def seeded_with(make_qa: MakeQA) -> Callable[[LLM | None], NewsQA]:
+    """Build a NewsQA (fakes) with the seed article ingested and the given LLM backend."""
 
-    def build(backend: object) -> NewsQA:
+    def build(backend: LLM | None) -> NewsQA:
         qa = make_qa(backend)
         qa.ingest([SEEDS], progress=False)
         return qa
@@ -84,8 +91,8 @@ def seeded_with(make_qa):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def seeded(make_qa):  # type: ignore[no-untyped-def]
-    """A NewsQA (no LLM) with the seed article ingested."""
+def seeded(make_qa: MakeQA) -> NewsQA:
+    """A NewsQA (fakes, no LLM) with the seed article ingested."""
     qa = make_qa()
     qa.ingest([SEEDS], progress=False)
     return qa
@@ -94,7 +101,7 @@ def seeded(make_qa):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def local_llm(tmp_path_factory: pytest.TempPathFactory) -> OpenAIChatLLM:
     """A real llama.cpp server on 127.0.0.1 serving the smallest packaged model (SmolLM2-135M)."""
-    from qa.local_llm import model_file, shared_server
+    from qa.llm.local import model_file, shared_server
 
     gguf = model_file("smollm2-135m", tmp_path_factory.mktemp("models"))
     server = shared_server(gguf, "smollm2-135m", port=0, threads=2, context=4096)
@@ -105,7 +112,7 @@ def local_llm(tmp_path_factory: pytest.TempPathFactory) -> OpenAIChatLLM:
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `chroma run` server on 127.0.0.1, started for the tests; yields its URL."""
-    from qa.local_llm import free_port
+    from qa.llm.local import free_port
 
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     assert chroma, "the chroma command (from the chromadb package) is not installed"

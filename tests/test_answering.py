@@ -8,10 +8,11 @@ import re
 
 import pytest
 
-from qa.answering import Final, Partial, QuestionError, Retrieved
-from qa.citations import markers_in, parse_reply, strip_markers
-from qa.models import REFUSAL_TEXT, Answer
-from tests.conftest import SEED_FILE, FakeLLM
+from qa.models import REFUSAL_TEXT, Answer, Final, Partial, Retrieved
+from qa.pipeline import NewsQA, QuestionError
+from qa.pipeline.citations import markers_in, parse_reply, strip_markers
+from tests.conftest import SEED_FILE, SEEDS
+from tests.fakes import FakeLLM
 
 ARTICLE = SEED_FILE.read_text(encoding="utf-8")
 Q = "Where will Russia open a consulate general?"
@@ -30,7 +31,7 @@ def _check_structure(answer: Answer) -> None:
         assert c.passage[c.start - c.passage_start : c.end - c.passage_start] == c.quote
 
 
-def test_supported_answer_is_cited_with_exact_quote(seeded_with) -> None:  # type: ignore[no-untyped-def]
+def test_supported_answer_is_cited_with_exact_quote(seeded_with) -> None:
     llm = FakeLLM("Answer: Kapan\nExplanation: Russia is preparing to open a Consulate General in Kapan [1].")
     seeded = seeded_with(llm)
     answer = seeded.ask(Q)
@@ -41,7 +42,7 @@ def test_supported_answer_is_cited_with_exact_quote(seeded_with) -> None:  # typ
     assert answer.citations[0].published and answer.citations[0].published.isoformat() == "2025-05-21"
 
 
-def test_prompt_numbers_sources_and_keeps_instructions_out_of_data(seeded_with) -> None:  # type: ignore[no-untyped-def]
+def test_prompt_numbers_sources_and_keeps_instructions_out_of_data(seeded_with) -> None:
     llm = FakeLLM("Answer: Kapan\nExplanation: A consulate general will open in Kapan [1].")
     seeded = seeded_with(llm)
     seeded.ask(Q)
@@ -52,7 +53,7 @@ def test_prompt_numbers_sources_and_keeps_instructions_out_of_data(seeded_with) 
     assert "Kapan" in user["content"]
 
 
-def test_marker_to_nothing_is_removed_and_invented_sentence_dropped(seeded_with) -> None:  # type: ignore[no-untyped-def]
+def test_marker_to_nothing_is_removed_and_invented_sentence_dropped(seeded_with) -> None:
     seeded = seeded_with(
         FakeLLM(
             "Answer: Kapan\nExplanation: Russia will open a Consulate General in Kapan [1][9]. "
@@ -66,7 +67,7 @@ def test_marker_to_nothing_is_removed_and_invented_sentence_dropped(seeded_with)
     _check_structure(answer)
 
 
-def test_uncited_but_supported_sentence_gets_its_citation(seeded_with) -> None:  # type: ignore[no-untyped-def]
+def test_uncited_but_supported_sentence_gets_its_citation(seeded_with) -> None:
     seeded = seeded_with(
         FakeLLM(
             "Answer: Kapan\nExplanation: Preparations are underway to open a Russian Consulate "
@@ -78,7 +79,7 @@ def test_uncited_but_supported_sentence_gets_its_citation(seeded_with) -> None: 
     _check_structure(answer)
 
 
-def test_wrong_citation_is_replaced_by_a_supporting_source(seeded_with) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_citation_is_replaced_by_a_supporting_source(seeded_with) -> None:
     # Source numbers follow retrieval order; cite a number that surely is another sentence.
     seeded = seeded_with(
         FakeLLM("Answer: Kapan\nExplanation: Russia is preparing a Consulate General in Kapan [6].")
@@ -89,7 +90,7 @@ def test_wrong_citation_is_replaced_by_a_supporting_source(seeded_with) -> None:
     _check_structure(answer)
 
 
-def test_model_refusal_gives_refused_answer_with_evidence(seeded_with) -> None:  # type: ignore[no-untyped-def]
+def test_model_refusal_gives_refused_answer_with_evidence(seeded_with) -> None:
     seeded = seeded_with(FakeLLM("Answer: unknown\nExplanation: The sources do not say."))
     answer = seeded.ask("When will the consulate in Kapan open?")
     assert answer.refused and answer.short == ""
@@ -98,7 +99,7 @@ def test_model_refusal_gives_refused_answer_with_evidence(seeded_with) -> None: 
     _check_structure(answer)
 
 
-def test_fully_invented_answer_becomes_refusal(seeded_with) -> None:  # type: ignore[no-untyped-def]
+def test_fully_invented_answer_becomes_refusal(seeded_with) -> None:
     seeded = seeded_with(
         FakeLLM(
             "Answer: Emmanuel Macron\nExplanation: Emmanuel Macron, President of France, hosted "
@@ -111,7 +112,7 @@ def test_fully_invented_answer_becomes_refusal(seeded_with) -> None:  # type: ig
     _check_structure(answer)
 
 
-def test_stream_yields_retrieved_then_partials_then_final(seeded_with) -> None:  # type: ignore[no-untyped-def]
+def test_stream_yields_retrieved_then_partials_then_final(seeded_with) -> None:
     seeded = seeded_with(
         FakeLLM("Answer: Kapan\nExplanation: A Russian Consulate General will open in Kapan [1].")
     )
@@ -122,10 +123,9 @@ def test_stream_yields_retrieved_then_partials_then_final(seeded_with) -> None: 
     assert isinstance(events[-1], Final)
 
 
-def test_llm_down_gives_clear_message_and_evidence(make_qa) -> None:  # type: ignore[no-untyped-def]
-    from qa.llm import OpenAIChatLLM
-    from qa.local_llm import free_port
-    from tests.conftest import SEEDS
+def test_llm_down_gives_clear_message_and_evidence(make_qa) -> None:
+    from qa.llm.local import free_port
+    from qa.llm.openai_chat import OpenAIChatLLM
 
     dead = OpenAIChatLLM(
         "m", base_url=f"http://127.0.0.1:{free_port()}/v1", api_key=None, timeout=3, max_retries=0
@@ -138,24 +138,24 @@ def test_llm_down_gives_clear_message_and_evidence(make_qa) -> None:  # type: ig
     assert answer.citations and any("Kapan" in c.quote for c in answer.citations)
 
 
-def test_as_of_leaves_out_later_articles(seeded) -> None:  # type: ignore[no-untyped-def]
+def test_as_of_leaves_out_later_articles(seeded) -> None:
     answer = seeded.ask(Q, as_of="2025-01-01")
     assert answer.refused and not answer.citations
     assert seeded.ask(Q, as_of="2025-05-21").citations
 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 100_000])
-def test_bad_questions_get_messages(seeded, question: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_questions_get_messages(seeded, question: str) -> None:
     with pytest.raises(QuestionError):
         seeded.ask(question)
 
 
-def test_bad_as_of(seeded) -> None:  # type: ignore[no-untyped-def]
+def test_bad_as_of(seeded) -> None:
     with pytest.raises(QuestionError, match="as_of"):
         seeded.ask(Q, as_of="yesterday-ish")
 
 
-def test_extractive_mode_answers_with_a_quote(seeded) -> None:  # type: ignore[no-untyped-def]
+def test_extractive_mode_answers_with_a_quote(seeded) -> None:
     answer = seeded.ask(Q)
     assert not answer.refused
     assert answer.short == "Kapan"
@@ -164,7 +164,7 @@ def test_extractive_mode_answers_with_a_quote(seeded) -> None:  # type: ignore[n
     assert answer.text.startswith("As reported on 21 May 2025, he confirmed")
 
 
-def test_answer_is_a_frozen_dataclass_with_json_form(seeded) -> None:  # type: ignore[no-untyped-def]
+def test_answer_is_a_frozen_dataclass_with_json_form(seeded: NewsQA) -> None:
     answer = seeded.ask(Q)
     with pytest.raises(dataclasses.FrozenInstanceError):
         answer.text = "x"  # type: ignore[misc]
@@ -204,7 +204,7 @@ def test_markers() -> None:
     assert strip_markers("In Kapan [1][2].") == "In Kapan."
 
 
-def test_negated_claim_is_not_supported_by_the_positive_sentence(seeded_with) -> None:  # type: ignore[no-untyped-def]
+def test_negated_claim_is_not_supported_by_the_positive_sentence(seeded_with) -> None:
     seeded = seeded_with(
         FakeLLM("Answer: Kapan\nExplanation: Russia will not open a Consulate General in Kapan [1].")
     )
@@ -213,7 +213,7 @@ def test_negated_claim_is_not_supported_by_the_positive_sentence(seeded_with) ->
     _check_structure(answer)
 
 
-def test_follow_up_uses_a_usable_rewrite_or_falls_back(seeded_with) -> None:  # type: ignore[no-untyped-def]
+def test_follow_up_uses_a_usable_rewrite_or_falls_back(seeded_with) -> None:
     chatter = FakeLLM(
         ["The answer to the question is:", "Answer: unknown\nExplanation: The sources do not say."]
     )
@@ -228,17 +228,14 @@ def test_follow_up_uses_a_usable_rewrite_or_falls_back(seeded_with) -> None:  # 
     assert answer.rewritten_question == "When will Russia open the consulate general in Kapan?"
 
 
-def test_missing_local_model_gives_message_and_evidence(make_qa, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import SEEDS
-
-    qa = make_qa(None, llm="local", local_model_path=tmp_path / "missing.gguf")
-    qa._llm = "auto"
+def test_missing_local_model_gives_message_and_evidence(make_qa, tmp_path) -> None:
+    qa = make_qa("auto", llm="local", local_model_path=tmp_path / "missing.gguf")
     qa.ingest([SEEDS], progress=False)
     answer = qa.ask(Q)
     assert answer.refused and "does not exist" in answer.text and answer.citations
 
 
-def test_short_answer_is_never_the_attribution(seeded_with) -> None:  # type: ignore[no-untyped-def]
+def test_short_answer_is_never_the_attribution(seeded_with) -> None:
     reply = "Lavrov highlighted the comprehensive scope of their talks [1]."
     answer = seeded_with(FakeLLM(reply)).ask("What did Lavrov highlight about the talks?")
     assert not answer.refused and "reported on" in answer.text
@@ -249,23 +246,13 @@ def test_short_answer_is_never_the_attribution(seeded_with) -> None:  # type: ig
 def test_two_claims_from_one_passage_get_a_citation_each() -> None:
     from datetime import date
 
-    from index.models import Chunk
-    from qa.citations import Grounder
+    from index.models import ArticleInfo, Chunk
     from qa.models import Passage
+    from qa.pipeline.grounder import Grounder
 
     text = "The council approved the bridge on Tuesday. Construction will start in March 2025."
-    chunk = Chunk(
-        "a:0",
-        "a",
-        text,
-        0,
-        len(text),
-        "Bridge",
-        "https://x.example",
-        "Daily (synthetic)",
-        "",
-        date(2024, 10, 8),
-    )
+    info = ArticleInfo("a", "Bridge", "Daily (synthetic)", "https://x.example", published=date(2024, 10, 8))
+    chunk = Chunk("a:0", info, text, 0, len(text))
     reply = (
         "Answer: March 2025\n"
         "Explanation: The council approved the bridge [1]. Construction will start in March 2025 [1]."

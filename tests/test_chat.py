@@ -1,4 +1,4 @@
-"""qa/chat.py without a browser: streaming, citations into the sources panel, escaping, errors, library."""
+"""qa/chat without a browser: streaming, citations into the sources panel, escaping, errors, library."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from index.models import Article
-from index.settings import Settings
-from index.store import StoreError
+from index.models import Article, ArticleInfo
+from index.store.base import StoreError
 from qa import chat
-from qa.llm import Message, OpenAIChatLLM
-from qa.local_llm import free_port
+from qa.llm.base import LLM, Message
+from qa.llm.local import free_port
+from qa.llm.openai_chat import OpenAIChatLLM
 from qa.models import Answer, Citation
-from tests.conftest import SEEDS, FakeLLM
+from qa.settings import Settings
+from tests.conftest import SEEDS
+from tests.fakes import FakeLLM, MemoryStore
 
 SEED_QUESTION = "Where will Russia open a consulate general?"
 KAPAN_REPLY = (
@@ -75,7 +77,7 @@ def test_passage_highlights_exactly_the_quoted_span() -> None:
     passage = "First <b>sentence</b>. The cited one & more. Last."
     quote = "The cited one & more."
     start = 100 + passage.index(quote)
-    c = Citation(1, "a", "c", "T", "S", "", None, quote, start, start + len(quote), passage, 100)
+    c = Citation(1, ArticleInfo("a", "T", "S"), "c", quote, start, start + len(quote), passage, 100)
     out = chat.passage_html(c)
     assert out.count("<mark>") == 1
     assert re.findall(r"<mark>(.*)</mark>", out) == ["The cited one &amp; more."]
@@ -83,7 +85,7 @@ def test_passage_highlights_exactly_the_quoted_span() -> None:
 
 
 def test_passage_with_wrong_offsets_still_marks_the_quote() -> None:
-    c = Citation(2, "a", "c", "T", "S", "", None, "quote here", 5, 15, "before quote here after", 900)
+    c = Citation(2, ArticleInfo("a", "T", "S"), "c", "quote here", 5, 15, "before quote here after", 900)
     assert "<mark>quote here</mark>" in chat.passage_html(c)
 
 
@@ -178,7 +180,7 @@ def test_unreachable_llm_gives_a_clear_message_and_the_evidence(make_qa) -> None
     assert "<h3>Closest evidence</h3>" in panel and 'id="src-1"' in panel
 
 
-class _Exploding:
+class _Exploding(LLM):
     name = "exploding"
 
     def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
@@ -276,20 +278,8 @@ def test_hostile_article_renders_as_text_everywhere(make_qa) -> None:
 
 
 def test_hostile_citation_fields_are_escaped() -> None:
-    c = Citation(
-        1,
-        "a",
-        "c",
-        '"><script>x</script>',
-        "<b>",
-        'https://x.example/"onmouseover="y',
-        None,
-        "",
-        0,
-        0,
-        "<p>",
-        0,
-    )
+    info = ArticleInfo("a", '"><script>x</script>', "<b>", 'https://x.example/"onmouseover="y')
+    c = Citation(1, info, "c", "", 0, 0, "<p>", 0)
     out = chat.source_entry_html(c)
     assert "<script" not in out and "<b>" not in out and "<p>" not in out
     assert 'href="https://x.example/&quot;onmouseover=&quot;y"' in out
@@ -311,13 +301,16 @@ def test_startup_seeds_an_empty_index(make_qa) -> None:
     assert qa.store.count_articles() == 1
 
 
-def test_startup_problem_is_reported(make_qa, monkeypatch) -> None:
-    qa = make_qa()
-
-    def broken(self):
+class _BrokenStore(MemoryStore):
+    def count_chunks(self) -> int:
         raise StoreError("the disk is full")
 
-    monkeypatch.setattr(type(qa), "store", property(broken))
+
+def test_startup_problem_is_reported(settings) -> None:
+    from qa.pipeline import NewsQA
+    from tests.fakes import FakeEmbedder
+
+    qa = NewsQA(settings, llm=None, embedder=FakeEmbedder(), store=_BrokenStore())
     startup = chat.Startup(qa, SEEDS)
     startup.run()
     assert startup.indexed.is_set() and "Could not open or seed the article index" in startup.problem
@@ -371,26 +364,11 @@ def test_describe_llm() -> None:
 
 
 def test_sources_panel_lists_copies_escaped() -> None:
-    from datetime import date
-
-    from index.models import ArticleInfo
-    from qa.chat import also_html
-    from qa.models import Citation
-
-    copy = ArticleInfo("b", "T", "<b>Wire</b>", "javascript:alert(1)", date(2024, 10, 11))
-    other = ArticleInfo("c", "T", "Bayside Times", "https://bayside.example/x", None)
-    c = Citation(
-        1,
-        "a",
-        "a:0",
-        "T",
-        "Herald",
-        "https://h.example",
-        date(2024, 10, 10),
-        "q",
-        also_reported_by=(copy, other),
-    )
-    html = also_html(c)
+    copy = ArticleInfo("b", "T", "<b>Wire</b>", "javascript:alert(1)", published=date(2024, 10, 11))
+    other = ArticleInfo("c", "T", "Bayside Times", "https://bayside.example/x")
+    herald = ArticleInfo("a", "T", "Herald", "https://h.example", published=date(2024, 10, 10))
+    c = Citation(1, herald, "a:0", "q", also_reported_by=(copy, other))
+    html = chat.also_html(c)
     assert "&lt;b&gt;Wire&lt;/b&gt; (2024-10-11)" in html and "<b>Wire" not in html
     assert "javascript:" not in html and 'href="https://bayside.example/x"' in html
-    assert also_html(Citation(1, "a", "a:0", "T", "H", "", None, "q")) == ""
+    assert chat.also_html(Citation(1, ArticleInfo("a", "T", "H"), "a:0", "q")) == ""

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from index.chunking import chunk_article, sentence_spans
-from index.embedding import count_word_pieces
+import pytest
+
+from index.chunking import chunk_article, piece_counter, sentence_spans
 from index.loading import load_file
+from index.models import Article
 from tests.conftest import SEED_FILE
+from tests.fakes import FakeMiniLM
+
+MINILM = FakeMiniLM()  # MiniLM's own tokenizer: chunks are sized in its word pieces
+
+
+def count_word_pieces(text: str) -> int:
+    return MINILM.count_tokens(text)
 
 
 def test_chunks_fit_the_window_and_offsets_are_exact() -> None:
     (article,) = load_file(SEED_FILE).articles
-    chunks = chunk_article(article, chunk_size=120, chunk_overlap=20)
+    chunks = chunk_article(article, MINILM, chunk_size=120, chunk_overlap=20)
     assert len(chunks) > 5
     for c in chunks:
         assert article.text[c.start : c.end] == c.text
         assert count_word_pieces(c.text) <= 120
-        assert c.published == article.published and c.article_id == article.id
+        assert c.article == article.info and c.article_id == article.id
     # Every sentence of the article lies inside some chunk: nothing is dropped.
     for a, b in sentence_spans(article.text):
         assert any(c.start <= a and b <= c.end for c in chunks), article.text[a:b]
@@ -24,24 +33,22 @@ def test_chunks_fit_the_window_and_offsets_are_exact() -> None:
 def test_chunks_end_on_sentence_boundaries() -> None:
     (article,) = load_file(SEED_FILE).articles
     ends = {b for _, b in sentence_spans(article.text)}
-    chunks = chunk_article(article, chunk_size=200, chunk_overlap=40)
+    chunks = chunk_article(article, MINILM, chunk_size=200, chunk_overlap=40)
     assert sum(c.end in ends for c in chunks) >= len(chunks) - 1
 
 
 def test_chunk_ids_are_deterministic() -> None:
     (article,) = load_file(SEED_FILE).articles
-    assert [c.id for c in chunk_article(article)] == [c.id for c in chunk_article(article)]
+    assert [c.id for c in chunk_article(article, MINILM)] == [c.id for c in chunk_article(article, MINILM)]
 
 
 def test_a_repeated_passage_gets_its_own_offsets() -> None:
     """The splitter places text where it first occurs; a passage the article repeats must still be covered."""
-    from index.models import Article
-
     # As in a real RealTime QA article: "DoorDash: <offer>" then the same offer again as its own paragraph.
     para = "From July 4 to 9, subscribers get unlimited free delivery and lower fees on eligible orders."
     text = f"DoorDash: {para}\n\n{para}\n\nDunkin: members get a medium drink for three dollars every day."
     article = Article(id="rep", text=text)
-    chunks = chunk_article(article, chunk_size=24, chunk_overlap=0)
+    chunks = chunk_article(article, MINILM, chunk_size=24, chunk_overlap=0)
     covered = bytearray(len(text))
     for c in chunks:
         assert text[c.start : c.end] == c.text
@@ -52,14 +59,12 @@ def test_a_repeated_passage_gets_its_own_offsets() -> None:
 
 def test_a_word_longer_than_a_chunk_is_still_sized_by_the_real_tokenizer() -> None:
     """The splitter's last resort cuts inside a word; such pieces are counted by tokenizing them."""
-    from index.models import Article
-
     # One 'word' of 91 word pieces (WordPiece reads a word of up to 100 characters; a longer one is [UNK]).
     ticker = "".join(f"Zq{i}xv" for i in range(30))[:99]
     assert count_word_pieces(ticker) > 64
     text = f"Markets opened early.\n\nThe feed printed {ticker} {ticker} before it crashed. Traders waited."
     article = Article(id="long-word", text=text)
-    chunks = chunk_article(article, chunk_size=32, chunk_overlap=0)
+    chunks = chunk_article(article, MINILM, chunk_size=32, chunk_overlap=0)
     assert len(chunks) > 5
     for c in chunks:
         assert text[c.start : c.end] == c.text
@@ -67,11 +72,15 @@ def test_a_word_longer_than_a_chunk_is_still_sized_by_the_real_tokenizer() -> No
 
 
 def test_piece_counts_from_one_pass_equal_the_tokenizer_s() -> None:
-    from index.chunking import _piece_counter
-
     (article,) = load_file(SEED_FILE).articles
-    count = _piece_counter(article.text)
+    count = piece_counter(article.text, MINILM)
     for a, b in sentence_spans(article.text):
         piece = article.text[a:b]
         assert len(count(piece)) == count_word_pieces(piece), piece
     assert len(count(article.text)) == count_word_pieces(article.text)
+
+
+def test_a_chunk_larger_than_the_window_is_refused() -> None:
+    (article,) = load_file(SEED_FILE).articles
+    with pytest.raises(ValueError, match=r"NEWSQA_CHUNK_SIZE 300 .* \(254 tokens\)"):
+        chunk_article(article, MINILM, chunk_size=300)

@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import FIXTURES, SEEDS
 
+pytestmark = pytest.mark.slow  # each command is a new process with the real embedder
+
 
 def run(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {**os.environ, "NEWSQA_HOME": str(home), "NEWSQA_LLM": "extractive", **env}

@@ -14,25 +14,20 @@ from typing import Any
 
 import pytest
 
-from index.embedding import Embedder
-from index.settings import Settings
-from qa.answering import NewsQA
+from index.embedding.base import Embedder
+from index.models import ArticleInfo
 from qa.cli import main
-from qa.evaluation import (
-    EvalQuestion,
-    QuestionResult,
-    QuestionsFileError,
-    check_citations,
-    evaluate,
-    load_questions,
-    open_corpus,
-    render_html,
-    score_question,
-    summarize,
-    write_outputs,
-)
+from qa.eval.corpus import open_corpus
+from qa.eval.dataset import EvalQuestion, QuestionsFileError, load_questions
+from qa.eval.report import render_html, write_outputs
+from qa.eval.run import evaluate
+from qa.eval.scoring import QuestionResult, check_citations, score_question
+from qa.eval.summary import summarize
 from qa.models import Answer, Citation
-from tests.conftest import ROOT, SEEDS, FakeLLM
+from qa.pipeline import NewsQA
+from qa.settings import Settings
+from tests.conftest import ROOT, SEEDS
+from tests.fakes import FakeEmbedder, FakeLLM
 
 SEED_QUESTIONS = ROOT / "seeds" / "questions.jsonl"
 METRICS = {
@@ -44,7 +39,7 @@ RATES = METRICS - {"latency_p50_s", "latency_p95_s", "ttft_p50_s", "ttft_p95_s"}
 
 
 def _citation(n: int, quote: str) -> Citation:
-    return Citation(n, "a1", f"a1:{n}", "Title", "example.com", "", None, quote)
+    return Citation(n, ArticleInfo("a1", "Title", "example.com"), f"a1:{n}", quote)
 
 
 def _answer(text: str, short: str = "", quotes: tuple[str, ...] = (), refused: bool = False) -> Answer:
@@ -124,10 +119,11 @@ def test_citation_check() -> None:
         "cnn.com reported on 1 October 2024 that Jimmy Carter turns 100 [1].",
         "100",
         (
-            replace(
-                _citation(1, "Jimmy Carter turns 100 on Tuesday."),
-                source="cnn.com",
-                published=date(2024, 10, 1),
+            Citation(
+                1,
+                ArticleInfo("a1", "Title", "cnn.com", published=date(2024, 10, 1)),
+                "a1:1",
+                "Jimmy Carter turns 100 on Tuesday.",
             ),
         ),
         False,
@@ -263,6 +259,7 @@ def _check_summary(summary: dict[str, Any], n: int) -> None:
     assert curve == sorted(curve)
 
 
+@pytest.mark.slow
 def test_seed_set_extractive(seed_run: tuple[list[QuestionResult], dict[str, Any]], tmp_path: Path) -> None:
     results, summary = seed_run
     _check_summary(summary, 77)
@@ -286,6 +283,7 @@ def test_seed_set_extractive(seed_run: tuple[list[QuestionResult], dict[str, Any
         assert name in page
 
 
+@pytest.mark.slow
 def test_broken_answerer_scores_low(
     seed_qa: NewsQA, seed_run: tuple[list[QuestionResult], dict[str, Any]]
 ) -> None:
@@ -304,6 +302,7 @@ def test_broken_answerer_scores_low(
     assert real["refusal_recall"] > 0.0
 
 
+@pytest.mark.slow
 def test_llm_mode_records_first_token_and_checks_citations(seed_qa: NewsQA) -> None:
     reply = (
         "Answer: Ararat Mirzoyan\nExplanation: Armenian Foreign Minister Ararat Mirzoyan held talks with "
@@ -324,7 +323,8 @@ def test_llm_mode_records_first_token_and_checks_citations(seed_qa: NewsQA) -> N
 # -- corpus collections and as-of dates --------------------------------------------------------------
 
 
-def test_corpus_collection_is_built_once_and_honours_asked_on(embedder: Embedder, tmp_path: Path) -> None:
+def test_corpus_collection_is_built_once_and_honours_asked_on(tmp_path: Path) -> None:
+    embedder = FakeEmbedder()
     corpus = tmp_path / "corpus.jsonl"
     articles = [
         {
@@ -365,6 +365,7 @@ def test_corpus_collection_is_built_once_and_honours_asked_on(embedder: Embedder
 # -- the command line --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_json_on_the_seed_set(embedder: Embedder, tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()

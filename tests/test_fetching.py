@@ -1,4 +1,4 @@
-"""index/fetching.py against a real http.server on 127.0.0.1 (all pages and feeds here are synthetic)."""
+"""index/fetching.py and index/feeds.py against a real http.server on 127.0.0.1 (all of it synthetic)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,9 @@ from typing import ClassVar
 
 import pytest
 
-from index.fetching import (
-    Fetched,
-    FetchError,
-    articles_from_feed,
-    check_url,
-    fetch,
-    html_to_text,
-    load_url,
-    looks_like_feed,
-)
-from qa.local_llm import free_port
+from index.feeds import articles_from_feed, html_to_text, load_url, looks_like_feed
+from index.fetching import Fetched, FetchError, check_url, fetch
+from qa.llm.local import free_port
 
 LONG = (
     "The Marrow Valley council voted on Tuesday to rebuild the old stone footbridge over the Lenn river. "

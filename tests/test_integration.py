@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from index.settings import Settings
-from qa.answering import NewsQA
-from qa.llm import complete
+from qa.llm.base import complete
+from qa.pipeline import NewsQA
+from qa.settings import Settings
 from tests.conftest import SEED_FILE, SEEDS
 
 ARTICLE = SEED_FILE.read_text(encoding="utf-8")
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.mark.llm
-def test_local_server_speaks_openai_on_loopback(local_llm) -> None:  # type: ignore[no-untyped-def]
+def test_local_server_speaks_openai_on_loopback(local_llm) -> None:
     assert local_llm.base_url.startswith("http://127.0.0.1:")
     text = complete(local_llm, [{"role": "user", "content": "Say hello."}], max_tokens=8)
     assert text.strip()
@@ -30,7 +30,7 @@ def test_local_server_speaks_openai_on_loopback(local_llm) -> None:  # type: ign
 
 @pytest.mark.llm
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_real_llm_answers_are_grounded(seeded_with, local_llm, question: str) -> None:  # type: ignore[no-untyped-def]
+def test_real_llm_answers_are_grounded(seeded_with, local_llm, question: str) -> None:
     """Whatever the small model writes, every kept sentence cites a passage and quotes are exact."""
     qa = seeded_with(local_llm)
     answer = qa.ask(question)
@@ -49,7 +49,7 @@ def test_real_llm_answers_are_grounded(seeded_with, local_llm, question: str) ->
 
 
 @pytest.mark.llm
-def test_local_mode_starts_its_own_server(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_local_mode_starts_its_own_server(tmp_path, embedder) -> None:
     settings = Settings(home=tmp_path, llm="local", llm_model="smollm2-135m", llm_max_tokens=48)
     qa = NewsQA(settings, embedder=embedder)
     qa.ingest([SEEDS], progress=False)
@@ -58,7 +58,7 @@ def test_local_mode_starts_its_own_server(tmp_path, embedder) -> None:  # type: 
     assert qa.llm is not None and "127.0.0.1" in qa.llm.base_url  # type: ignore[attr-defined]
 
 
-def test_chroma_server_mode(chroma_server: str, tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_chroma_server_mode(chroma_server: str, tmp_path, embedder) -> None:
     settings = Settings(home=tmp_path, chroma_url=chroma_server, llm="extractive", collection="server_test")
     qa = NewsQA(settings, embedder=embedder)
     _, report = qa.ingest([SEEDS], progress=False)
@@ -73,9 +73,9 @@ def test_chroma_server_mode(chroma_server: str, tmp_path, embedder) -> None:  # 
     assert answer.short == "Kapan" and answer.citations
 
 
-def test_chroma_server_down_is_a_clear_error(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
-    from index.store import StoreError
-    from qa.local_llm import free_port
+def test_chroma_server_down_is_a_clear_error(tmp_path, embedder) -> None:
+    from index.store.base import StoreError
+    from qa.llm.local import free_port
 
     settings = Settings(home=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}", llm="extractive")
     with pytest.raises(StoreError, match="Cannot reach the Chroma server"):

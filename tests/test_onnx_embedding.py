@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import onnx_embedding
-from index.embedding import MINILM_DIM, MINILM_MAX_TOKENS, MiniLMEmbedder, count_word_pieces
-from index.onnx_embedding import MODEL_NAME, OnnxMiniLMEmbedder
+from index.embedding import onnx
+from index.embedding.minilm import DIM, MODEL_NAME, WINDOW, MiniLMEmbedder
+from index.embedding.onnx import OnnxMiniLMEmbedder
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ def torch_ref() -> MiniLMEmbedder:
 def test_fp32_matches_torch(onnx_fp32: OnnxMiniLMEmbedder, torch_ref: MiniLMEmbedder) -> None:
     got = onnx_fp32.embed(SENTENCES)
     want = torch_ref.embed(SENTENCES)
-    assert got.shape == (len(SENTENCES), MINILM_DIM)
+    assert got.shape == (len(SENTENCES), DIM)
     assert got.dtype == np.float32
     assert np.min(np.sum(got * want, axis=1)) > 0.999
     assert np.max(np.abs(got - want)) < 1e-4
@@ -66,7 +66,7 @@ def test_rows_are_unit_length(onnx_fp32: OnnxMiniLMEmbedder) -> None:
 def test_text_past_256_word_pieces_is_truncated(
     onnx_fp32: OnnxMiniLMEmbedder, torch_ref: MiniLMEmbedder
 ) -> None:
-    assert count_word_pieces(LONG_TEXT) > MINILM_MAX_TOKENS
+    assert onnx_fp32.count_tokens(LONG_TEXT) > WINDOW
     texts = [LONG_TEXT + " The mayor resigned.", LONG_TEXT + " Nobody noticed a thing about the weather."]
     got = onnx_fp32.embed(texts)
     assert np.all(np.isfinite(got))
@@ -77,7 +77,7 @@ def test_text_past_256_word_pieces_is_truncated(
 
 def test_empty_list(onnx_fp32: OnnxMiniLMEmbedder) -> None:
     vecs = onnx_fp32.embed([])
-    assert vecs.shape == (0, MINILM_DIM)
+    assert vecs.shape == (0, DIM)
     assert vecs.dtype == np.float32
 
 
@@ -115,41 +115,34 @@ def test_int8_vector_does_not_depend_on_its_neighbours(cache_dir: Path) -> None:
         np.testing.assert_array_equal(row, pooled.embed([text])[0])
 
 
-def test_worker_processes_give_the_same_vectors_in_order(
-    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(onnx_embedding, "_PROCESS_MIN_CHARS", 1)
-    pooled = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=2)
+def test_worker_processes_give_the_same_vectors_in_order(cache_dir: Path) -> None:
+    pooled = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=2, process_min_chars=1)
     serial = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=1)
     texts = [LONG_TEXT, *SENTENCES, SENTENCES[1] * 3]
     expected = serial.embed(texts)
     np.testing.assert_array_equal(pooled.embed(texts), expected)
-    assert pooled._processes is None  # outside bulk(): threads
+    assert not pooled.workers_running  # outside bulk(): threads
     with pooled.bulk():
         got = pooled.embed(texts)
-        workers = pooled._processes
-        assert workers  # the worker processes did this embed
+        assert pooled.workers_running  # the worker processes did this embed
         with pooled.bulk():  # a second ingest at the same time shares them
             np.testing.assert_array_equal(pooled.embed(texts[::-1]), expected[::-1])
-        assert pooled._processes is workers  # still up for the first one
+        assert pooled.workers_running  # still up for the first one
     np.testing.assert_array_equal(got, expected)
-    assert pooled._processes is None  # stopped with the last bulk() block
+    assert not pooled.workers_running  # stopped with the last bulk() block
 
 
-def test_broken_worker_processes_fall_back_to_threads(
-    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(onnx_embedding, "_PROCESS_MIN_CHARS", 1)
-    embedder = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=2)
+def test_broken_worker_processes_fall_back_to_threads(cache_dir: Path, tmp_path: Path) -> None:
+    embedder = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=2, process_min_chars=1)
     expected = OnnxMiniLMEmbedder(quantized=True, cache_dir=cache_dir, threads=1).embed(SENTENCES)
     good_model = embedder.model_path
     embedder.model_path = tmp_path / "missing.onnx"  # every worker process fails to start
-    embedder._single = onnx_embedding._new_session(good_model, 1)
+    embedder._single = onnx._new_session(good_model, 1)
     with embedder.bulk():
         with pytest.warns(RuntimeWarning, match="worker processes stopped"):
             got = embedder.embed(SENTENCES)
         np.testing.assert_array_equal(got, expected)
-        assert embedder._processes is False  # not tried again
+        assert not embedder.workers_running  # not tried again
         np.testing.assert_array_equal(embedder.embed(SENTENCES), expected)
 
 

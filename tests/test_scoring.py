@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.scoring import (
+from qa.eval.metrics import (
     answer_contained,
     evidence_recall,
     exact_match,

@@ -6,12 +6,14 @@ import json
 
 import pytest
 
-from index.dedup import DuplicateGroups, decode, encode, signature
 from index.loading import load_paths
-from qa.answering import NewsQA, Retrieved
-from qa.conflicts import differs
-from qa.retrieval import same_passage
-from tests.conftest import FIXTURES, FakeLLM
+from index.store.stories import DuplicateGroups, decode, encode, signature
+from qa.models import Retrieved
+from qa.pipeline import NewsQA
+from qa.pipeline.conflicts import differs
+from qa.pipeline.retrieval import same_passage
+from tests.conftest import FIXTURES
+from tests.fakes import FakeLLM
 
 STORIES = FIXTURES / "stories" / "stories.jsonl"
 RECORDS = {r["id"]: r for r in map(json.loads, STORIES.read_text(encoding="utf-8").splitlines())}
@@ -74,7 +76,7 @@ def test_differs(qtype: str, a: str, b: str, expected: bool) -> None:
 
 # -- through the store and the pipeline ----------------------------------------------------------------
 @pytest.fixture
-def stories(make_qa) -> NewsQA:  # type: ignore[no-untyped-def]
+def stories(make_qa) -> NewsQA:
     qa = make_qa()
     _, report = qa.ingest([STORIES], progress=False)
     assert not report.failed and len(report.added) == len(RECORDS)
@@ -82,16 +84,16 @@ def stories(make_qa) -> NewsQA:  # type: ignore[no-untyped-def]
 
 
 def test_groups_are_stored_with_articles_and_chunks(stories: NewsQA) -> None:
-    groups = {a.id: a.group for a in stories.store.articles()}
+    groups = {s.info.id: s.info.story for s in stories.store.articles()}
     assert {groups[a] for a in COPIES} == {"syn-desal-wire"}
     assert len({groups[a] for a in RECORDS if a not in COPIES}) == len(RECORDS) - len(COPIES)
-    chunk_groups = {c.article_id: c.group for c in stories.store.get_chunks()}
+    chunk_groups = {c.article_id: c.article.story for c in stories.store.chunks()}
     assert chunk_groups == groups
 
 
 def test_retrieval_returns_one_copy_and_lists_the_other_outlets(stories: NewsQA) -> None:
     retrieved = next(e for e in stories.stream(OUTPUT_Q, top_k=4) if isinstance(e, Retrieved))
-    desal = [p for p in retrieved.passages if p.chunk.group == "syn-desal-wire"]
+    desal = [p for p in retrieved.passages if p.chunk.article.story == "syn-desal-wire"]
     assert len(desal) == 1
     others = {a.id for a in desal[0].also}
     assert others == set(COPIES) - {desal[0].chunk.article_id}
@@ -114,19 +116,19 @@ def test_copies_outside_the_dates_are_not_listed(stories: NewsQA) -> None:
     assert answer.citations[0].also_reported_by == ()
 
 
-def test_grouping_survives_a_restart(make_qa) -> None:  # type: ignore[no-untyped-def]
+def test_grouping_survives_a_restart(make_qa) -> None:
     articles = {a.id: a for a in load_paths([STORIES]).articles}
-    make_qa().ingest_articles([articles["syn-desal-wire"]], progress=False)
-    later = make_qa()  # a new process would see only what was stored
+    make_qa(store="chroma").ingest_articles([articles["syn-desal-wire"]], progress=False)
+    later = make_qa(store="chroma")  # a new process would see only what was stored
     later.ingest_articles([articles["syn-desal-copy-2"]], progress=False)
-    groups = {a.id: a.group for a in later.store.articles()}
+    groups = {s.info.id: s.info.story for s in later.store.articles()}
     assert groups["syn-desal-copy-2"] == "syn-desal-wire"
 
 
-def test_grouping_can_be_turned_off(make_qa) -> None:  # type: ignore[no-untyped-def]
+def test_grouping_can_be_turned_off(make_qa) -> None:
     qa = make_qa(duplicate_threshold=0.0)
     qa.ingest([STORIES], progress=False)
-    assert all(a.group == a.id for a in qa.store.articles())
+    assert all(s.info.story == s.info.id for s in qa.store.articles())
     answer = qa.ask(OUTPUT_Q)
     assert all(c.also_reported_by == () for c in answer.citations)
 
@@ -142,7 +144,7 @@ def test_conflicting_numbers_are_cited_on_both_sides(stories: NewsQA) -> None:
         assert c.quote in RECORDS[c.article_id]["text"]
 
 
-def test_an_answer_with_one_side_gets_the_other_whatever_the_llm_wrote(make_qa) -> None:  # type: ignore[no-untyped-def]
+def test_an_answer_with_one_side_gets_the_other_whatever_the_llm_wrote(make_qa) -> None:
     reply = "Answer: 14\nExplanation: Officials said 14 people were injured in the earthquake [1]."
     qa = make_qa(FakeLLM(reply))
     qa.ingest([STORIES], progress=False)
@@ -166,23 +168,27 @@ def test_agreeing_or_unrelated_sources_raise_no_conflict(stories: NewsQA) -> Non
         assert not any(n.startswith("Sources disagree") for n in answer.notes)
 
 
-def test_conflict_check_can_be_turned_off(make_qa) -> None:  # type: ignore[no-untyped-def]
+def test_conflict_check_can_be_turned_off(make_qa) -> None:
     qa = make_qa(conflict_check=False)
     qa.ingest([STORIES], progress=False)
     answer = qa.ask(INJURED_Q)
     assert "Reports differ" not in answer.text and len({c.article_id for c in answer.citations}) == 1
 
 
-def test_per_article_limit_keeps_one_article_from_filling_the_passages(make_qa) -> None:  # type: ignore[no-untyped-def]
+def test_per_article_limit_keeps_one_article_from_filling_the_passages(make_qa) -> None:
     from tests.conftest import SEEDS
 
     qa = make_qa(per_article_limit=2)
     qa.ingest([SEEDS, STORIES], progress=False)
     question = "What happened in Kapan and who was arrested?"
     limited = next(e for e in qa.stream(question, top_k=6) if isinstance(e, Retrieved)).passages
-    unlimited = next(
-        e for e in make_qa().stream(question, top_k=6) if isinstance(e, Retrieved)
-    ).passages  # same store, no limit
+    same_store = NewsQA(
+        qa.settings.model_copy(update={"per_article_limit": 0}),
+        llm=None,
+        embedder=qa.embedder,
+        store=qa.store,
+    )
+    unlimited = next(e for e in same_store.stream(question, top_k=6) if isinstance(e, Retrieved)).passages
     per_article = [
         sum(p.chunk.article_id == a for p in limited) for a in {p.chunk.article_id for p in limited}
     ]

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from qa.local_llm import free_port
+from qa.llm.local import free_port
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -1,0 +1,82 @@
+"""The store interface: chunks with vectors and article metadata, searchable by vector and by keywords."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from index.models import Article, ArticleInfo, Chunk, StoredArticle
+from index.store.filters import Filters
+
+# One article's write: the article, its chunks, and one vector per chunk.
+WriteItem = tuple[Article, Sequence[Chunk], np.ndarray]
+Hit = tuple[Chunk, float]
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used as asked."""
+
+
+class EmbedderMismatchError(StoreError):
+    """The collection was built by another embedder than the one configured."""
+
+
+class Store(Protocol):
+    """Where articles live. Writes are resumable: `recover()` undoes what an interrupted write left."""
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for messages and stats."""
+        ...
+
+    # -- writing -----------------------------------------------------------------------------------
+    def recover(self) -> list[str]:
+        """Remove what interrupted writes left; return those articles' ids."""
+        ...
+
+    def stored_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Content hash of each finished article among `article_ids`."""
+        ...
+
+    def write(self, items: Sequence[WriteItem]) -> None:
+        """Replace each article's chunks by the given ones (grouping it into its story)."""
+        ...
+
+    def delete_article(self, article_id: str) -> bool:
+        """Remove an article and its chunks; False if it was not there."""
+        ...
+
+    # -- reading -----------------------------------------------------------------------------------
+    def articles(self) -> list[StoredArticle]:
+        """Every finished article, newest first."""
+        ...
+
+    def count_articles(self) -> int:
+        """Finished articles."""
+        ...
+
+    def count_chunks(self) -> int:
+        """Stored chunks."""
+        ...
+
+    def sources(self) -> list[str]:
+        """Distinct outlets of the stored articles."""
+        ...
+
+    def chunks(self, article_id: str | None = None) -> list[Chunk]:
+        """Every chunk (of one article, when given)."""
+        ...
+
+    def search(self, vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[Hit]:
+        """Top-k chunks by cosine similarity that pass the filters."""
+        ...
+
+    def keyword_search(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
+        """Top-k chunks by BM25 that pass the filters."""
+        ...
+
+    def story_members(self, groups: Sequence[str]) -> dict[str, list[ArticleInfo]]:
+        """The finished articles of each story group, oldest first ({} when grouping is off)."""
+        ...

@@ -1,0 +1,137 @@
+"""The chat's Library tab without Gradio: upload files, fetch a page or feed, list and delete articles."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from index.feeds import load_url
+from index.ingest import IngestReport
+from index.loading import SUPPORTED_SUFFIXES, LoadError, LoadResult, load_file
+from qa.chat.render import articles_table, message_html, report_html
+from qa.chat.turns import error_message
+from qa.pipeline.newsqa import NewsQA
+
+log = logging.getLogger("newsqa.chat")
+
+Progress = Callable[[int, int], None]
+
+
+def _where(err: LoadError, names: dict[str, str] | None = None) -> str:
+    where = (names or {}).get(err.path, err.path)
+    return where + (f", line {err.line}" if err.line is not None else "")
+
+
+def ingest_report_html(
+    report: IngestReport | None, errors: Sequence[LoadError], names: dict[str, str] | None = None
+) -> str:
+    """What an ingest did, with every failure and its reason."""
+    errors = list(dict.fromkeys(errors))
+    summary = None
+    if report is not None:
+        summary = {
+            "added": len(report.added),
+            "updated": len(report.updated),
+            "skipped": len(report.skipped),
+            "chunks": report.chunks,
+        }
+    ok = report is not None and (report.added or report.updated or report.skipped)
+    kind = "bad" if not ok else "warn" if errors else "ok"
+    return report_html(summary, [(_where(e, names), e.reason) for e in errors], kind)
+
+
+def _ingest(qa: NewsQA, loaded: LoadResult, on_progress: Progress | None) -> IngestReport | None:
+    if not loaded.articles:
+        return None
+    if on_progress:
+        on_progress(0, len(loaded.articles))
+    return qa.ingest_articles(loaded.articles, progress=False, on_progress=on_progress)
+
+
+def _ingest_and_report(
+    qa: NewsQA,
+    loaded: LoadResult,
+    on_progress: Progress | None,
+    what: str,
+    names: dict[str, str] | None = None,
+) -> str:
+    try:
+        report = _ingest(qa, loaded, on_progress)
+    except Exception as exc:
+        log.exception("ingesting %s failed", what)
+        return message_html("bad", f"Indexing failed: {error_message(exc)}")
+    return ingest_report_html(report, loaded.errors, names)
+
+
+def ingest_files(qa: NewsQA, paths: Sequence[str | Path], on_progress: Progress | None = None) -> str:
+    """Load uploaded files and index their articles; the status HTML names every failure."""
+    if not paths:
+        return message_html("bad", "Choose one or more files first.")
+    loaded = LoadResult()
+    names: dict[str, str] = {}
+    for p in paths:
+        path = Path(p)
+        names[str(path)] = path.name  # uploads sit in temp folders: show the name the user knows
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+            loaded.errors.append(
+                LoadError(str(path), None, f"unsupported file type; expected one of {kinds}")
+            )
+            continue
+        part = load_file(path)
+        loaded.articles.extend(part.articles)
+        loaded.errors.extend(part.errors)
+    return _ingest_and_report(qa, loaded, on_progress, "uploads", names)
+
+
+def ingest_url(qa: NewsQA, url: str, on_progress: Progress | None = None) -> str:
+    """Fetch a page or RSS/Atom feed and index its articles; the status HTML names every failure."""
+    if not (url or "").strip():
+        return message_html("bad", "Enter the URL of a page or of an RSS/Atom feed.")
+    return _ingest_and_report(qa, load_url(url), on_progress, url)
+
+
+def articles_html(qa: NewsQA) -> str:
+    """The table of indexed articles, newest first."""
+    try:
+        stored = qa.store.articles()
+    except Exception as exc:
+        return message_html("bad", error_message(exc))
+    return articles_table([(s.info, s.chunks) for s in stored])
+
+
+def article_choices(qa: NewsQA) -> list[tuple[str, str]]:
+    """(label, article id) pairs for the delete picker."""
+    try:
+        stored = qa.store.articles()
+    except Exception:
+        return []
+    out = []
+    for s in stored:
+        a = s.info
+        meta = " · ".join(x for x in (a.source, a.published.isoformat() if a.published else "") if x)
+        title = a.title if len(a.title) <= 90 else a.title[:89] + "…"
+        out.append((f"{title or 'Untitled'}" + (f" ({meta})" if meta else ""), a.id))
+    return out
+
+
+def outlet_choices(qa: NewsQA) -> list[str]:
+    """Outlets of the indexed articles, for the filter."""
+    try:
+        return qa.store.sources()
+    except Exception:
+        return []
+
+
+def delete_articles(qa: NewsQA, ids: Sequence[str] | None) -> str:
+    """Remove the chosen articles; the status HTML says how many."""
+    ids = [i for i in (ids or []) if i]
+    if not ids:
+        return message_html("bad", "Pick the articles to delete first.")
+    try:
+        gone = sum(1 for i in ids if qa.store.delete_article(i))
+    except Exception as exc:
+        log.exception("delete failed")
+        return message_html("bad", f"Delete failed: {error_message(exc)}")
+    return message_html("ok", f"Deleted {gone} article{'s' if gone != 1 else ''}.")

@@ -1,0 +1,138 @@
+"""One browser session's conversation, without Gradio: NewsQA's events become turns the chat can show."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from index.store.base import StoreError
+from qa.chat.render import empty_panel, question_html, sources_html, turn_html
+from qa.chat.turns import FilterError, Turn, error_message, parse_filters
+from qa.llm.base import LLMError
+from qa.models import REFUSAL_TEXT, Citation, Final, Partial, Passage, Retrieved
+from qa.pipeline.citations import strip_markers
+from qa.pipeline.grounder import Grounder
+from qa.pipeline.newsqa import NewsQA
+from qa.pipeline.questions import QuestionError
+
+if TYPE_CHECKING:
+    from qa.chat.startup import Startup
+
+log = logging.getLogger("newsqa.chat")
+
+Message = dict[str, str]
+
+MAX_HISTORY_TURNS = 3  # earlier turns rarely matter for a follow-up and lengthen the rewrite prompt
+EVIDENCE_LIMIT = 3  # passages shown as evidence when answering failed
+
+
+# -- one conversation ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChatSession:
+    """One browser session's conversation; it lives in that session's gr.State only."""
+
+    turns: list[Turn] = field(default_factory=list)
+
+    def messages(self) -> list[Message]:
+        """The chat in Gradio's messages format: two messages per turn, so message i is turn i // 2."""
+        out: list[Message] = []
+        for i, turn in enumerate(self.turns):
+            out.append({"role": "user", "content": question_html(turn.question)})
+            out.append({"role": "assistant", "content": turn_html(turn, i)})
+        return out
+
+    def history(self) -> list[tuple[str, str]]:
+        """(question, answer) pairs of the last answered turns, for rewriting a follow-up."""
+        pairs = []
+        for turn in self.turns:
+            if turn.answer is not None:
+                a = turn.answer
+                pairs.append((turn.question, REFUSAL_TEXT if a.refused else strip_markers(a.text)))
+        return pairs[-MAX_HISTORY_TURNS:]
+
+    def turn_of_message(self, index: object) -> int | None:
+        """The turn a chat message index (as Gradio's SelectData gives it) belongs to."""
+        if isinstance(index, (list, tuple)) and index:
+            index = index[0]
+        if not isinstance(index, int) or not 0 <= index < 2 * len(self.turns):
+            return None
+        return index // 2
+
+    def panel(self, turn_index: int | None = None) -> str:
+        """Sources-panel HTML for a turn (the latest by default)."""
+        if not self.turns:
+            return empty_panel()
+        i = len(self.turns) - 1 if turn_index is None else turn_index
+        if not 0 <= i < len(self.turns):
+            return empty_panel()
+        return sources_html(self.turns[i], i)
+
+
+def passage_evidence(
+    question: str, passages: Sequence[Passage], limit: int = EVIDENCE_LIMIT
+) -> tuple[Citation, ...]:
+    """Retrieved passages as numbered evidence (best sentence quoted), for when no Answer came back."""
+    return Grounder(question, passages).refusal(limit=limit).citations
+
+
+# -- asking ----------------------------------------------------------------------------------------------
+
+
+def ask(
+    qa: NewsQA,
+    session: ChatSession,
+    question: str,
+    *,
+    since: object = None,
+    as_of: object = None,
+    outlets: Sequence[str] | None = None,
+    startup: Startup | None = None,
+) -> Iterator[ChatSession]:
+    """Add a turn for `question` and update it as NewsQA's events come; yields the session after each step."""
+    if not isinstance(question, str) or not question.strip():
+        return  # an empty submit does nothing, as in any chat box
+    history = session.history()
+    turn = Turn(question=question.strip())
+    session.turns.append(turn)
+    try:
+        turn.filters = parse_filters(since, as_of, outlets)
+        if startup is not None and not startup.indexed.is_set():
+            yield session
+            startup.indexed.wait()
+        turn.stage = "searching"
+        yield session
+        for event in qa.stream(
+            turn.question,
+            since=turn.filters.since,
+            as_of=turn.filters.as_of,
+            sources=list(turn.filters.sources) or None,
+            history=history,
+        ):
+            if isinstance(event, Retrieved):
+                turn.passages, turn.stage = event.passages, "writing"
+                if event.query != turn.question:
+                    turn.query = event.query
+            elif isinstance(event, Partial):
+                turn.partial = event.text
+            elif isinstance(event, Final):
+                turn.answer = event.answer
+                turn.evidence = event.answer.citations
+                turn.query = event.answer.rewritten_question or turn.query
+                turn.stage = "done"
+            yield session
+    except Exception as exc:  # every failure becomes a chat message; the traceback goes to the log only
+        if not isinstance(exc, (QuestionError, FilterError, LLMError, StoreError)):
+            log.exception("answering %r failed", turn.question)
+        turn.error = error_message(exc)
+        turn.evidence = passage_evidence(turn.query or turn.question, turn.passages)
+        turn.stage = "failed"
+        yield session
+        return
+    if turn.stage != "done":  # the stream ended without a Final: say so rather than hang
+        turn.error, turn.stage = "The answer was cut off. Please ask again.", "failed"
+        turn.evidence = passage_evidence(turn.query or turn.question, turn.passages)
+        yield session

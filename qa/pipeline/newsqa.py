@@ -1,0 +1,262 @@
+"""NewsQA: an archive you can ask. Check the question, retrieve, read or generate, verify, cite."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from index.dates import asks_about_now, day_number, question_period
+from index.embedding.base import Embedder
+from index.ingest import IngestReport, ingest_articles
+from index.loading import LoadResult, load_paths
+from index.models import Article
+from index.store.base import Store
+from index.store.chroma import ChromaStore
+from index.store.filters import Filters
+from qa.backends import make_embedder, make_llm
+from qa.llm.base import LLM, LLMError, complete
+from qa.models import Answer, Event, Final, Partial, Passage, Retrieved
+from qa.pipeline.citations import display_text
+from qa.pipeline.conflicts import with_conflict
+from qa.pipeline.grounder import Grounder
+from qa.pipeline.prompts import build_messages, build_rewrite_messages
+from qa.pipeline.questions import QuestionError, check_question, parse_as_of, usable_rewrite
+from qa.pipeline.reading import ScoredSentence, rank_sentences, snippets
+from qa.pipeline.retrieval import Retriever
+from qa.settings import Settings
+
+EXTRACTIVE_MIN_SCORE = 0.55  # below this the best sentence is too far from the question to answer it
+
+
+class NewsQA:
+    """A news archive you can ask questions of. Parts are created on first use and can be injected."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        llm: LLM | Literal["auto"] | None = "auto",
+        embedder: Embedder | None = None,
+        store: Store | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self._llm = llm
+        self._embedder = embedder
+        self._store = store
+        # One lock per part: loading the local model must not hold up the store or the embedder.
+        self._locks = {"embedder": threading.Lock(), "store": threading.Lock(), "llm": threading.Lock()}
+
+    @property
+    def embedder(self) -> Embedder:
+        """The configured embedder."""
+        with self._locks["embedder"]:
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings)
+            return self._embedder
+
+    @property
+    def store(self) -> Store:
+        """The configured store, checked against the embedder."""
+        emb = self.embedder
+        with self._locks["store"]:
+            if self._store is None:
+                self._store = ChromaStore.open(self.settings, emb.name, emb.dim)
+            return self._store
+
+    @property
+    def llm(self) -> LLM | None:
+        """The configured LLM (None in extractive mode); the local server starts here."""
+        with self._locks["llm"]:
+            if self._llm == "auto":
+                self._llm = make_llm(self.settings)
+            return self._llm
+
+    # -- ingest ------------------------------------------------------------------------------------
+    def ingest(
+        self, paths: Iterable[str | Path], *, progress: bool | None = None
+    ) -> tuple[LoadResult, IngestReport]:
+        """Load articles from files and folders and store them."""
+        loaded = load_paths(paths)
+        report = self.ingest_articles(loaded.articles, progress=progress)
+        report.failed.extend(loaded.errors)
+        return loaded, report
+
+    def ingest_articles(
+        self,
+        articles: Sequence[Article],
+        *,
+        progress: bool | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
+        """Store already-loaded articles."""
+        s = self.settings
+        return ingest_articles(
+            articles,
+            self.store,
+            self.embedder,
+            chunk_size=s.chunk_size,
+            chunk_overlap=s.chunk_overlap,
+            progress=progress,
+            on_progress=on_progress,
+            title_pieces=s.title_pieces,
+        )
+
+    # -- asking ------------------------------------------------------------------------------------
+    def similarity(self, query: str, texts: Sequence[str]) -> Sequence[float]:
+        """Cosine of `query` with each text, in the embedder's space."""
+        vecs = self.embedder.embed([query, *texts])
+        return list(np.asarray(vecs[1:] @ vecs[0], dtype=float))
+
+    def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
+        """Rewrite a follow-up into a standalone question, using the conversation so far."""
+        if not history:
+            return question
+        try:
+            llm = self.llm
+            if llm is not None:
+                text = complete(llm, build_rewrite_messages(history, question), max_tokens=60).strip()
+                text = text.splitlines()[0].strip().strip('"') if text else ""
+                if usable_rewrite(text, question, history):
+                    return text
+        except LLMError:
+            pass
+        # Without a usable rewrite, searching both questions keeps the earlier subject in the query.
+        return f"{history[-1][0]} {question}"
+
+    def retrieve(self, query: str, k: int, filters: Filters) -> tuple[list[Passage], list[str]]:
+        """Passages for a standalone query, and notes on how dates in it narrowed the search."""
+        s = self.settings
+        retriever = Retriever(self.store, self.embedder, s.retrieval, s.per_article_limit)
+        period = question_period(query, filters.as_of or date.today()) if s.date_handling else None
+        if period is not None:
+            # "in October 2024", "last week": search that publication window first.
+            since = max(filter(None, [filters.since, period.since]))
+            until = min(filter(None, [filters.as_of, period.until]))
+            passages = retriever.retrieve(query, k, replace(filters, since=since, as_of=until))
+            if passages:
+                window = f"{since.isoformat()} to {until.isoformat()}"
+                note = f"Searched articles published {window} (from “{period.phrase}”)."
+                return self._newest_first(query, passages), [note]
+        return self._newest_first(query, retriever.retrieve(query, k, filters)), []
+
+    def _newest_first(self, query: str, passages: list[Passage]) -> list[Passage]:
+        if not (self.settings.date_handling and asks_about_now(query)):
+            return passages
+        # Equally relevant passages: the newer report first, since the question asks how things stand.
+        return sorted(passages, key=lambda p: (-round(p.score, 3), -day_number(p.chunk.article.published)))
+
+    def stream(
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        as_of: date | str | None = None,
+        since: date | str | None = None,
+        sources: Sequence[str] | None = None,
+        history: Sequence[tuple[str, str]] = (),
+    ) -> Iterator[Event]:
+        """Answer a question step by step: Retrieved, then Partial texts, then Final."""
+        s = self.settings
+        q = check_question(question, s.max_question_chars)
+        filters = Filters(parse_as_of(since, "since"), parse_as_of(as_of), tuple(sources or ()))
+        k = s.top_k if top_k is None else top_k
+        if not 1 <= k <= 50:
+            raise QuestionError(f"top_k must be between 1 and 50, got {k}")
+        query = self.standalone(q, history)
+        passages, notes = self.retrieve(query, k, filters)
+        yield Retrieved(tuple(passages), query)
+
+        def final(answer: Answer) -> Final:
+            return Final(
+                replace(
+                    answer,
+                    question=q,
+                    rewritten_question=query if query != q else "",
+                    notes=(*notes, *answer.notes),
+                )
+            )
+
+        if not passages:
+            empty = (
+                "No articles are indexed yet: ingest some first." if self.store.count_chunks() == 0 else ""
+            )
+            yield final(Grounder(query, passages).refusal([empty] if empty else []))
+            return
+        try:
+            llm = self.llm if s.llm != "extractive" else None
+        except LLMError as exc:  # misconfigured or missing model: say so, and still show the evidence
+            yield final(Grounder(query, passages).refusal([str(exc)], reason=str(exc)))
+            return
+        ranked = rank_sentences(query, passages, self.similarity)
+        if llm is None:
+            best = [(r.passage, r.start, r.end, r.score) for r in ranked]
+            answer = Grounder(query, passages, self.similarity).extractive(best, EXTRACTIVE_MIN_SCORE)
+            yield final(self._with_conflict(query, answer, passages, ranked))
+            return
+        evidence = snippets(passages, ranked, s.llm_sentences)
+        grounder = Grounder(query, evidence, self.similarity)
+        raw = ""
+        try:
+            messages = build_messages(query, evidence)
+            for piece in llm.stream(messages, max_tokens=s.llm_max_tokens, temperature=s.llm_temperature):
+                raw += piece
+                yield Partial(display_text(raw))
+        except LLMError as exc:
+            yield final(grounder.refusal([str(exc)], reason=str(exc)))
+            return
+        yield final(self._with_conflict(query, grounder.from_reply(raw), passages, ranked))
+
+    def _with_conflict(
+        self, query: str, answer: Answer, passages: Sequence[Passage], ranked: Sequence[ScoredSentence]
+    ) -> Answer:
+        # Whatever wrote the answer, another outlet that reports it differently is cited too.
+        if not self.settings.conflict_check:
+            return answer
+        return with_conflict(query, answer, passages, ranked, EXTRACTIVE_MIN_SCORE)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        as_of: date | str | None = None,
+        since: date | str | None = None,
+        sources: Sequence[str] | None = None,
+        history: Sequence[tuple[str, str]] = (),
+    ) -> Answer:
+        """Answer a question with citations (or a refusal that cites the closest evidence)."""
+        final = None
+        for event in self.stream(
+            question, top_k=top_k, as_of=as_of, since=since, sources=sources, history=history
+        ):
+            if isinstance(event, Final):
+                final = event.answer
+        assert final is not None
+        return final
+
+
+_default: dict[Settings, NewsQA] = {}
+_default_lock = threading.Lock()
+
+
+def ask(
+    question: str,
+    *,
+    top_k: int | None = None,
+    as_of: date | str | None = None,
+    settings: Settings | None = None,
+    llm: LLM | Literal["auto"] | None = "auto",
+) -> Answer:
+    """Answer `question` from the indexed articles; settings from NEWSQA_* unless given."""
+    settings = settings or Settings()
+    if llm != "auto":
+        return NewsQA(settings, llm=llm).ask(question, top_k=top_k, as_of=as_of)
+    with _default_lock:
+        qa = _default.setdefault(settings, NewsQA(settings))
+    return qa.ask(question, top_k=top_k, as_of=as_of)
