@@ -42,10 +42,24 @@ class LoadError:
 
 @dataclass
 class LoadResult:
-    """Articles that loaded, and the errors met on the way (each already skipped)."""
+    """Articles that loaded, the errors met on the way (each already skipped), and files left out on purpose."""
 
     articles: list[Article] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
+    skipped: list[LoadError] = field(default_factory=list)  # not articles (a question set), and no error
+
+    def extend(self, other: LoadResult) -> None:
+        """Add another file's result to this one."""
+        self.articles.extend(other.articles)
+        self.errors.extend(other.errors)
+        self.skipped.extend(other.skipped)
+
+
+QUESTION_SET = "a question set (records with 'question' and no 'text'), not articles"
+
+
+def _is_question(record: Any) -> bool:
+    return isinstance(record, dict) and "question" in record and "text" not in record
 
 
 class ArticleFormatError(ValueError):
@@ -177,11 +191,16 @@ def load_file(path: Path) -> LoadResult:
         result.errors.append(LoadError(spath, None, str(exc)))
         return result
     if suffix in JSONL_SUFFIXES:
+        first = True
         for lineno, line in enumerate(raw.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
-                result.articles.append(article_from_record(json.loads(line), spath))
+                record = json.loads(line)
+                if first and _is_question(record):  # an evaluation set kept beside the articles
+                    return LoadResult(skipped=[LoadError(spath, None, QUESTION_SET)])
+                first = False
+                result.articles.append(article_from_record(record, spath))
             except json.JSONDecodeError as exc:
                 result.errors.append(
                     LoadError(spath, lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
@@ -198,6 +217,8 @@ def load_file(path: Path) -> LoadResult:
             )
             return result
         records = data if isinstance(data, list) else [data]
+        if records and _is_question(records[0]):
+            return LoadResult(skipped=[LoadError(spath, None, QUESTION_SET)])
         for i, record in enumerate(records):
             try:
                 result.articles.append(article_from_record(record, spath))
@@ -223,9 +244,7 @@ def load_paths(paths: Iterable[str | Path]) -> LoadResult:
             raise FileNotFoundError(f"No such file or folder: {p}")
     total = LoadResult()
     for path in iter_files(paths):
-        part = load_file(path)
-        total.articles.extend(part.articles)
-        total.errors.extend(part.errors)
+        total.extend(load_file(path))
     return total
 
 

@@ -36,7 +36,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from qa.pipeline import NewsQA
 
     qa = NewsQA(load_settings())
-    _, report = qa.ingest(args.paths)
+    loaded, report = qa.ingest(args.paths)
+    for note in loaded.skipped:
+        print(f"skipped: {note}", file=sys.stderr)
     for err in report.failed:
         print(f"failed: {err}", file=sys.stderr)
     print(report.summary())

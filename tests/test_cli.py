@@ -36,6 +36,14 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
+def test_ingesting_the_seeds_folder_skips_the_question_set(tmp_path: Path) -> None:
+    result = run(tmp_path, "ingest", str(SEEDS.parent))
+    assert result.returncode == 0, result.stderr
+    assert "added 1," in result.stdout and "failed 0" in result.stdout
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped:")]
+    assert len(skipped) == 1 and "questions.jsonl" in skipped[0] and "a question set" in skipped[0]
+
+
 def test_reingest_reports_skipped(home: Path) -> None:
     result = run(home, "ingest", str(SEEDS))
     assert result.returncode == 0

@@ -31,7 +31,8 @@ from tests.fakes import FakeEmbedder, FakeLLM
 
 SEED_QUESTIONS = ROOT / "seeds" / "questions.jsonl"
 METRICS = {
-    "accuracy", "exact_match", "f1", "correct_with_citations", "overall_correct", "refusal_precision",
+    "accuracy", "exact_match", "f1", "correct_with_citations", "short_correct", "short_correct_cited",
+    "gold_in_quotes", "overall_correct", "refusal_precision",
     "refusal_recall", "recall@1", "recall@5", "recall@10", "mrr", "evidence_recall", "citation_precision",
     "latency_p50_s", "latency_p95_s", "ttft_p50_s", "ttft_p95_s",
 }  # fmt: skip
@@ -180,6 +181,10 @@ def test_score_question_by_hand() -> None:
     assert not q4.correct and q4.citation_precision == 1.0
     assert q5.accurate and q5.exact_match == 0.0 and q5.f1 == pytest.approx(2 / 3)
     assert q5.citation_precision == 0.0 and q5.correct_with_citations is False and q5.evidence_recall == 0.0
+    # The short answer is judged on its own: exact, or holding a gold; cited; and the quote holds the gold.
+    assert q1.short_correct and q1.short_correct_cited and q1.gold_in_quotes
+    assert not q2.short_correct and not q2.gold_in_quotes  # a refusal gets no credit
+    assert q5.short_correct and not q5.short_correct_cited and q5.gold_in_quotes  # "in Lyon" holds "Lyon"
 
 
 def test_marker_numbers_do_not_count_as_answers() -> None:

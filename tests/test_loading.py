@@ -107,3 +107,14 @@ def test_ids_are_stable_and_content_based_without_url(tmp_path: Path) -> None:
     first = load_file(SYN / "ferry.txt").articles[0]
     again = load_file(SYN / "ferry.txt").articles[0]
     assert first.id == again.id and first.content_hash == again.content_hash
+
+
+def test_a_question_set_beside_the_articles_is_skipped_not_failed(tmp_path: Path) -> None:
+    loaded = load_paths([SEEDS.parent])  # seeds/ holds the articles and seeds/questions.jsonl
+    assert len(loaded.articles) == 1 and loaded.errors == []
+    assert [(Path(s.path).name, s.reason) for s in loaded.skipped] == [
+        ("questions.jsonl", "a question set (records with 'question' and no 'text'), not articles")
+    ]
+    as_json = tmp_path / "questions.json"
+    as_json.write_text('[{"id": "q1", "question": "Who?", "answers": []}]', encoding="utf-8")
+    assert load_file(as_json).skipped and not load_file(as_json).errors

@@ -79,9 +79,7 @@ def ingest_files(qa: NewsQA, paths: Sequence[str | Path], on_progress: Progress 
                 LoadError(str(path), None, f"unsupported file type; expected one of {kinds}")
             )
             continue
-        part = load_file(path)
-        loaded.articles.extend(part.articles)
-        loaded.errors.extend(part.errors)
+        loaded.extend(load_file(path))
     return _ingest_and_report(qa, loaded, on_progress, "uploads", names)
 
 

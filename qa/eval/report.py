@@ -18,6 +18,13 @@ _METRIC_ROWS = [
     ("exact_match", "Exact match", "answerable: the short answer equals a gold answer (normalised)"),
     ("f1", "Token F1", "answerable: token overlap of the short answer with the best gold answer"),
     ("correct_with_citations", "Correct with correct citations", "accurate, cited, every citation precise"),
+    ("short_correct", "Short answer right", "answerable: the short answer is a gold answer or contains one"),
+    ("short_correct_cited", "Short answer right and cited", "short answer right, every citation precise"),
+    (
+        "gold_in_quotes",
+        "Gold in the cited quotes",
+        "answerable: a quote the answer cites holds a gold answer",
+    ),
     ("overall_correct", "Overall correct", "answerable answered accurately, unanswerable refused"),
     ("refusal_precision", "Refusal precision", "refusals that were of unanswerable questions"),
     ("refusal_recall", "Refusal recall", "unanswerable questions that were refused"),

@@ -104,6 +104,9 @@ class QuestionResult:
     citation_checks: int = 0
     citation_precise: int = 0
     correct_with_citations: bool | None = None
+    short_correct: bool | None = None  # answered, and the short answer is a gold or contains one
+    short_correct_cited: bool | None = None
+    gold_in_quotes: bool | None = None  # answered, and a cited quote holds a gold answer
     latency_s: float = 0.0
     ttft_s: float | None = None
     notes: tuple[str, ...] = ()
@@ -145,6 +148,9 @@ class QuestionResult:
             "citation_precise": self.citation_precise,
             "citation_precision": self.citation_precision,
             "correct_with_citations": self.correct_with_citations,
+            "short_correct": self.short_correct,
+            "short_correct_cited": self.short_correct_cited,
+            "gold_in_quotes": self.gold_in_quotes,
             "latency_s": round(self.latency_s, 4),
             "ttft_s": round(self.ttft_s, 4) if self.ttft_s is not None else None,
             "notes": list(self.notes),
@@ -202,7 +208,13 @@ def score_question(
     result.recall = {k: recall_at_k(ranked, golds, k) for k in RECALL_KS}
     result.rr = reciprocal_rank(ranked, golds)
     result.hit_rank = round(1 / result.rr) if result.rr else None
-    result.correct_with_citations = (
-        result.accurate and bool(answer.citations) and result.citation_precision == 1.0
+    cited_ok = bool(answer.citations) and result.citation_precision == 1.0
+    result.correct_with_citations = result.accurate and cited_ok
+    result.short_correct = not answer.refused and (
+        result.exact_match == 1.0 or answer_contained(answer.short, text_golds)
+    )
+    result.short_correct_cited = result.short_correct and cited_ok
+    result.gold_in_quotes = not answer.refused and any(
+        answer_contained(c.quote, text_golds) for c in answer.citations
     )
     return result

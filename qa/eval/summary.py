@@ -47,6 +47,9 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
         "exact_match": _mean([r.exact_match for r in answerable]),
         "f1": _mean([r.f1 for r in answerable]),
         "correct_with_citations": _mean([r.correct_with_citations for r in answerable]),
+        "short_correct": _mean([r.short_correct for r in answerable]),
+        "short_correct_cited": _mean([r.short_correct_cited for r in answerable]),
+        "gold_in_quotes": _mean([r.gold_in_quotes for r in answerable]),
         "overall_correct": _mean([r.correct for r in results]),
         "refusal_precision": precision,
         "refusal_recall": recall,
@@ -108,6 +111,8 @@ def format_table(summary: dict[str, Any]) -> str:
         f"  accuracy             {fmt(m['accuracy'])}",
         f"  exact match / F1     {fmt(m['exact_match'])} / {fmt(m['f1'])}",
         f"  correct + cited      {fmt(m['correct_with_citations'])}",
+        f"  short right / +cited {fmt(m['short_correct'])} / {fmt(m['short_correct_cited'])}"
+        f"   gold in quotes {fmt(m['gold_in_quotes'])}",
         f"  refusal P / R        {fmt(m['refusal_precision'])} / {fmt(m['refusal_recall'])}"
         f"   ({c['refused']} refused, {c['refused_answerable']} of them answerable)",
         f"  recall@1 / 5 / 10    {fmt(m['recall@1'])} / {fmt(m['recall@5'])} / {fmt(m['recall@10'])}"
