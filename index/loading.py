@@ -42,7 +42,7 @@ class LoadError:
 
 @dataclass
 class LoadResult:
-    """Articles that loaded, the errors met on the way (each already skipped), and files left out on purpose."""
+    """Articles that loaded, errors met on the way (each already skipped), and files left out on purpose."""
 
     articles: list[Article] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
