@@ -10,14 +10,15 @@ from dataclasses import dataclass
 
 from qa.models import Passage
 from qa.normalization import normalize_answer
-from qa.pipeline.answer_heads import TYPE_LABELS
+from qa.pipeline.answer_heads import ENT, TYPE_LABELS
 from qa.pipeline.candidates import Mention
 from qa.pipeline.evidence import Features, W
 
 STORIES_COUNTED = 5  # the best-supported stories that vote for an answer
-# Types whose answers are things named by a common noun ("which drink": "lemonade"): the candidate must be
-# like the head noun, as the embedder sees it.
-_LIKE_HEAD = ("NP", "NAME", "PRODUCT", "EVENT", "WORK", "LAW")
+# Types whose answers are scaled by how like the question's head noun they are, as the embedder sees it
+# ("which drink": "lemonade"; "which planet": "Jupiter" rather than "U.S.").
+_LIKE_HEAD = ("NP", "NAME", "PRODUCT", "EVENT", "WORK", "LAW", "PLACE", "ORG", "PERSON")
+_FULL_NAMES = ("PERSON", "ORG", "WORK", "EVENT", "PRODUCT")
 
 _NAMES = frozenset("PERSON ORG PLACE NORP LANGUAGE EVENT WORK".split())
 
@@ -81,8 +82,8 @@ def gather(
         for m, _ in items:
             forms[m.text] += 1 + 0.01 * len(m.text)  # the most frequent form; ties go to the longer
         text = max(forms, key=lambda t: forms[t])
-        if kind == "PERSON":  # people by their fullest name
-            names = [m.text for m, _ in items if m.label == "PERSON" and len(m.text.split()) <= 4]
+        if kind in _FULL_NAMES:  # by the fullest name: "New York Mets" rather than "Mets"
+            names = [m.text for m, _ in items if m.label in ENT and len(m.text.split()) <= 5]
             text = max(names, key=len) if names else text
         # The tagger is noisy: a label seen in a minority of the mentions counts three quarters; and a name is
         # written with a capital ("pro-European" is no person, whatever the tagger says).
@@ -106,7 +107,7 @@ def gather(
 def like_head(
     answers: list[Answer], kind: str, head: str, similarity: Similarity | None, top: int = 40
 ) -> None:
-    """For things named by a common noun, scale each answer's vote by how like the head noun it is."""
+    """Scale each answer's vote by how like the question's head noun ("which planet") it is."""
     if not (similarity and head and kind in _LIKE_HEAD and answers):
         return
     ranked = sorted(answers, key=lambda a: -a.vote)

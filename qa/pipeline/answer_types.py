@@ -68,14 +68,14 @@ def answer_type(question: str) -> AnswerType:
     return _by_head_noun(q, ql)
 
 
+_AUXILIARY = "(?:is|are|was|were|do|does|did|will|would|has|have|had|can|could)"
 _PATTERNS = [  # first match wins
     (r"\bhow long ago\b", "DATE", "how long ago"),
     (r"\b(for how long|how long|for what (period|length))\b", "DURATION", "how long"),
     (r"\bhow old\b", "NUMBER", "how old"),
     (r"\bhow much\b.*\b(weigh|heavy|far|tall|big)\b", "NUMBER", "how much (quantity)"),
-    # "How much water ...?" asks a quantity; "how much did it cost?", "how much money ...?" an amount of money.
-    (r"\bhow much (?!money\b|cash\b)(?!(?:is|are|was|were|do|does|did|will|would|has|have|had|can|could)\b)\w+",
-     "NUMBER", "how much X"),  # fmt: skip
+    # "How much water ...?" asks a quantity; "how much did it cost?", "how much money ...?" money.
+    (rf"\bhow much (?!money\b|cash\b)(?!{_AUXILIARY}\b)\w+", "NUMBER", "how much X"),
     (r"\bhow much\b", "MONEY", "how much"),
     (r"\bhow (many|far|large|big|tall|high|deep|fast)\b|\bby how much\b", "NUMBER", "how many"),
     (r"\b(what|which) (percentage|percent|share|proportion)\b", "PERCENT", "what percentage"),

@@ -90,11 +90,17 @@ def _capitalised(doc: Any) -> list[tuple[int, int]]:
     return out
 
 
+def _acronym(text: str) -> str:
+    return text.replace(".", "").casefold()
+
+
 class _Collector:
     """Gathers a passage's mentions, once per span and label, none the question already names."""
 
-    def __init__(self, doc: Any, passage: int, question_stems: frozenset[str]) -> None:
-        self.doc, self.passage, self.stems = doc, passage, question_stems
+    def __init__(
+        self, doc: Any, passage: int, question_stems: frozenset[str], acronyms: frozenset[str]
+    ) -> None:
+        self.doc, self.passage, self.stems, self.acronyms = doc, passage, question_stems, acronyms
         self.sentence_of = {t.i: si for si, s in enumerate(doc.sents) for t in s}
         self.seen: set[tuple[int, int, str]] = set()
         self.mentions: list[Mention] = []
@@ -107,17 +113,28 @@ class _Collector:
         if not text or text.lower() in _PRONOUNS or not re.search(r"\w", text):
             return
         stems = terms(text).stems
-        if stems and all(close_to(t, self.stems) for t in stems):
-            return  # the question names it already
+        if (stems and all(close_to(t, self.stems) for t in stems)) or _acronym(text) in self.acronyms:
+            return  # the question names it already ("U.S." for a question on "the US")
         if not stems and label in ("NP", "CAPS", "QUOTE"):
             return
         self.seen.add((a, b, label))
         self.mentions.append(Mention(text, label, self.passage, self.sentence_of.get(a, 0), a, b, is_list))
 
 
-def extract(doc: Any, asked: AnswerType, question_stems: frozenset[str], passage: int) -> list[Mention]:
+def question_acronyms(question: str) -> frozenset[str]:
+    """Upper-case words of a question ("US", "NFL"), which stop-word lists or stemming may lose."""
+    return frozenset(_acronym(w) for w in re.findall(r"\b[A-Z][A-Z.]{1,5}\b", question))
+
+
+def extract(
+    doc: Any,
+    asked: AnswerType,
+    question_stems: frozenset[str],
+    passage: int,
+    acronyms: frozenset[str] = frozenset(),
+) -> list[Mention]:
     """The candidate mentions of one passage doc for a question of type `asked`."""
-    c = _Collector(doc, passage, question_stems)
+    c = _Collector(doc, passage, question_stems, acronyms)
     for e in doc.ents:
         if e.label_ == "DATE" and _DURATION.search(e.text) and not re.search(r"\b(ago|old)\b", e.text):
             c.add(e.start, e.end, "DURATION")
@@ -155,8 +172,10 @@ def extract(doc: Any, asked: AnswerType, question_stems: frozenset[str], passage
     for m in _QUOTED.finditer(doc.text):
         if len(m.group(1).split()) <= 8 and (span := _tokens(doc, m.start(1), m.end(1))):
             c.add(*span, "QUOTE")
+    dated = {t for e in doc.ents if e.label_ in ("DATE", "TIME") for t in range(e.start, e.end)}
     for a, b in _capitalised(doc):
-        c.add(a, b, "CAPS")
+        if not dated.issuperset(range(a, b)):  # "Monday", "October": dates, however capitalised
+            c.add(a, b, "CAPS")
     regex = {
         "DATE": (_DATE, "RXDATE"),
         "NUMBER": (_NUMBER, "RXNUM"),

@@ -93,7 +93,9 @@ def _subject(doc: Any, asked_head: str) -> Subject:
         asked = t.lemma_.lower() == asked_head or any(c.lower_ in _WH_WORDS for c in t.children)
         return t.lower_ not in _WH_WORDS and t.pos_ in ("NOUN", "PROPN") and not asked
 
-    for dep in ("nsubj", "nsubjpass", "attr", "dobj"):
+    # Only a grammatical subject: in "Which country sent soldiers to Russia?" the object is no topic to
+    # demand of every answering sentence.
+    for dep in ("nsubj", "nsubjpass"):
         heads = [t for t in doc if t.dep_ == dep and topic(t)]
         # and the names it is given by: "the abbreviation CSTO", "the Russia-Armenia Interregional Forum"
         names = [

@@ -17,7 +17,7 @@ from typing import Any
 from qa.models import Passage
 from qa.pipeline.agreement import gather, like_head
 from qa.pipeline.answer_types import AnswerType, answer_type
-from qa.pipeline.candidates import extract
+from qa.pipeline.candidates import extract, question_acronyms
 from qa.pipeline.evidence import focus_weights, is_modal, mention_features, overlap
 from qa.pipeline.nlp import parse
 from qa.pipeline.question_facts import Question, predicate_forms, question
@@ -104,10 +104,11 @@ def read(question_text: str, passages: Sequence[Passage], similarity: Similarity
     if asked.kind == "PHRASE":
         return _phrase(q, docs, sentences, matched, cosine)
     scored = []
+    acronyms = question_acronyms(question_text)
     for i, (p, doc) in enumerate(zip(passages, docs, strict=True)):
         passage_match = overlap(weights, terms(p.chunk.article.title).stems | terms(p.chunk.text).stems)
         sents = list(doc.sents)
-        for m in extract(doc, asked, q.stems, i):
+        for m in extract(doc, asked, q.stems, i, acronyms):
             sent = sents[m.sentence]
             f = mention_features(m, doc, sent, q, weights)
             f.sentence = matched.get((i, sent.start), 0.0)
@@ -131,12 +132,33 @@ def read(question_text: str, passages: Sequence[Passage], similarity: Similarity
         m, f = a.best  # type: ignore[misc]
         top.append(
             Candidate(
-                a.text,
+                tidy(a.text, asked.kind),
                 f.support(asked.kind in STRICT),
                 _evidence(docs[m.passage], m.passage, list(docs[m.passage].sents)[m.sentence]),
             )
         )
     return Reading(asked, top[0].text, top[0].support, top[0].evidence, tuple(top))
+
+
+_APPROXIMATELY = re.compile(
+    r"^(?:more than|less than|fewer than|nearly|almost|about|around|roughly|some|over|under|at least|"
+    r"at most|up to|approximately|an estimated)\s+(?=[$€£\d])",
+    re.IGNORECASE,
+)
+_MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s|$|,)")
+_MONTH_NAMES = {
+    m[:3]: m
+    for m in "January February March April May June July August September October November December".split()
+}
+
+
+def tidy(text: str, kind: str) -> str:
+    """The short answer as a reader writes it: a figure without its "nearly", a date's month in full."""
+    if kind in ("NUMBER", "MONEY", "PERCENT"):
+        return _APPROXIMATELY.sub("", text)
+    if kind == "DATE":
+        return _MONTH_ABBREVIATION.sub(lambda m: _MONTH_NAMES[m.group(1)[:3]], text)
+    return text
 
 
 def _best_sentence(
