@@ -114,7 +114,7 @@ def uptime() -> str:
 
 def pct(values: Sequence[float], q: float) -> float | None:
     """Percentile q of values (None for none), as qa.scoring computes it."""
-    from qa.scoring import percentile
+    from qa.eval.metrics import percentile
 
     return percentile(values, q) if values else None
 
@@ -245,7 +245,7 @@ def retrieval_run(
     name: str, questions: Sequence[Any], search: Callable[[Any], list[str]], ids: Callable[[], list[str]]
 ) -> dict[str, Any]:
     """Latency and answer-recall@K of `search(question) -> passage texts` over the questions."""
-    from qa.scoring import recall_at_k
+    from qa.eval.metrics import recall_at_k
 
     cold_start = time.perf_counter()
     search(questions[0])
@@ -282,8 +282,8 @@ def answer_run(
     qa: Any, questions: Sequence[Any], warmup: Any, label: str
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Time to first token and total time of qa.stream over the questions (one untimed warm-up first)."""
-    from qa.answering import Final, Partial
-    from qa.scoring import answer_contained
+    from qa.eval.metrics import answer_contained
+    from qa.models import Final, Partial
 
     def ask(q: Any) -> dict[str, Any]:
         start = time.perf_counter()
@@ -649,8 +649,8 @@ def worker_main(job_path: str) -> int:
 
 def prepare_models(specs: Sequence[ConfigSpec], llm_models: Sequence[str], cache: Path) -> dict[str, float]:
     """Export/quantise the ONNX models and join the GGUF files once, outside every timed ingest."""
-    from index.onnx_embedding import ensure_model
-    from qa.local_llm import model_file
+    from index.embedding.onnx_export import ensure_model
+    from qa.llm.local import model_file
 
     timings: dict[str, float] = {}
     cache.mkdir(parents=True, exist_ok=True)

@@ -161,7 +161,9 @@ def test_extractive_mode_answers_with_a_quote(seeded) -> None:
     assert answer.short == "Kapan"
     _check_structure(answer)
     quote = answer.citations[0].quote
-    assert quote.startswith("He confirmed") and quote.removeprefix("He").rstrip(".") in strip_markers(answer.text)
+    assert quote.startswith("He confirmed") and quote.removeprefix("He").rstrip(".") in strip_markers(
+        answer.text
+    )
     # The date goes before a sentence that names its subject, never before a bare "he" (issue #12).
     assert answer.text.startswith("As reported on 21 May 2025, Lavrov confirmed")
 

@@ -33,10 +33,19 @@ SEED_QUESTIONS = ROOT / "seeds" / "questions.jsonl"
 METRICS = {
     "accuracy", "exact_match", "f1", "correct_with_citations", "short_correct", "short_correct_cited",
     "gold_in_quotes", "overall_correct", "refusal_precision",
-    "refusal_recall", "recall@1", "recall@5", "recall@10", "mrr", "evidence_recall", "citation_precision",
-    "latency_p50_s", "latency_p95_s", "ttft_p50_s", "ttft_p95_s",
+    "refusal_recall", "recall@1", "recall@5", "recall@10", "recall@50", "mrr", "evidence_recall",
+    "citation_precision", "article_recall@1", "article_recall@5", "article_recall@10", "article_recall@50",
+    "in_corpus_recall@1", "in_corpus_recall@5", "in_corpus_recall@10", "in_corpus_recall@50", "in_corpus_mrr",
+    "latency_p50_s", "latency_p95_s", "ttft_p50_s", "ttft_p95_s", "retrieval_p50_s", "retrieval_p95_s",
 }  # fmt: skip
-RATES = METRICS - {"latency_p50_s", "latency_p95_s", "ttft_p50_s", "ttft_p95_s"}
+RATES = METRICS - {
+    "latency_p50_s",
+    "latency_p95_s",
+    "ttft_p50_s",
+    "ttft_p95_s",
+    "retrieval_p50_s",
+    "retrieval_p95_s",
+}
 
 
 def _citation(n: int, quote: str) -> Citation:
@@ -174,7 +183,7 @@ def _hand_made() -> list[QuestionResult]:
 def test_score_question_by_hand() -> None:
     q1, q2, q3, q4, q5 = _hand_made()
     assert q1.accurate and q1.exact_match == 1.0 and q1.f1 == 1.0 and q1.correct_with_citations
-    assert q1.hit_rank == 2 and q1.rr == 0.5 and q1.recall == {1: 0.0, 5: 1.0, 10: 1.0}
+    assert q1.hit_rank == 2 and q1.rr == 0.5 and q1.recall == {1: 0.0, 5: 1.0, 10: 1.0, 50: 1.0}
     assert q1.evidence_recall == 1.0 and q1.citation_precision == 1.0
     assert not q2.accurate and q2.exact_match == 0.0 and q2.hit_rank == 1 and q2.citation_checks == 0
     assert q3.correct and q3.accurate is None and q3.exact_match is None and q3.recall == {}
@@ -360,7 +369,8 @@ def test_corpus_collection_is_built_once_and_honours_asked_on(tmp_path: Path) ->
     after = EvalQuestion("after", *question, asked_on=date(2024, 3, 5))
     results, _ = evaluate([before, after], again_qa, progress=False)
     assert results[0].recall[10] == 0.0  # the mayor article was published after the question was asked
-    assert results[1].recall[1] == 1.0 and results[1].accurate
+    assert results[0].in_corpus is False and results[1].in_corpus is True  # the answer in the archive by then
+    assert results[1].recall[1] == 1.0 and results[1].article_recall[1] == 1.0 and results[1].accurate
 
     corpus.write_text(corpus.read_text(encoding="utf-8").replace("Maria", "Mary"), encoding="utf-8")
     _, changed = open_corpus(settings, [corpus], llm=None, embedder=embedder, progress=False, log=logs.append)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 import pytest
@@ -189,7 +189,7 @@ def test_choice_accepts_only_an_option() -> None:
 class _Silent(LLM):
     name = "silent"
 
-    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float):  # type: ignore[no-untyped-def]
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
         yield from ()
 
 

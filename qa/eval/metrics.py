@@ -44,7 +44,7 @@ def token_f1(prediction: str, golds: Sequence[str]) -> float:
     return max((_f1(pred, _tokens(g)) for g in golds), default=0.0)
 
 
-def _contains(haystack: str, needle: str) -> bool:
+def contains(haystack: str, needle: str) -> bool:
     """Whether the non-empty normalised needle is a whole-token contiguous run of the normalised haystack."""
     # Tokens hold no spaces and are joined by single spaces, so padding both sides with a space makes
     # substring search equal to whole-token subsequence search.
@@ -54,7 +54,7 @@ def _contains(haystack: str, needle: str) -> bool:
 def answer_contained(text: str, golds: Sequence[str]) -> bool:
     """Whether a normalised gold appears as whole tokens in the normalised text (an empty gold never does)."""
     norm_text = normalize_answer(text)
-    return any(_contains(norm_text, normalize_answer(g)) for g in golds)
+    return any(contains(norm_text, normalize_answer(g)) for g in golds)
 
 
 def recall_at_k(passages: Sequence[str], golds: Sequence[str], k: int) -> float:
@@ -118,5 +118,5 @@ def evidence_recall(passages: Sequence[str], evidence_sentences: Sequence[str]) 
     if not evidence_sentences:
         return 1.0
     joined = normalize_answer(" ".join(passages))
-    found = sum(1 for s in evidence_sentences if _contains(joined, normalize_answer(s)))
+    found = sum(1 for s in evidence_sentences if contains(joined, normalize_answer(s)))
     return found / len(evidence_sentences)

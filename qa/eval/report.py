@@ -31,6 +31,19 @@ _METRIC_ROWS = [
     ("recall@1", "Answer-recall@1", "a gold answer occurs in the top passage"),
     ("recall@5", "Answer-recall@5", "a gold answer occurs in the top 5 passages"),
     ("recall@10", "Answer-recall@10", "a gold answer occurs in the top 10 passages"),
+    ("recall@50", "Answer-recall@50", "a gold answer occurs in the top 50 passages"),
+    ("article_recall@1", "Article recall@1", "a gold answer occurs in the first article found"),
+    ("article_recall@5", "Article recall@5", "a gold answer occurs in the first 5 articles found"),
+    ("article_recall@10", "Article recall@10", "a gold answer occurs in the first 10 articles found"),
+    ("article_recall@50", "Article recall@50", "a gold answer occurs in the first 50 articles found"),
+    (
+        "in_corpus_recall@5",
+        "Recall@5, answer in corpus",
+        "recall@5 of the questions whose answer an article published by their as-of date holds",
+    ),
+    ("in_corpus_recall@10", "Recall@10, answer in corpus", "the same at 10"),
+    ("in_corpus_recall@50", "Recall@50, answer in corpus", "the same at 50"),
+    ("in_corpus_mrr", "MRR, answer in corpus", "MRR of the same questions"),
     ("mrr", "MRR", "mean 1/rank of the first passage holding a gold answer"),
     ("evidence_recall", "Evidence recall", "gold evidence sentences found in the passages the answer used"),
     ("citation_precision", "Citation precision", "cited quotes that support the sentence citing them"),
@@ -38,6 +51,8 @@ _METRIC_ROWS = [
     ("latency_p95_s", "Latency p95 (s)", "seconds per question, 95th percentile"),
     ("ttft_p50_s", "First token p50 (s)", "seconds to the first streamed token (LLM modes)"),
     ("ttft_p95_s", "First token p95 (s)", "seconds to the first streamed token, 95th percentile"),
+    ("retrieval_p50_s", "Retrieval p50 (s)", "seconds until the passages are found, median"),
+    ("retrieval_p95_s", "Retrieval p95 (s)", "seconds until the passages are found, 95th percentile"),
 ]
 
 

@@ -10,18 +10,42 @@ from typing import Any
 
 from tqdm import tqdm
 
+from index.store.base import Store
 from index.store.filters import Filters
 from qa.backends import model_name
 from qa.eval.dataset import EvalQuestion
+from qa.eval.metrics import contains
 from qa.eval.scoring import QuestionResult, score_question
 from qa.eval.summary import CURVE_DEPTH, summarize
 from qa.llm.base import LLMError
 from qa.models import Answer, Final, Partial, Passage, Retrieved
+from qa.normalization import normalize_answer
 from qa.pipeline.newsqa import NewsQA
 from qa.pipeline.questions import QuestionError
 from qa.pipeline.retrieval import Retriever
 
 AnswerFn = Callable[[str, date | None], Answer]
+
+
+def answers_in_corpus(store: Store, questions: Sequence[EvalQuestion]) -> dict[str, bool]:
+    """For questions with an as-of date: whether an article published by then holds a gold answer.
+
+    Recall can only find what is there: on a pooled corpus many gold answers are in no article at all, so
+    retrieval is also measured on the questions whose answer is in the archive when they are asked.
+    """
+    articles: dict[str, tuple[date | None, list[str]]] = {}
+    for chunk in store.chunks():
+        articles.setdefault(chunk.article_id, (chunk.article.published, []))[1].append(chunk.text)
+    normalised = [(published, normalize_answer(" ".join(texts))) for published, texts in articles.values()]
+    out = {}
+    for q in questions:
+        golds = [g for g in (normalize_answer(a) for a in q.answers) if g]
+        out[q.id] = any(
+            (published is None or q.asked_on is None or published <= q.asked_on)
+            and any(contains(text, g) for g in golds)
+            for published, text in normalised
+        )
+    return out
 
 
 def _measured_passages(
@@ -36,13 +60,29 @@ def _measured_passages(
     return [*given, *(p for p in deeper if p.chunk.id not in seen)][:depth]
 
 
+def article_texts(store: Store, passages: Sequence[Passage]) -> list[str]:
+    """The whole texts of the passages' articles, in order of first appearance (for article recall)."""
+    order = list(dict.fromkeys(p.chunk.article_id for p in passages))
+    refs = store.article_chunks(order)
+    texts: dict[str, list[str]] = {}
+    for chunk in store.fetch([r.id for r in refs]):
+        texts.setdefault(chunk.article_id, []).append(chunk.text)
+    return ["\n".join(texts.get(a, [])) for a in order]
+
+
 def run_question(
-    q: EvalQuestion, qa: NewsQA, retriever: Retriever, top_k: int, answer_fn: AnswerFn | None = None
+    q: EvalQuestion,
+    qa: NewsQA,
+    retriever: Retriever,
+    top_k: int,
+    answer_fn: AnswerFn | None = None,
+    in_corpus: bool | None = None,
 ) -> QuestionResult:
     """Answer one question (timed), measure retrieval, and score it."""
     given: list[Passage] = []
     query = q.question
     ttft: float | None = None
+    found: float | None = None
     answer: Answer | None = None
     error = ""
     start = time.perf_counter()
@@ -53,6 +93,7 @@ def run_question(
             for event in qa.stream(q.question, top_k=top_k, as_of=q.asked_on):
                 if isinstance(event, Retrieved):
                     given, query = list(event.passages), event.query
+                    found = time.perf_counter() - start
                 elif isinstance(event, Partial) and ttft is None:
                     ttft = time.perf_counter() - start
                 elif isinstance(event, Final):
@@ -76,8 +117,11 @@ def run_question(
         ranked=[p.chunk.text for p in ranked],
         given=[p.chunk.text for p in given],
         given_ids=[p.chunk.id for p in given] if answer_fn is None else [],
+        articles=article_texts(qa.store, ranked),
+        in_corpus=in_corpus,
         latency_s=latency,
         ttft_s=ttft,
+        retrieval_s=found,
         error=error,
     )
 
@@ -100,9 +144,10 @@ def evaluate(
     qa.embedder.embed(["warm-up"])
     if answer_fn is None and s.llm != "extractive":
         _ = qa.llm
+    in_corpus = answers_in_corpus(qa.store, questions) if any(q.asked_on for q in questions) else {}
     started = time.perf_counter()
     results = [
-        run_question(q, qa, retriever, k, answer_fn)
+        run_question(q, qa, retriever, k, answer_fn, in_corpus.get(q.id))
         for q in tqdm(questions, desc="Evaluating", unit="question", disable=not progress, file=sys.stderr)
     ]
     summary = summarize(results)

@@ -22,7 +22,7 @@ from qa.models import Answer, Citation
 from qa.pipeline.citations import MARKER, markers_in, strip_markers
 from qa.pipeline.support import split_sentences, support
 
-RECALL_KS = (1, 5, 10)
+RECALL_KS = (1, 5, 10, 50)
 CITATION_MIN_COVERAGE = 0.5  # share of a claim's content terms its citation's quote must contain
 _YES_NO = frozenset({"yes", "no"})
 
@@ -99,6 +99,9 @@ class QuestionResult:
     f1: float | None = None
     hit_rank: int | None = None  # rank of the first measured passage holding a gold answer
     recall: dict[int, float] = field(default_factory=dict)  # k -> answer-recall@k
+    article_recall: dict[int, float] = field(default_factory=dict)  # k -> a gold in the top k articles
+    in_corpus: bool | None = None  # a gold is in an article published by the as-of date (None: not checked)
+    retrieval_s: float | None = None  # seconds until the passages were found
     rr: float | None = None
     evidence_recall: float | None = None
     citation_checks: int = 0
@@ -141,6 +144,9 @@ class QuestionResult:
             "exact_match": self.exact_match,
             "f1": self.f1,
             **{f"recall@{k}": self.recall.get(k) for k in RECALL_KS},
+            **{f"article_recall@{k}": self.article_recall.get(k) for k in RECALL_KS},
+            "in_corpus": self.in_corpus,
+            "retrieval_s": round(self.retrieval_s, 4) if self.retrieval_s is not None else None,
             "hit_rank": self.hit_rank,
             "rr": self.rr,
             "evidence_recall": self.evidence_recall,
@@ -165,11 +171,15 @@ def score_question(
     ranked: Sequence[str],
     given: Sequence[str],
     given_ids: Sequence[str] = (),
+    articles: Sequence[str] = (),
+    in_corpus: bool | None = None,
     latency_s: float = 0.0,
     ttft_s: float | None = None,
+    retrieval_s: float | None = None,
     error: str = "",
 ) -> QuestionResult:
-    """Score one answer; `ranked` are the measured passages (best first), `given` those the answer used."""
+    """Score one answer; `ranked` are the measured passages (best first), `given` those the answer used,
+    `articles` the texts of the ranked passages' articles in order of first appearance."""
     result = QuestionResult(
         id=q.id,
         question=q.question,
@@ -184,6 +194,8 @@ def score_question(
         retrieved=list(given_ids),
         latency_s=latency_s,
         ttft_s=ttft_s,
+        retrieval_s=retrieval_s,
+        in_corpus=in_corpus,
         notes=answer.notes,
         error=error,
     )
@@ -206,6 +218,8 @@ def score_question(
     result.exact_match = exact_match(short, golds)
     result.f1 = token_f1(short, golds)
     result.recall = {k: recall_at_k(ranked, golds, k) for k in RECALL_KS}
+    if articles:
+        result.article_recall = {k: recall_at_k(articles, golds, k) for k in RECALL_KS}
     result.rr = reciprocal_rank(ranked, golds)
     result.hit_rank = round(1 / result.rr) if result.rr else None
     cited_ok = bool(answer.citations) and result.citation_precision == 1.0

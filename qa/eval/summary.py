@@ -8,7 +8,7 @@ from typing import Any
 from qa.eval.metrics import percentile, refusal_precision_recall
 from qa.eval.scoring import RECALL_KS, QuestionResult
 
-CURVE_DEPTH = 10  # passages retrieved for recall@k and MRR (more when top_k is larger)
+CURVE_DEPTH = 50  # passages retrieved for recall@k and MRR (more when top_k is larger)
 
 
 def _mean(values: Sequence[float | bool | None]) -> float | None:
@@ -41,6 +41,8 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
     checks = sum(r.citation_checks for r in results)
     latencies = [r.latency_s for r in results]
     ttfts = [r.ttft_s for r in results if r.ttft_s is not None]
+    found = [r.retrieval_s for r in results if r.retrieval_s is not None]
+    present = [r for r in answerable if r.in_corpus]
     with_evidence = [r.evidence_recall for r in results if r.evidence_recall is not None]
     metrics: dict[str, float | None] = {
         "accuracy": _mean([r.accurate for r in answerable]),
@@ -54,6 +56,12 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
         "refusal_precision": precision,
         "refusal_recall": recall,
         **{f"recall@{k}": _mean([r.recall.get(k) for r in answerable]) for k in RECALL_KS},
+        **{f"article_recall@{k}": _mean([r.article_recall.get(k) for r in answerable]) for k in RECALL_KS},
+        # The questions whose answer an article published by their as-of date holds (when known).
+        **{f"in_corpus_recall@{k}": _mean([r.recall.get(k) for r in present]) for k in RECALL_KS},
+        "in_corpus_mrr": _mean([r.rr for r in present]),
+        "retrieval_p50_s": _pct(found, 50),
+        "retrieval_p95_s": _pct(found, 95),
         "mrr": _mean([r.rr for r in answerable]),
         "evidence_recall": _mean(with_evidence),
         # Micro-averaged: every citation use counts once, whichever answer it is in.
@@ -78,6 +86,7 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
         "unanswerable": len(results) - len(answerable),
         "refused": sum(r.refused for r in results),
         "refused_answerable": sum(r.refused for r in answerable),
+        "answer_in_corpus": len(present),
         "with_evidence": len(with_evidence),
         "answers_with_citation_markers": sum(1 for r in results if r.citation_checks),
         "citation_checks": checks,
@@ -115,12 +124,22 @@ def format_table(summary: dict[str, Any]) -> str:
         f"   gold in quotes {fmt(m['gold_in_quotes'])}",
         f"  refusal P / R        {fmt(m['refusal_precision'])} / {fmt(m['refusal_recall'])}"
         f"   ({c['refused']} refused, {c['refused_answerable']} of them answerable)",
-        f"  recall@1 / 5 / 10    {fmt(m['recall@1'])} / {fmt(m['recall@5'])} / {fmt(m['recall@10'])}"
-        f"   MRR {fmt(m['mrr'])}",
+        f"  recall@1/5/10/50     {fmt(m['recall@1'])} / {fmt(m['recall@5'])} / {fmt(m['recall@10'])}"
+        f" / {fmt(m['recall@50'])}   MRR {fmt(m['mrr'])}",
+        f"  article recall@1/5/10/50 {fmt(m['article_recall@1'])} / {fmt(m['article_recall@5'])}"
+        f" / {fmt(m['article_recall@10'])} / {fmt(m['article_recall@50'])}",
         f"  evidence recall      {fmt(m['evidence_recall'])}",
         f"  citation precision   {fmt(m['citation_precision'])}   ({c['citation_checks']} citation uses)",
-        f"  latency p50 / p95    {fmt(m['latency_p50_s'], 2)} / {fmt(m['latency_p95_s'], 2)} s",
+        f"  latency p50 / p95    {fmt(m['latency_p50_s'], 2)} / {fmt(m['latency_p95_s'], 2)} s"
+        f"   (retrieval {fmt(m['retrieval_p50_s'], 3)} / {fmt(m['retrieval_p95_s'], 3)} s)",
     ]
+    if c["answer_in_corpus"]:
+        lines.insert(
+            7,
+            f"  answer in corpus     {c['answer_in_corpus']} questions: recall@5/10/50 "
+            f"{fmt(m['in_corpus_recall@5'])} / {fmt(m['in_corpus_recall@10'])} / "
+            f"{fmt(m['in_corpus_recall@50'])}   MRR {fmt(m['in_corpus_mrr'])}",
+        )
     if m["ttft_p50_s"] is not None:
         lines.append(f"  first token p50/p95  {fmt(m['ttft_p50_s'], 2)} / {fmt(m['ttft_p95_s'], 2)} s")
     if c["errors"]:
