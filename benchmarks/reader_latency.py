@@ -1,0 +1,137 @@
+"""Answer latency by stage (retrieval, spaCy parse, candidates and scoring, LLM chooser, first text, total),
+for one or more answering configurations compared in one run.
+
+    python benchmarks/reader_latency.py --home /tmp/rtqa/home --limit 50 --configs extractive local local+chooser
+    python benchmarks/reader_latency.py --seed --configs extractive local
+
+A configuration is an answering mode (extractive, local, openai) with "+chooser" to let the LLM choose among
+the reader's candidates. Each runs the same questions after one untimed warm-up; the table gives medians and
+95th percentiles in milliseconds, and each median's ratio to the first configuration's. Seconds are noisy on
+a shared machine: compare within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import qa.pipeline.newsqa as newsqa_module  # noqa: E402
+import qa.pipeline.reader as reader_module  # noqa: E402
+from qa.eval.dataset import EvalQuestion, load_questions  # noqa: E402
+from qa.models import Final, Partial, Retrieved  # noqa: E402
+from qa.pipeline import NewsQA  # noqa: E402
+from qa.settings import Settings  # noqa: E402
+
+DATA = REPO.parent / "shared/bench/realtimeqa-2024q4"
+STAGES = ("retrieval", "parse", "reader", "chooser", "first text", "total")
+
+
+class Clock:
+    """Seconds spent in wrapped functions during the current question."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = defaultdict(float)
+
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.spent[name] += time.perf_counter() - start
+
+        return timed
+
+
+def install(clock: Clock) -> None:
+    """Time the reader, its spaCy parse and the chooser wherever the pipeline calls them."""
+    reader_module.parse = clock.wrap("parse", reader_module.parse)
+    newsqa_module.read = clock.wrap("reader", newsqa_module.read)
+    newsqa_module.choose = clock.wrap("chooser", newsqa_module.choose)
+
+
+def measure(qa: NewsQA, questions: Sequence[EvalQuestion], clock: Clock) -> dict[str, list[float]]:
+    """Per-stage seconds of every question (one untimed warm-up first)."""
+    out: dict[str, list[float]] = defaultdict(list)
+    for i, q in enumerate([questions[0], *questions]):
+        clock.spent.clear()
+        start = time.perf_counter()
+        marks: dict[str, float] = {}
+        for event in qa.stream(q.question, as_of=q.asked_on):
+            now = time.perf_counter() - start
+            if isinstance(event, Retrieved):
+                marks["retrieval"] = now
+            elif isinstance(event, Partial | Final):
+                marks.setdefault("first text", now)
+        marks["total"] = time.perf_counter() - start
+        if i == 0:
+            continue  # the warm-up loads spaCy and, in local mode, the model
+        out["retrieval"].append(marks["retrieval"])
+        out["parse"].append(clock.spent["parse"])
+        out["reader"].append(clock.spent["reader"] - clock.spent["parse"])  # candidates, features, votes
+        out["chooser"].append(clock.spent["chooser"])
+        out["first text"].append(marks["first text"])
+        out["total"].append(marks["total"])
+    return out
+
+
+def table(results: dict[str, dict[str, list[float]]]) -> str:
+    names = list(results)
+    first = results[names[0]]
+    head = "| stage | " + " | ".join(f"{n} p50 / p95 ms" for n in names) + " |"
+    lines = [head, "|---" * (len(names) + 1) + "|"]
+    for stage in STAGES:
+        cells = []
+        for n in names:
+            values = results[n][stage]
+            p50 = statistics.median(values) * 1000
+            p95 = sorted(values)[max(0, round(0.95 * len(values)) - 1)] * 1000
+            base = statistics.median(first[stage]) * 1000
+            ratio = f" ({p50 / base:.2f}x)" if n != names[0] and base > 0.5 else ""
+            cells.append(f"{p50:.0f} / {p95:.0f}{ratio}")
+        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--home", type=Path, help="NEWSQA_HOME with (or to hold) the RealTime QA corpus index")
+    p.add_argument("--seed", action="store_true", help="the seed set on a fresh temp index instead")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--configs", nargs="+", default=["extractive", "local"])
+    args = p.parse_args(argv)
+    clock = Clock()
+    install(clock)
+    if args.seed:
+        home = Path(tempfile.mkdtemp(prefix="reader-latency-"))
+        questions = load_questions(REPO / "seeds" / "questions.jsonl")[: args.limit]
+        base = NewsQA(Settings(home=home, llm="extractive"), llm=None)
+        base.ingest([REPO / "seeds" / "articles"], progress=False)
+    else:
+        from qa.eval.corpus import open_corpus
+
+        questions = load_questions(DATA / "questions-dev.jsonl")[: args.limit]
+        base, _ = open_corpus(Settings(home=args.home, llm="extractive"), [DATA / "articles.jsonl"], llm=None)
+    results = {}
+    for config in args.configs:
+        mode, _, extra = config.partition("+")
+        settings = base.settings.model_copy(update={"llm": mode, "chooser": extra == "chooser"})
+        qa = NewsQA(settings, embedder=base.embedder, store=base.store)
+        print(f"{config}: {len(questions)} questions...", file=sys.stderr, flush=True)
+        results[config] = measure(qa, questions, clock)
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
