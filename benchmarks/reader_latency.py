@@ -1,7 +1,7 @@
 """Answer latency by stage (retrieval, spaCy parse, candidates and scoring, LLM chooser, first text, total),
 for one or more answering configurations compared in one run.
 
-    python benchmarks/reader_latency.py --home /tmp/rtqa/home --limit 50 --configs extractive local local+chooser
+    python benchmarks/reader_latency.py --home /tmp/rtqa/home --configs extractive local local+chooser
     python benchmarks/reader_latency.py --seed --configs extractive local
 
 A configuration is an answering mode (extractive, local, openai) with "+chooser" to let the LLM choose among
