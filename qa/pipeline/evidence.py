@@ -153,6 +153,16 @@ def _cues(m: Mention, doc: Any, sent: Any, q: Question, root: Any) -> dict[str, 
             for place in q.places
         )
         cues["place"] = float(bool(near) and not same)
+    if q.title and m.label == "PERSON":
+        # "Foreign Minister Mirzoyan" is not the "prime minister" asked for: the same office, another kind
+        before = doc[max(sent.start, m.start - 4) : m.start]
+        held = frozenset(s for t in before if t.pos_ in ("PROPN", "NOUN", "ADJ") for s in terms(t.text).stems)
+        if (
+            held
+            and any(covers(h, held) for h in q.title.head)
+            and not all(covers(w, held) for w in q.title.words)
+        ):
+            cues["office"] = 1.0
     return cues
 
 

@@ -34,6 +34,7 @@ class Question:
     verbs: frozenset[str]  # stems of the question's verbs
     predicate: frozenset[str]  # forms of the question's main verb ("realised": realiz, unrealiz, ...)
     subject: Subject  # what the question is about ("the previous 3+3 ministerial meetings")
+    title: Office | None  # the office a who-question asks after ("prime minister"), if it names one
     modal: bool
     past: bool  # asks about the past ("previous", "last") and not the future
     future: bool
@@ -60,6 +61,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         verbs=frozenset(verbs),
         predicate=frozenset(predicate),
         subject=_subject(doc, asked.head),
+        title=_office(doc) if asked.kind == "PERSON" else None,
         modal=any(t.lower_ in MODALS for t in doc),
         past=bool(_ASKS_PAST.search(low)) and not FUTURE.search(low),
         future=bool(FUTURE.search(low)),
@@ -83,6 +85,26 @@ class Subject:
         return any(covers(s, stems) for s in self.head) or (
             bool(self.names) and all(covers(s, stems) for s in self.names)
         )
+
+
+@dataclass(frozen=True)
+class Office:
+    """An office a question names: its head word ("minister") and all its words ("prime minister")."""
+
+    head: frozenset[str]
+    words: frozenset[str]
+
+
+def _office(doc: Any) -> Office | None:
+    """The office in "Who is Armenia's prime minister?" or "Which Hungarian prime minister ...?"."""
+    for t in doc:
+        if t.pos_ == "NOUN" and t.dep_ in ("attr", "nsubj", "ROOT"):
+            modifiers = [
+                c for c in t.children if c.dep_ in ("amod", "compound") and c.pos_ in ("ADJ", "NOUN")
+            ]
+            if modifiers:
+                return Office(terms(t.text).stems, terms(" ".join(c.text for c in [*modifiers, t])).stems)
+    return None
 
 
 def _subject(doc: Any, asked_head: str) -> Subject:
