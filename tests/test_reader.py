@@ -198,6 +198,6 @@ def test_a_chooser_without_structured_output_falls_back_to_plain_text() -> None:
 
 
 def test_another_office_of_the_same_kind_is_no_answer() -> None:
-    passages = [_passage("Verrin Foreign Minister Tomas Adler met the delegation in Kestrel on Monday.")]
+    passages = [_passage("Verrin Foreign Minister Tomas Adler met the delegation on Monday.")]
     assert read("Who is Verrin's prime minister?", passages, _similarity).refused
     assert read("Who is Verrin's foreign minister?", passages, _similarity).short == "Tomas Adler"
