@@ -82,8 +82,8 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
         if startup is not None:
             startup.wait()
 
-        def step(done: int, total: int) -> None:
-            progress((done, total), desc="Indexing articles", unit="articles")
+        def step(fraction: float, line: str) -> None:
+            progress(fraction, desc=line)
 
         report = chat.ingest_files(qa, files or [], on_progress=step)
         return report, None, *library_views()
@@ -93,8 +93,8 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
             startup.wait()
         progress(None, desc="Fetching")
 
-        def step(done: int, total: int) -> None:
-            progress((done, total), desc="Indexing articles", unit="articles")
+        def step(fraction: float, line: str) -> None:
+            progress(fraction, desc=line)
 
         report = chat.ingest_url(qa, url, on_progress=step)
         return report, *library_views()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -13,9 +14,10 @@ import numpy as np
 
 from index.dates import asks_about_now, day_number, question_period
 from index.embedding.base import Embedder
-from index.ingest import IngestReport, ingest_articles
-from index.loading import LoadResult, load_paths
+from index.ingest import IngestReport, OnProgress, ingest_articles
+from index.loading import LoadResult
 from index.models import Article
+from index.sources import OnIngestProgress, ProgressDisplay, ingest_sources
 from index.store.base import Store
 from index.store.chroma import ChromaStore
 from index.store.filters import Filters
@@ -79,20 +81,45 @@ class NewsQA:
 
     # -- ingest ------------------------------------------------------------------------------------
     def ingest(
-        self, paths: Iterable[str | Path], *, progress: bool | None = None
+        self,
+        sources: Iterable[str | Path],
+        *,
+        progress: bool | None = None,
+        on_progress: OnIngestProgress | None = None,
+        stop: threading.Event | None = None,
     ) -> tuple[LoadResult, IngestReport]:
-        """Load articles from files and folders and store them."""
-        loaded = load_paths(paths)
-        report = self.ingest_articles(loaded.articles, progress=progress)
-        report.failed.extend(loaded.errors)
-        return loaded, report
+        """Load articles from files, folders and page or feed URLs, one at a time, and store them.
+
+        A missing path, a file over NEWSQA_MAX_FILE_MB or a refused URL is a failure in the report; the
+        rest still load. Progress goes to on_progress, else to stderr unless progress=False (a bar on a
+        terminal, lines elsewhere).
+        """
+        s = self.settings
+        wanted = progress or (progress is None and sys.stderr.isatty())
+        shown = ProgressDisplay() if on_progress is None and wanted else None
+        try:
+            return ingest_sources(
+                sources,
+                self.store,
+                self.embedder,
+                chunk_size=s.chunk_size,
+                chunk_overlap=s.chunk_overlap,
+                title_pieces=s.title_pieces,
+                max_bytes=s.max_file_bytes,
+                allow_private=s.allow_private_urls,
+                on_progress=on_progress or shown,
+                stop=stop,
+            )
+        finally:
+            if shown is not None:
+                shown.close()
 
     def ingest_articles(
         self,
         articles: Sequence[Article],
         *,
         progress: bool | None = None,
-        on_progress: Callable[[int, int], None] | None = None,
+        on_progress: OnProgress | None = None,
     ) -> IngestReport:
         """Store already-loaded articles."""
         s = self.settings
