@@ -162,7 +162,12 @@ def local_server(settings: Settings) -> LocalServer:
     if not gguf.exists():
         raise LLMError(f"NEWSQA_LOCAL_MODEL_PATH {gguf} does not exist")
     return shared_server(
-        gguf, name, port=settings.local_port, threads=settings.threads, context=settings.local_context
+        gguf,
+        name,
+        port=settings.local_port,
+        threads=settings.threads,
+        context=settings.local_context,
+        slots=settings.local_slots,
     )
 
 
