@@ -10,6 +10,7 @@ from index.fetching import FetchError, check_url
 from index.ingest import IngestReport
 from index.loading import SUPPORTED_SUFFIXES, LoadError
 from index.sources import IngestProgress
+from qa.chat.access import READ_ONLY_MESSAGE
 from qa.chat.render import articles_table, message_html, report_html
 from qa.chat.turns import error_message
 from qa.pipeline.newsqa import NewsQA
@@ -64,8 +65,12 @@ def _ingest_and_report(
     return ingest_report_html(report, [*errors, *(report.failed if report else [])], names)
 
 
-def ingest_files(qa: NewsQA, paths: Sequence[str | Path], on_progress: Progress | None = None) -> str:
+def ingest_files(
+    qa: NewsQA, paths: Sequence[str | Path], on_progress: Progress | None = None, *, read_only: bool = False
+) -> str:
     """Load uploaded files and index their articles; the status HTML names every failure."""
+    if read_only:
+        return message_html("bad", READ_ONLY_MESSAGE)
     if not paths:
         return message_html("bad", "Choose one or more files first.")
     errors: list[LoadError] = []
@@ -82,11 +87,13 @@ def ingest_files(qa: NewsQA, paths: Sequence[str | Path], on_progress: Progress 
     return _ingest_and_report(qa, good, on_progress, errors, names)
 
 
-def ingest_url(qa: NewsQA, url: str, on_progress: Progress | None = None) -> str:
+def ingest_url(qa: NewsQA, url: str, on_progress: Progress | None = None, *, read_only: bool = False) -> str:
     """Fetch a page or RSS/Atom feed and index its articles; the status HTML names every failure.
 
     Loopback and private addresses are refused unless NEWSQA_ALLOW_PRIVATE_URLS (index/fetching.py).
     """
+    if read_only:
+        return message_html("bad", READ_ONLY_MESSAGE)
     try:
         url = check_url(url)  # before ingesting: a string that is not a URL would be read as a path
     except FetchError as exc:
@@ -126,8 +133,10 @@ def outlet_choices(qa: NewsQA) -> list[str]:
         return []
 
 
-def delete_articles(qa: NewsQA, ids: Sequence[str] | None) -> str:
+def delete_articles(qa: NewsQA, ids: Sequence[str] | None, *, read_only: bool = False) -> str:
     """Remove the chosen articles; the status HTML says how many."""
+    if read_only:
+        return message_html("bad", READ_ONLY_MESSAGE)
     ids = [i for i in (ids or []) if i]
     if not ids:
         return message_html("bad", "Pick the articles to delete first.")

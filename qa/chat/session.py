@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from index.store.base import StoreError
 from qa.chat.render import empty_panel, question_html, sources_html, turn_html
+from qa.chat.slots import AnswerSlots
 from qa.chat.turns import FilterError, Turn, error_message, parse_filters
 from qa.llm.base import LLMError
 from qa.models import REFUSAL_TEXT, Citation, Final, Partial, Passage, Retrieved
@@ -82,6 +86,39 @@ def passage_evidence(
 # -- asking ----------------------------------------------------------------------------------------------
 
 
+BUSY_MESSAGE = (
+    "Still answering your last question: your new one stays in the box. Press Enter again once the answer "
+    "is done."
+)
+QUEUED_NOTE = "Waiting for a free place: other questions are being answered…"
+SEEDING_NOTE = "Indexing the seed articles first, one moment…"
+# A turn still waiting after this long was never started (its answer request was lost): a new question may go.
+STALE_WAIT = 600.0
+_claims = threading.Lock()
+
+
+def is_busy(session: ChatSession) -> bool:
+    """Whether the session's last question is still being answered (a turn never started goes stale)."""
+    if not session.turns:
+        return False
+    turn = session.turns[-1]
+    if turn.stage == "waiting":
+        return time.monotonic() - turn.created < STALE_WAIT
+    return turn.stage in ("searching", "writing")
+
+
+def submit(session: ChatSession, question: object) -> Turn | None:
+    """Add a waiting turn for `question`; None for an empty one. The caller refuses while is_busy()."""
+    if not isinstance(question, str) or not question.strip():
+        return None  # an empty submit does nothing, as in any chat box
+    if session.turns and session.turns[-1].stage == "waiting" and not session.turns[-1].started:
+        stale = session.turns[-1]  # its answer request was lost: say so instead of waiting forever
+        stale.stage, stale.error = "failed", "This question was never answered (the server dropped it)."
+    turn = Turn(question=question.strip(), note=QUEUED_NOTE)
+    session.turns.append(turn)
+    return turn
+
+
 def ask(
     qa: NewsQA,
     session: ChatSession,
@@ -91,39 +128,72 @@ def ask(
     as_of: object = None,
     outlets: Sequence[str] | None = None,
     startup: Startup | None = None,
+    slots: AnswerSlots | None = None,
 ) -> Iterator[ChatSession]:
     """Add a turn for `question` and update it as NewsQA's events come; yields the session after each step."""
-    if not isinstance(question, str) or not question.strip():
-        return  # an empty submit does nothing, as in any chat box
+    if submit(session, question) is None:
+        return
+    yield from answer(qa, session, since=since, as_of=as_of, outlets=outlets, startup=startup, slots=slots)
+
+
+def answer(
+    qa: NewsQA,
+    session: ChatSession,
+    *,
+    since: object = None,
+    as_of: object = None,
+    outlets: Sequence[str] | None = None,
+    startup: Startup | None = None,
+    slots: AnswerSlots | None = None,
+) -> Iterator[ChatSession]:
+    """Answer the session's last turn (added by submit); yields the session after each step.
+
+    With `slots`, the LLM's writing waits for a free slot (the turn says its place in line meanwhile);
+    retrieval runs at once.
+    """
+    with _claims:  # a turn is answered once, though a refused second submit also asks for an answer
+        if not session.turns or session.turns[-1].stage != "waiting" or session.turns[-1].started:
+            return
+        turn = session.turns[-1]
+        turn.started = True
     history = session.history()
-    turn = Turn(question=question.strip())
-    session.turns.append(turn)
     try:
-        turn.filters = parse_filters(since, as_of, outlets)
-        if startup is not None and not startup.indexed.is_set():
+        with ExitStack() as held:
+            turn.filters = parse_filters(since, as_of, outlets)
+            if startup is not None and not startup.indexed.is_set():
+                turn.note = SEEDING_NOTE
+                yield session
+                startup.indexed.wait()
+            turn.stage, turn.note = "searching", ""
             yield session
-            startup.indexed.wait()
-        turn.stage = "searching"
-        yield session
-        for event in qa.stream(
-            turn.question,
-            since=turn.filters.since,
-            as_of=turn.filters.as_of,
-            sources=list(turn.filters.sources) or None,
-            history=history,
-        ):
-            if isinstance(event, Retrieved):
-                turn.passages, turn.stage = event.passages, "writing"
-                if event.query != turn.question:
-                    turn.query = event.query
-            elif isinstance(event, Partial):
-                turn.partial = event.text
-            elif isinstance(event, Final):
-                turn.answer = event.answer
-                turn.evidence = event.answer.citations
-                turn.query = event.answer.rewritten_question or turn.query
-                turn.stage = "done"
-            yield session
+            for event in qa.stream(
+                turn.question,
+                since=turn.filters.since,
+                as_of=turn.filters.as_of,
+                sources=list(turn.filters.sources) or None,
+                history=history,
+            ):
+                if isinstance(event, Retrieved):
+                    turn.passages, turn.stage = event.passages, "writing"
+                    if event.query != turn.question:
+                        turn.query = event.query
+                    if slots is not None and event.passages and qa.settings.llm != "extractive":
+                        ticket = held.enter_context(slots.ticket())
+                        while place := ticket.wait(1.0):
+                            turn.note = (
+                                f"Found {len(event.passages)} passages; waiting for the model: number "
+                                f"{place} in line ({slots.running} answers being written)…"
+                            )
+                            yield session
+                        turn.note = ""
+                elif isinstance(event, Partial):
+                    turn.partial = event.text
+                elif isinstance(event, Final):
+                    turn.answer = event.answer
+                    turn.evidence = event.answer.citations
+                    turn.query = event.answer.rewritten_question or turn.query
+                    turn.stage = "done"
+                yield session
     except Exception as exc:  # every failure becomes a chat message; the traceback goes to the log only
         if not isinstance(exc, (QuestionError, FilterError, LLMError, StoreError)):
             log.exception("answering %r failed", turn.question)
