@@ -285,7 +285,7 @@ def main(host: str | None = None, port: int | None = None) -> None:
         css=chat.asset("chat.css"),
         head=f"<script>{chat.asset('chat.js')}</script>",
         show_error=False,
-        max_file_size=f"{settings.max_file_mb}mb",
+        max_file_size=settings.max_file_bytes,
         footer_links=["gradio", "settings"],
         auth=chat.gradio_auth(settings),
         auth_message="NewsQA: sign in with NEWSQA_AUTH_USER and its password.",
