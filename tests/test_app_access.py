@@ -120,10 +120,10 @@ def test_login_mode_refuses_strangers_and_serves_the_user(apps: dict[str, str], 
         _client(url)
     with pytest.raises(ValueError, match="Could not login"):
         _client(url, auth=("editor", "wrong-password"))
-    for path in ("/config", "/gradio_api/info"):
-        assert httpx.get(url + path, timeout=10).status_code == 401, path
-    for path in ("/gradio_api/queue/join", "/gradio_api/run/on_delete", "/gradio_api/run/on_files"):
-        assert httpx.post(url + path, json={"data": [["x"]]}, timeout=10).status_code == 401, path
+    for route in ("/config", "/gradio_api/info"):
+        assert httpx.get(url + route, timeout=10).status_code == 401, route
+    for route in ("/gradio_api/queue/join", "/gradio_api/run/on_delete", "/gradio_api/run/on_files"):
+        assert httpx.post(url + route, json={"data": [["x"]]}, timeout=10).status_code == 401, route
     client = _client(url, auth=("editor", PASSWORD))
     _wait_ready(client)
     assert "Kapan" in _ask(client)
