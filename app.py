@@ -43,7 +43,6 @@ def build(
     """The Gradio app around a NewsQA; chat state is per browser session (gr.State)."""
     settings = settings or chat.ChatSettings()
     read_only = settings.read_only
-    slots = chat.AnswerSlots(settings.slots)  # the LLM's writing only: retrieval never waits for it
 
     def library_views() -> tuple[Any, ...]:
         return (
@@ -71,9 +70,7 @@ def build(
     ) -> Iterator[tuple[Any, ...]]:
         if session is None:
             return
-        for _ in chat.answer(
-            qa, session, since=since, as_of=as_of, outlets=outlets, startup=startup, slots=slots
-        ):
+        for _ in chat.answer(qa, session, since=since, as_of=as_of, outlets=outlets, startup=startup):
             yield session.messages(), session.panel(), session
 
     def on_select(session: chat.ChatSession | None, evt: gr.SelectData) -> Any:
@@ -215,7 +212,7 @@ def build(
 
         # Two steps: the question is taken at once (or refused with a message while the last one is still
         # being answered), then answered in the queue. Answers in progress: up to NEWSQA_CHAT_CONCURRENCY,
-        # the LLM writing NEWSQA_ANSWER_SLOTS of them at once (the others show their place in line).
+        # the LLM writing NEWSQA_LLM_SLOTS of them at once (the others show their place in line).
         gr.on(
             triggers=[question.submit, send.click],
             fn=on_submit,

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 
 import pytest
 from pydantic import SecretStr
 
 from qa import chat
+from qa.backends import gated
+from qa.llm.base import LLM, Message, complete
+from qa.llm.slots import AnswerSlots, GatedLLM
 from tests.conftest import SEEDS, MakeQA
 from tests.fakes import FakeLLM
 
@@ -88,7 +92,7 @@ def test_a_turn_never_started_goes_stale(make_qa: MakeQA, monkeypatch: pytest.Mo
 
 
 def test_answer_slots_are_taken_in_order() -> None:
-    slots = chat.AnswerSlots(1)
+    slots = AnswerSlots(1)
     with ExitStack() as later, ExitStack() as first:
         a = first.enter_context(slots.ticket())
         b, c = later.enter_context(slots.ticket()), later.enter_context(slots.ticket())
@@ -106,28 +110,80 @@ def test_answer_slots_are_taken_in_order() -> None:
         time.sleep(0.2)
         assert got == [], "b waits while a writes"
         released = time.monotonic()
-        first.close()  # a's answer is done: its slot goes to b, the next in line
+        first.close()  # a's reply is done: its slot goes to b, the next in line
         waiter.join(5)
         assert got and got[0] >= released and c.wait(0.01) == 1
     assert slots.running == 0 and slots.waiting == 0
 
 
-def test_retrieval_goes_on_while_another_answer_holds_the_only_slot(make_qa: MakeQA) -> None:
-    qa = make_qa(FakeLLM(REPLY))
+class _Slow(LLM):
+    """Replies slowly, counting how many replies run at once."""
+
+    name = "slow"
+
+    def __init__(self) -> None:
+        self.now = self.most = 0
+        self.lock = threading.Lock()
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        time.sleep(0.1)
+        with self.lock:
+            self.now -= 1
+        yield "done"
+
+
+def test_a_gated_llm_writes_at_most_its_slots_at_once() -> None:
+    inner = _Slow()
+    llm = gated(inner, 2)
+    assert isinstance(llm, GatedLLM) and llm.slots.n == 2 and llm.name == "slow"
+    threads = [
+        threading.Thread(
+            target=complete,
+            args=(
+                llm,
+                [],
+            ),
+            kwargs={"max_tokens": 5},
+        )
+        for _ in range(6)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert inner.most == 2 and llm.slots.running == 0
+    assert gated(inner, 0) is inner, "0: no limit"
+
+
+def test_the_local_and_openai_backends_are_gated_by_the_settings(tmp_path) -> None:
+    from qa.backends import make_llm
+    from qa.settings import Settings
+
+    url = "http://127.0.0.1:9/v1"
+    plain = make_llm(Settings(home=tmp_path, llm="openai", openai_base_url=url))
+    assert not isinstance(plain, GatedLLM), "an outside endpoint: no limit unless NEWSQA_LLM_SLOTS"
+    limited = make_llm(Settings(home=tmp_path, llm="openai", openai_base_url=url, llm_slots=3))
+    assert isinstance(limited, GatedLLM) and limited.slots.n == 3 and limited.base_url == url
+
+
+def test_retrieval_goes_on_while_another_reply_holds_the_only_slot(make_qa: MakeQA) -> None:
+    slots = AnswerSlots(1)
+    qa = make_qa(GatedLLM(FakeLLM(REPLY), slots))
     qa.ingest([SEEDS], progress=False)
-    slots = chat.AnswerSlots(1)
-    first, second = chat.ChatSession(), chat.ChatSession()
-    chat.submit(first, Q)
-    chat.submit(second, Q)
-    a = chat.answer(qa, first, slots=slots)
-    while not (first.turns[0].stage == "writing" and slots.running == 1):
-        next(a)
-    b = chat.answer(qa, second, slots=slots)
-    seen = [next(b).turns[0] for _ in range(3)]  # searching, writing, then a second of waiting
-    waiting = seen[-1]
-    assert waiting.passages, "retrieved before waiting for the model"
-    assert "waiting for the model: number 1 in line (1 answers being written)" in waiting.note
-    assert "number 1 in line" in second.messages()[-1]["content"], "the place shows in the chat"
-    list(a)
-    list(b)
-    assert first.turns[0].stage == second.turns[0].stage == "done" and slots.running == 0
+    session = chat.ChatSession()
+    chat.submit(session, Q)
+    steps = chat.answer(qa, session)
+    with ExitStack() as other:
+        assert other.enter_context(slots.ticket()).wait(0) == 0  # another reply holds the only slot
+        for state in steps:
+            turn = state.turns[-1]
+            if "in line" in turn.note:
+                break
+        assert turn.passages, "retrieved before waiting for the model"
+        assert turn.note == "Waiting for the model: number 1 in line (1 being written)…"
+        assert "number 1 in line" in session.messages()[-1]["content"], "the place shows in the chat"
+    list(steps)
+    assert session.turns[-1].stage == "done" and session.turns[-1].note == "" and slots.running == 0

@@ -23,7 +23,6 @@ from qa.chat.render import (
 )
 from qa.chat.session import BUSY_MESSAGE, ChatSession, answer, ask, is_busy, submit
 from qa.chat.settings import ChatSettings
-from qa.chat.slots import AnswerSlots
 from qa.chat.startup import Startup, status_html
 from qa.chat.turns import FilterError, Turn, error_message, parse_filters
 
@@ -31,7 +30,6 @@ __all__ = [
     "BUSY_MESSAGE",
     "READ_ONLY_MESSAGE",
     "AccessError",
-    "AnswerSlots",
     "ChatSession",
     "ChatSettings",
     "FilterError",

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from index.store.base import StoreError
 from qa.chat.render import empty_panel, question_html, sources_html, turn_html
-from qa.chat.slots import AnswerSlots
 from qa.chat.turns import FilterError, Turn, error_message, parse_filters
 from qa.llm.base import LLMError
-from qa.models import REFUSAL_TEXT, Citation, Final, Partial, Passage, Retrieved
+from qa.llm.slots import reporting
+from qa.models import REFUSAL_TEXT, Citation, Event, Final, Partial, Passage, Retrieved
 from qa.pipeline.citations import strip_markers
 from qa.pipeline.grounder import Grounder
 from qa.pipeline.newsqa import NewsQA
@@ -128,12 +128,59 @@ def ask(
     as_of: object = None,
     outlets: Sequence[str] | None = None,
     startup: Startup | None = None,
-    slots: AnswerSlots | None = None,
 ) -> Iterator[ChatSession]:
     """Add a turn for `question` and update it as NewsQA's events come; yields the session after each step."""
     if submit(session, question) is None:
         return
-    yield from answer(qa, session, since=since, as_of=as_of, outlets=outlets, startup=startup, slots=slots)
+    yield from answer(qa, session, since=since, as_of=as_of, outlets=outlets, startup=startup)
+
+
+def _events(qa: NewsQA, turn: Turn, history: list[tuple[str, str]]) -> Iterator[Event | None]:
+    """NewsQA's events for the turn, made in a worker thread; None about every second while none comes.
+
+    The thread is what lets a turn whose LLM call waits for a slot (qa/llm/slots.py) show its place in line.
+    """
+    events: queue.Queue[tuple[str, Any]] = queue.Queue()
+    gone = threading.Event()  # the consumer left (the browser went away): stop at the next event
+
+    def place(n: int, running: int) -> None:
+        turn.note = f"Waiting for the model: number {n} in line ({running} being written)…" if n else ""
+
+    def produce() -> None:
+        try:
+            with reporting(place):
+                stream = qa.stream(
+                    turn.question,
+                    since=turn.filters.since,
+                    as_of=turn.filters.as_of,
+                    sources=list(turn.filters.sources) or None,
+                    history=history,
+                )
+                for event in stream:
+                    events.put(("event", event))
+                    if gone.is_set():
+                        getattr(stream, "close", lambda: None)()  # ends the LLM's reply: frees its slot
+                        return
+        except Exception as exc:
+            events.put(("error", exc))
+        else:
+            events.put(("end", None))
+
+    threading.Thread(target=produce, name="newsqa-answer", daemon=True).start()
+    try:
+        while True:
+            try:
+                kind, value = events.get(timeout=1.0)
+            except queue.Empty:
+                yield None
+                continue
+            if kind == "error":
+                raise value
+            if kind == "end":
+                return
+            yield value
+    finally:
+        gone.set()
 
 
 def answer(
@@ -144,12 +191,10 @@ def answer(
     as_of: object = None,
     outlets: Sequence[str] | None = None,
     startup: Startup | None = None,
-    slots: AnswerSlots | None = None,
 ) -> Iterator[ChatSession]:
     """Answer the session's last turn (added by submit); yields the session after each step.
 
-    With `slots`, the LLM's writing waits for a free slot (the turn says its place in line meanwhile);
-    retrieval runs at once.
+    While the LLM's reply waits for a slot, the turn says its place in line (updated about every second).
     """
     with _claims:  # a turn is answered once, though a refused second submit also asks for an answer
         if not session.turns or session.turns[-1].stage != "waiting" or session.turns[-1].started:
@@ -158,46 +203,37 @@ def answer(
         turn.started = True
     history = session.history()
     try:
-        with ExitStack() as held:
-            turn.filters = parse_filters(since, as_of, outlets)
-            if startup is not None and not startup.indexed.is_set():
-                turn.note = SEEDING_NOTE
-                yield session
-                startup.indexed.wait()
-            turn.stage, turn.note = "searching", ""
+        turn.filters = parse_filters(since, as_of, outlets)
+        if startup is not None and not startup.indexed.is_set():
+            turn.note = SEEDING_NOTE
             yield session
-            for event in qa.stream(
-                turn.question,
-                since=turn.filters.since,
-                as_of=turn.filters.as_of,
-                sources=list(turn.filters.sources) or None,
-                history=history,
-            ):
-                if isinstance(event, Retrieved):
-                    turn.passages, turn.stage = event.passages, "writing"
-                    if event.query != turn.question:
-                        turn.query = event.query
-                    if slots is not None and event.passages and qa.settings.llm != "extractive":
-                        ticket = held.enter_context(slots.ticket())
-                        while place := ticket.wait(1.0):
-                            turn.note = (
-                                f"Found {len(event.passages)} passages; waiting for the model: number "
-                                f"{place} in line ({slots.running} answers being written)…"
-                            )
-                            yield session
-                        turn.note = ""
-                elif isinstance(event, Partial):
-                    turn.partial = event.text
-                elif isinstance(event, Final):
-                    turn.answer = event.answer
-                    turn.evidence = event.answer.citations
-                    turn.query = event.answer.rewritten_question or turn.query
-                    turn.stage = "done"
-                yield session
+            startup.indexed.wait()
+        turn.stage, turn.note = "searching", ""
+        yield session
+        shown = ""
+        for event in _events(qa, turn, history):
+            if event is None:  # nothing new: only a changed place in line is worth an update
+                if turn.note != shown:
+                    shown = turn.note
+                    yield session
+                continue
+            if isinstance(event, Retrieved):
+                turn.passages, turn.stage = event.passages, "writing"
+                if event.query != turn.question:
+                    turn.query = event.query
+            elif isinstance(event, Partial):
+                turn.partial, turn.note = event.text, ""
+            elif isinstance(event, Final):
+                turn.answer = event.answer
+                turn.evidence = event.answer.citations
+                turn.query = event.answer.rewritten_question or turn.query
+                turn.stage, turn.note = "done", ""
+            shown = turn.note
+            yield session
     except Exception as exc:  # every failure becomes a chat message; the traceback goes to the log only
         if not isinstance(exc, (QuestionError, FilterError, LLMError, StoreError)):
             log.exception("answering %r failed", turn.question)
-        turn.error = error_message(exc)
+        turn.error, turn.note = error_message(exc), ""
         turn.evidence = passage_evidence(turn.query or turn.question, turn.passages)
         turn.stage = "failed"
         yield session

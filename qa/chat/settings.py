@@ -28,21 +28,9 @@ class ChatSettings(Settings):
         description="Disable the Library tab's upload, fetch and delete, in the page and in the API: the "
         "chat only answers. Lets the chat run on a non-loopback address without a login.",
     )
-    answer_slots: int = Field(
-        0,
-        ge=0,
-        le=64,
-        description="Answers the LLM writes at once; more questions wait in order and see how many are "
-        "ahead of them. 0: NEWSQA_LOCAL_SLOTS (the local server's slots), whatever NEWSQA_LLM is.",
-    )
     chat_concurrency: int = Field(
         32,
         ge=1,
         description="Questions in progress at once (searching, waiting for the model, writing); more wait "
         "in the web server's queue.",
     )
-
-    @property
-    def slots(self) -> int:
-        """Answers written at once (NEWSQA_ANSWER_SLOTS, else NEWSQA_LOCAL_SLOTS)."""
-        return self.answer_slots or self.local_slots

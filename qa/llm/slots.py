@@ -1,17 +1,36 @@
-"""Answer slots: at most n answers written by the LLM at once, the rest waiting in order, told their place."""
+"""LLM slots: at most n replies written at once, the rest waiting in order, each able to say its place."""
 
 from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
+
+from qa.llm.base import LLM, Message
+
+# report(place in line, replies being written): 0 once the reply holds a slot. Set per thread by a caller
+# that wants to show the wait (the chat); others just wait.
+Report = Callable[[int, int], None]
+_local = threading.local()
+
+
+@contextmanager
+def reporting(report: Report) -> Iterator[None]:
+    """Inside (in this thread), an LLM call that waits for a slot calls report about every second."""
+    previous = getattr(_local, "report", None)
+    _local.report = report
+    try:
+        yield
+    finally:
+        _local.report = previous
 
 
 class AnswerSlots:
-    """A fair semaphore over the LLM's slots that can say how many questions are ahead of a waiting one.
+    """A fair semaphore over an LLM server's slots that can say how many are ahead of a waiting reply.
 
-    Only the LLM's writing is gated: retrieval, reading and verification of other sessions go on meanwhile.
+    Only the LLM's writing is gated: retrieval, reading and verification of other questions go on meanwhile.
     """
 
     def __init__(self, n: int) -> None:
@@ -30,6 +49,18 @@ class AnswerSlots:
     def waiting(self) -> int:
         """Questions waiting for a slot."""
         return len(self._queue)
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Wait in line for a slot (reporting the place, see reporting()), hold it inside the block."""
+        report: Report | None = getattr(_local, "report", None)
+        with self.ticket() as t:
+            while place := t.wait(1.0):
+                if report:
+                    report(place, self.running)
+            if report:
+                report(0, self.running)
+            yield
 
     @contextmanager
     def ticket(self) -> Iterator[Ticket]:
@@ -75,3 +106,19 @@ class Ticket:
         if self.holding:
             return 0
         return self.slots._wait(self, timeout)
+
+
+class GatedLLM(LLM):
+    """An LLM whose replies each wait for one of `slots` (the server's parallel slots) before they start."""
+
+    def __init__(self, inner: LLM, slots: AnswerSlots) -> None:
+        self.inner = inner
+        self.slots = slots
+        self.name = inner.name
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)  # base_url and the like, for messages
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
+        with self.slots.hold():
+            yield from self.inner.stream(messages, max_tokens=max_tokens, temperature=temperature)
