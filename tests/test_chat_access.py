@@ -187,3 +187,15 @@ def test_retrieval_goes_on_while_another_reply_holds_the_only_slot(make_qa: Make
         assert "number 1 in line" in session.messages()[-1]["content"], "the place shows in the chat"
     list(steps)
     assert session.turns[-1].stage == "done" and session.turns[-1].note == "" and slots.running == 0
+
+
+def test_a_cancelled_answer_frees_the_session(make_qa: MakeQA) -> None:
+    qa = make_qa(FakeLLM(REPLY))
+    qa.ingest([SEEDS], progress=False)
+    session = chat.ChatSession()
+    chat.submit(session, Q)
+    steps = chat.answer(qa, session)
+    next(steps)
+    steps.close()  # what Gradio does when the client goes away
+    assert session.turns[-1].stage == "failed" and "stopped" in session.turns[-1].error
+    assert not chat.is_busy(session), "the next question is taken"

@@ -230,6 +230,9 @@ def answer(
                 turn.stage, turn.note = "done", ""
             shown = turn.note
             yield session
+    except GeneratorExit:  # the request was cancelled (the page closed, a client gave up)
+        turn.error, turn.stage, turn.note = "The answer was stopped before it was done.", "failed", ""
+        raise
     except Exception as exc:  # every failure becomes a chat message; the traceback goes to the log only
         if not isinstance(exc, (QuestionError, FilterError, LLMError, StoreError)):
             log.exception("answering %r failed", turn.question)
