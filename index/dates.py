@@ -53,6 +53,11 @@ def day_number(d: date | None) -> int:
     return (d - _EPOCH).days if d else UNDATED
 
 
+def from_day_number(n: int) -> date | None:
+    """The date `day_number` made (None for UNDATED)."""
+    return None if n == UNDATED else _EPOCH + timedelta(days=n)
+
+
 def within(published: date | None, *, since: date | None = None, until: date | None = None) -> bool:
     """Whether a publication date lies in [since, until]; an undated article always does."""
     if published is None:

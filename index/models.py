@@ -67,6 +67,18 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class ChunkRef:
+    """What ranking needs of a chunk without its text: its article, position, date, outlet and story."""
+
+    id: str
+    article_id: str
+    ordinal: int  # 0 for an article's first chunk
+    published: date | None
+    source: str
+    story: str
+
+
+@dataclass(frozen=True)
 class StoredArticle:
     """A finished article as the store's manifest lists it."""
 

@@ -109,6 +109,6 @@ class IndexSettings(BaseSettings):
         return self.home / "models"
 
     @property
-    def keyword_path(self) -> Path:
-        """The SQLite BM25 index of the collection."""
-        return self.home / "keyword" / f"{self.collection}.sqlite"
+    def index_path(self) -> Path:
+        """The SQLite search index of the collection (article BM25 and chunk rows)."""
+        return self.home / "index" / f"{self.collection}.sqlite"

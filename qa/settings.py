@@ -23,8 +23,9 @@ class Settings(IndexSettings):
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved for each question.")
     retrieval: Literal["dense", "bm25", "hybrid"] = Field(
         "hybrid",
-        description="dense: embedding similarity; bm25: keyword index (SQLite FTS5); hybrid: both, fused by "
-        "reciprocal rank.",
+        description="hybrid: articles by BM25 (SQLite FTS5) and chunks by embedding, then every candidate "
+        "passage ranked by a fitted score of both, the article's age and the passage's position; dense or "
+        "bm25: one side only (for comparison).",
     )
     per_article_limit: int = Field(
         0,
@@ -49,6 +50,19 @@ class Settings(IndexSettings):
         "local",
         description="local: a GGUF model served by the project on 127.0.0.1; openai: any OpenAI-compatible "
         "endpoint (OpenAI, Ollama, vLLM, llama.cpp server); extractive: no generation, quoted sentences.",
+    )
+    answers: Literal["auto", "reader", "llm"] = Field(
+        "auto",
+        description="Who writes answers. reader: the reader picks typed answers (who, where, which company, "
+        "how many, yes/no) from the passages and refuses when they do not state one; the LLM writes only "
+        "answers to other questions (why, how). llm: the LLM writes every answer, verified sentence by "
+        "sentence (for a strong endpoint). auto: llm in openai mode, else reader.",
+    )
+    chooser: bool = Field(
+        False,
+        description="In reader mode with an LLM, let the LLM choose among the reader's best candidates "
+        "(forced by a JSON schema to one of them or 'not stated'). Off: on the seed set the 0.5B local model "
+        "chose worse than the reader's own ranking (README).",
     )
     llm_model: str | None = Field(
         None,
@@ -109,6 +123,11 @@ class Settings(IndexSettings):
         validation_alias=AliasChoices("OPENAI_BASE_URL", "NEWSQA_OPENAI_BASE_URL"),
         description="Base URL of an OpenAI-compatible endpoint (Ollama: http://127.0.0.1:11434/v1).",
     )
+
+    @property
+    def reader_answers(self) -> bool:
+        """Whether the reader (not the LLM) answers typed and yes/no questions."""
+        return self.answers == "reader" or (self.answers == "auto" and self.llm != "openai")
 
     @property
     def api_key(self) -> str | None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from index.embedding.base import Embedder, Tokens, word_tokens
 from index.embedding.minilm import MiniLMBase
-from index.models import ArticleInfo, Chunk, StoredArticle
+from index.models import ArticleInfo, Chunk, ChunkRef, StoredArticle
 from index.store.base import Hit, Store, WriteItem
 from index.store.filters import Filters
 from index.store.stories import DuplicateGroups
@@ -140,20 +140,54 @@ class MemoryStore(Store):
         return [c for chunks in self._chunks.values() for c in chunks]
 
     def search(self, vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[Hit]:
-        hits = [(c, float(self._vectors[c.id] @ vector)) for c in self.chunks() if filters.admits(c.article)]
+        hits = [
+            (self._ref(c), float(self._vectors[c.id] @ vector))
+            for c in self.chunks()
+            if filters.admits(c.article)
+        ]
         return sorted(hits, key=lambda h: -h[1])[:k]
 
-    def keyword_search(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
-        chunks = self.chunks()
-        bags = [Counter(_WORD.findall(c.text.lower())) for c in chunks]
+    def article_search(self, query: str, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        bags = {
+            aid: Counter(
+                _WORD.findall(" ".join([self._articles[aid].info.title, *(c.text for c in chunks)]).lower())
+            )
+            for aid, chunks in self._chunks.items()
+            if filters.admits(self._articles[aid].info)
+        }
         terms = set(_WORD.findall(query.lower()))
-        df = {t: sum(1 for b in bags if t in b) for t in terms}
-        hits = []
-        for c, bag in zip(chunks, bags, strict=True):
-            score = sum(bag[t] / (bag[t] + 1.2) * math.log(1 + len(chunks) / df[t]) for t in terms if bag[t])
-            if score > 0 and filters.admits(c.article):
-                hits.append((c, score))
-        return sorted(hits, key=lambda h: -h[1])[:k]
+        df = {t: sum(1 for b in bags.values() if t in b) for t in terms}
+        scores = {
+            aid: sum(bag[t] / (bag[t] + 1.2) * math.log(1 + len(bags) / df[t]) for t in terms if bag[t])
+            for aid, bag in bags.items()
+        }
+        return sorted(((a, s) for a, s in scores.items() if s > 0), key=lambda h: -h[1])[:k]
+
+    def article_chunks(self, article_ids: Sequence[str]) -> list[ChunkRef]:
+        return [self._ref(c) for aid in dict.fromkeys(article_ids) for c in self._chunks.get(aid, [])]
+
+    def term_coverage(self, query: str, chunk_ids: Sequence[str]) -> dict[str, float]:
+        chunks = self.chunks()
+        bags = {c.id: set(_WORD.findall(c.text.lower())) for c in chunks}
+        terms = set(_WORD.findall(query.lower()))
+        weights = {
+            t: math.log(1 + len(chunks) / df) for t in terms if (df := sum(t in b for b in bags.values()))
+        }
+        total = sum(weights.values()) or 1.0
+        return {
+            cid: sum(w for t, w in weights.items() if t in bags[cid]) / total
+            for cid in chunk_ids
+            if cid in bags
+        }
+
+    def fetch(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        by_id = {c.id: c for c in self.chunks()}
+        return [by_id[cid] for cid in chunk_ids if cid in by_id]
+
+    def _ref(self, chunk: Chunk) -> ChunkRef:
+        ordinal = self._chunks[chunk.article_id].index(chunk)
+        info = chunk.article
+        return ChunkRef(chunk.id, info.id, ordinal, info.published, info.source, info.story)
 
     def story_members(self, groups: Sequence[str]) -> dict[str, list[ArticleInfo]]:
         if self._groups is None:

@@ -160,8 +160,10 @@ def test_extractive_mode_answers_with_a_quote(seeded) -> None:
     assert not answer.refused
     assert answer.short == "Kapan"
     _check_structure(answer)
-    assert answer.citations[0].quote[1:].rstrip(".") in strip_markers(answer.text)  # first letter lowered
-    assert answer.text.startswith("As reported on 21 May 2025, he confirmed")
+    quote = answer.citations[0].quote
+    assert quote.startswith("He confirmed") and quote.removeprefix("He").rstrip(".") in strip_markers(answer.text)
+    # The date goes before a sentence that names its subject, never before a bare "he" (issue #12).
+    assert answer.text.startswith("As reported on 21 May 2025, Lavrov confirmed")
 
 
 def test_answer_is_a_frozen_dataclass_with_json_form(seeded: NewsQA) -> None:

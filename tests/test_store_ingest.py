@@ -27,7 +27,7 @@ def _articles() -> list[Article]:
 def _vectors_are_the_embedders(qa, atol: float) -> None:
     """Each stored chunk is its own nearest neighbour, at the cosine its embedder gives it (about 1)."""
     for chunk in qa.store.chunks():
-        (top, score), *_ = qa.store.search(qa.embedder.embed([chunk.text])[0], 1)
+        (top, score), *_ = qa.store.search(qa.embedder.embed([chunk.text])[0], 1)  # a ChunkRef
         assert top.id == chunk.id and score == pytest.approx(1.0, abs=atol)
 
 
@@ -92,8 +92,7 @@ def test_interrupted_ingest_is_consistent_and_a_rerun_completes(
     # No chunk belongs to an article the manifest does not list, and BM25 holds exactly the stored chunks.
     listed = {s.info.id for s in qa.store.articles()}
     assert {c.article_id for c in qa.store.chunks()} == listed
-    assert isinstance(qa.store, ChromaStore) and qa.store.keyword is not None
-    assert qa.store.keyword.count() == qa.store.count_chunks()
+    assert isinstance(qa.store, ChromaStore) and qa.store.index.count_chunks() == qa.store.count_chunks()
 
 
 def test_embedding_failure_keeps_earlier_groups_and_a_rerun_completes(
@@ -118,8 +117,7 @@ def test_embedding_failure_keeps_earlier_groups_and_a_rerun_completes(
     assert qa.store.count_articles() == 3
     report = ingest_articles(arts, qa.store, qa.embedder, progress=False)
     assert len(report.skipped) == 3 and len(report.added) == len(arts) - 3
-    assert isinstance(qa.store, ChromaStore) and qa.store.keyword is not None
-    assert qa.store.keyword.count() == qa.store.count_chunks()
+    assert isinstance(qa.store, ChromaStore) and qa.store.index.count_chunks() == qa.store.count_chunks()
 
 
 def test_other_embedder_on_same_collection_is_a_clear_error(make_qa: MakeQA) -> None:
@@ -135,16 +133,17 @@ def test_metadata_survives_and_filters_apply(make_qa: MakeQA) -> None:
     qa = make_qa(store="chroma")
     qa.ingest_articles(_articles(), progress=False)
     vec = qa.embedder.embed(["Ferry service to Gull Island suspended after the storm"])[0]
-    top, _ = qa.store.search(vec, 1)[0]
+    ref, _ = qa.store.search(vec, 1)[0]
+    (top,) = qa.store.fetch([ref.id])
     assert top.article.title == "Ferry service to Gull Island suspended"
-    assert top.article.published == date(2024, 11, 20)
+    assert top.article.published == ref.published == date(2024, 11, 20)
     hits = qa.store.search(vec, 10, Filters(as_of=date(2024, 10, 31)))
-    assert hits and all(
-        c.article.published is None or c.article.published <= date(2024, 10, 31) for c, _ in hits
-    )
-    assert all(c.article_id != top.article_id for c, _ in hits)
+    assert hits and all(r.published is None or r.published <= date(2024, 10, 31) for r, _ in hits)
+    assert all(r.article_id != top.article_id for r, _ in hits)
     only = qa.store.search(vec, 10, Filters(sources=("Riverton Daily (synthetic)",)))
-    assert only and {c.article.source for c, _ in only} == {"Riverton Daily (synthetic)"}
+    assert only and {c.article.source for c in qa.store.fetch([r.id for r, _ in only])} == {
+        "Riverton Daily (synthetic)"
+    }
     assert "Lakeside Herald (synthetic)" in qa.store.sources()
     reopened = ChromaStore.open(qa.settings, qa.embedder.name, qa.embedder.dim)
     assert {c.article for c in reopened.chunks(top.article_id)} == {top.article}

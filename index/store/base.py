@@ -7,12 +7,12 @@ from typing import Protocol
 
 import numpy as np
 
-from index.models import Article, ArticleInfo, Chunk, StoredArticle
+from index.models import Article, ArticleInfo, Chunk, ChunkRef, StoredArticle
 from index.store.filters import Filters
 
 # One article's write: the article, its chunks, and one vector per chunk.
 WriteItem = tuple[Article, Sequence[Chunk], np.ndarray]
-Hit = tuple[Chunk, float]
+Hit = tuple[ChunkRef, float]  # a chunk found by a search (without its text), and its score
 
 
 class StoreError(RuntimeError):
@@ -73,8 +73,20 @@ class Store(Protocol):
         """Top-k chunks by cosine similarity that pass the filters."""
         ...
 
-    def keyword_search(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
-        """Top-k chunks by BM25 that pass the filters."""
+    def article_search(self, query: str, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        """Top-k article ids by BM25 over title and text, within the filters."""
+        ...
+
+    def article_chunks(self, article_ids: Sequence[str]) -> list[ChunkRef]:
+        """Every chunk of these articles, in order."""
+        ...
+
+    def term_coverage(self, query: str, chunk_ids: Sequence[str]) -> dict[str, float]:
+        """Share of the query's terms each chunk holds (0 to 1), rarer terms weighing more."""
+        ...
+
+    def fetch(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """The chunks with these ids, texts and all, in the order asked (unknown ids left out)."""
         ...
 
     def story_members(self, groups: Sequence[str]) -> dict[str, list[ArticleInfo]]:

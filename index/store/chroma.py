@@ -18,12 +18,12 @@ from urllib.parse import urlparse
 import httpx
 import numpy as np
 
-from index.models import ArticleInfo, Chunk, StoredArticle
+from index.models import ArticleInfo, Chunk, ChunkRef, StoredArticle
 from index.store.base import EmbedderMismatchError, Hit, StoreError, WriteItem
 from index.store.codec import chunk_from_record, chunk_metadata, manifest_metadata, where
 from index.store.filters import Filters
-from index.store.keyword import KeywordIndex
 from index.store.manifest import Manifest, get_all
+from index.store.search_index import SearchIndex
 from index.store.stories import Stories
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 # A filtered HNSW query is slow in Chroma (0.2 s at 33k chunks against 10 ms unfiltered): an unfiltered
 # query this many times deeper is tried first and filtered here; only when too few pass does Chroma filter.
-_OVERFETCH = 4
+_OVERFETCH = 2
 
 
 @contextmanager
@@ -94,7 +94,7 @@ def open_client(settings: IndexSettings) -> Any:
 
 
 class ChromaStore:
-    """Chunks and vectors in one Chroma collection, the manifest in a second, BM25 in SQLite beside them."""
+    """Chunks and vectors in a Chroma collection, the manifest in a second, BM25 and chunk rows in SQLite."""
 
     def __init__(
         self,
@@ -102,7 +102,7 @@ class ChromaStore:
         collection: str,
         embedder_name: str,
         dim: int,
-        keyword_path: Path | None = None,
+        index_path: Path | None = None,
         duplicate_threshold: float = 0.0,
         server: str | None = None,
     ) -> None:
@@ -124,11 +124,20 @@ class ChromaStore:
             )
         self.manifest = Manifest(self._open(f"{collection}__articles"))
         self.stories = Stories(self.manifest, duplicate_threshold)
-        self.keyword = KeywordIndex(keyword_path) if keyword_path else None
-        if self.keyword is not None and self.keyword.count() != self.count_chunks():
-            # Missing or out of step (made elsewhere, or by an older version): Chroma has every chunk's text.
-            chunks = self.chunks()
-            self.keyword.replace(sorted({c.article_id for c in chunks}), chunks)
+        # In client/server mode the SQLite file lives on the machine that answers; None keeps it in memory.
+        self.index = SearchIndex(index_path or Path(":memory:"))
+        if self.index.count_chunks() != self.count_chunks():
+            self._rebuild_index()
+
+    def _rebuild_index(self) -> None:
+        # Missing or out of step (made elsewhere, or by an older version): Chroma has every chunk's text, and
+        # an article's text is its chunks' texts in order.
+        articles: dict[str, list[Chunk]] = {}
+        for chunk in self.chunks():
+            articles.setdefault(chunk.article_id, []).append(chunk)
+        rows = [(chunks[0].article, sorted(chunks, key=lambda c: c.start)) for chunks in articles.values()]
+        self.index.clear()
+        self.index.replace([], rows)
 
     @classmethod
     def open(cls, settings: IndexSettings, embedder_name: str, dim: int) -> ChromaStore:
@@ -138,7 +147,7 @@ class ChromaStore:
             settings.collection,
             embedder_name,
             dim,
-            settings.keyword_path,
+            settings.index_path,
             duplicate_threshold=settings.duplicate_threshold,
             server=settings.chroma_url,
         )
@@ -171,7 +180,7 @@ class ChromaStore:
         ids = [a.id for a, _, _ in items]
         known = self.manifest.known(ids)
         self.manifest.mark_pending(ids)
-        self._delete_chunks(known, keyword=False)
+        self._delete_chunks(known, index=False)  # the index is replaced below, in one transaction
         grouping = {a.id: self.stories.assign(a) for a, _, _ in items}
         chunks: list[Chunk] = []
         vectors: list[np.ndarray] = []
@@ -186,8 +195,8 @@ class ChromaStore:
                 documents=[c.text for c in chunks],
                 metadatas=[chunk_metadata(c) for c in chunks],
             )
-        if self.keyword is not None:
-            self.keyword.replace(known, chunks)
+        stored = [(replace(a.info, group=grouping[a.id][0]), c) for a, c, _ in items]
+        self.index.replace(known, stored)
         self.manifest.finish([(a.id, manifest_metadata(a, *grouping[a.id], len(c))) for a, c, _ in items])
 
     def delete_article(self, article_id: str) -> bool:
@@ -197,11 +206,11 @@ class ChromaStore:
         self.stories.forget([article_id])
         return bool(known)
 
-    def _delete_chunks(self, article_ids: Sequence[str], keyword: bool = True) -> None:
+    def _delete_chunks(self, article_ids: Sequence[str], index: bool = True) -> None:
         for aid in article_ids:
             self._chunks.delete(where={"article_id": aid})
-        if keyword and self.keyword is not None and article_ids:
-            self.keyword.delete(article_ids)
+        if index and article_ids:
+            self.index.delete(article_ids)
 
     # -- reading -----------------------------------------------------------------------------------
     def articles(self) -> list[StoredArticle]:
@@ -229,45 +238,42 @@ class ChromaStore:
         n = self.count_chunks()
         if n == 0:
             return []
-        if not filters:
-            return self._nearest(vector, min(k, n), None)
-        near = self._nearest(vector, min(k * _OVERFETCH, n), None)
-        kept = [(c, s) for c, s in near if filters.admits(c.article)]
-        if len(kept) >= k or len(near) == n:
-            return kept[:k]
-        return self._nearest(vector, min(k, n), where(filters))
+        want = min(k * _OVERFETCH if filters else k, n)
+        hits = [(ref, score) for ref, score in self._nearest(vector, want, None) if filters.admits(ref)]
+        if len(hits) >= k or want == n:
+            return hits[:k]
+        return self._nearest(vector, min(k, n), where(filters))  # too few pass: Chroma filters, exactly
 
     def _nearest(self, vector: np.ndarray, k: int, clause: dict[str, Any] | None) -> list[Hit]:
+        # Ids and distances only: the chunk rows beside the vectors say the rest, for far less time.
         res = self._chunks.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
             n_results=k,
             where=clause,
-            include=["documents", "metadatas", "distances"],
+            include=["distances"],
         )
-        return [
-            (chunk_from_record(cid, doc, meta), 1.0 - float(dist))
-            for cid, doc, meta, dist in zip(
-                res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
-            )
-        ]
+        ids, distances = res["ids"][0], res["distances"][0]
+        refs = self.index.chunk_refs(ids)
+        return [(refs[cid], 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True) if cid in refs]
 
-    def keyword_search(self, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:
-        if self.keyword is None:
+    def article_search(self, query: str, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        return self.index.search_articles(query, k, filters)
+
+    def article_chunks(self, article_ids: Sequence[str]) -> list[ChunkRef]:
+        return self.index.article_chunks(article_ids)
+
+    def term_coverage(self, query: str, chunk_ids: Sequence[str]) -> dict[str, float]:
+        return self.index.term_coverage(query, chunk_ids)
+
+    def fetch(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        if not chunk_ids:
             return []
-        # Filters live in Chroma's metadata: over-fetch by keyword, then keep the chunks that pass them.
-        hits = self.keyword.search(query, k * _OVERFETCH if filters else k)
-        if not hits:
-            return []
-        # Fetch by id and filter here: Chroma's get(ids=..., where=...) scans the collection (0.6 s at 33k).
-        got = self._chunks.get(ids=[cid for cid, _ in hits], include=["documents", "metadatas"])
+        got = self._chunks.get(ids=list(chunk_ids), include=["documents", "metadatas"])
         found = {
             cid: chunk_from_record(cid, doc, meta)
             for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         }
-        kept = [
-            (found[cid], score) for cid, score in hits if cid in found and filters.admits(found[cid].article)
-        ]
-        return kept[:k]
+        return [found[cid] for cid in chunk_ids if cid in found]
 
     def story_members(self, groups: Sequence[str]) -> dict[str, list[ArticleInfo]]:
         return self.stories.members(groups)

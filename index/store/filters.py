@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from index.dates import within
-from index.models import ArticleInfo
+from index.models import ArticleInfo, ChunkRef
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,8 @@ class Filters:
     def __bool__(self) -> bool:
         return self.since is not None or self.as_of is not None or bool(self.sources)
 
-    def admits(self, article: ArticleInfo) -> bool:
-        """Whether an article passes the filters."""
+    def admits(self, article: ArticleInfo | ChunkRef) -> bool:
+        """Whether an article (or a chunk of it) passes the filters."""
         in_window = within(article.published, since=self.since, until=self.as_of)
         return in_window and (not self.sources or article.source in self.sources)
 

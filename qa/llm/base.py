@@ -21,6 +21,30 @@ class LLM(ABC):
     def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
         """Yield the reply piece by piece; raise LLMError when the endpoint fails."""
 
+    def choose(
+        self, messages: Sequence[Message], options: Sequence[str], *, max_tokens: int = 48
+    ) -> str | None:
+        """One of `options`, or None for "not stated": an endpoint that can force its reply to a list
+        (a JSON schema) overrides this; here the free reply must name an option exactly, or counts as None."""
+        return choice(complete(self, messages, max_tokens=max_tokens), options)
+
+
+NOT_STATED = "not stated"
+
+
+def choice(reply: str, options: Sequence[str]) -> str | None:
+    """The option a free-text reply names (exactly, or as its whole answer line); None for anything else."""
+    text = reply.strip().strip('"').strip()
+    if text.startswith("{"):  # a JSON reply: {"answer": "..."}
+        import json
+
+        try:
+            text = str(json.loads(text).get("answer", ""))
+        except (ValueError, AttributeError):
+            return None
+    by_form = {o.casefold(): o for o in options}
+    return by_form.get(text.casefold().rstrip("."))
+
 
 def complete(llm: LLM, messages: Sequence[Message], *, max_tokens: int, temperature: float = 0.0) -> str:
     """The whole reply of `llm` as one string."""

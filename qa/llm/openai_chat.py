@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import httpx
 
-from qa.llm.base import LLM, LLMError, Message
+from qa.llm.base import LLM, NOT_STATED, LLMError, Message, choice
 
 EVIDENCE_NOTE = "The retrieved evidence is shown instead."
 _SHOWN = 120  # characters of a bad reply quoted in the message
@@ -29,6 +29,7 @@ class OpenAIChatLLM(LLM):
             base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=max_retries
         )
         self._timeout = timeout
+        self._schemas = True  # until the endpoint rejects a JSON-schema reply format
 
     def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
         import openai
@@ -92,6 +93,39 @@ class OpenAIChatLLM(LLM):
             raise LLMError(
                 f"{at} broke off its reply ({type(exc).__name__}: {exc}). {EVIDENCE_NOTE}"
             ) from None
+
+    def choose(
+        self, messages: Sequence[Message], options: Sequence[str], *, max_tokens: int = 48
+    ) -> str | None:
+        """One of `options` or None ("not stated"), the reply forced to that list by a JSON schema (OpenAI
+        Structured Outputs; llama.cpp, Ollama and vLLM read the same field). An endpoint that rejects the
+        schema is asked in plain text instead, from then on."""
+        import openai
+
+        if self._schemas:
+            schema = {
+                "type": "object",
+                "properties": {"answer": {"type": "string", "enum": [*options, NOT_STATED]}},
+                "required": ["answer"],
+                "additionalProperties": False,
+            }
+            try:
+                reply = self._client.chat.completions.create(  # type: ignore[call-overload]
+                    model=self.name,
+                    messages=list(messages),
+                    max_tokens=max_tokens,
+                    temperature=0.0,
+                    response_format={
+                        "type": "json_schema",
+                        "json_schema": {"name": "answer", "schema": schema, "strict": True},
+                    },
+                )
+                return choice(reply.choices[0].message.content or "", options)
+            except openai.BadRequestError:
+                self._schemas = False  # no structured outputs here: plain text from now on
+            except openai.OpenAIError as exc:
+                raise LLMError(f"The LLM at {self.base_url} could not choose an answer: {exc}") from None
+        return super().choose(messages, options, max_tokens=max_tokens)
 
 
 def _whole_reply(at: str, kind: str, body: bytes) -> Iterator[str]:

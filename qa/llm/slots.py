@@ -122,3 +122,9 @@ class GatedLLM(LLM):
     def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
         with self.slots.hold():
             yield from self.inner.stream(messages, max_tokens=max_tokens, temperature=temperature)
+
+    def choose(
+        self, messages: Sequence[Message], options: Sequence[str], *, max_tokens: int = 48
+    ) -> str | None:
+        with self.slots.hold():  # the inner LLM's own way of choosing (a JSON schema, say), in a slot
+            return self.inner.choose(messages, options, max_tokens=max_tokens)

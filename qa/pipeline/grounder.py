@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from qa.models import REFUSAL_TEXT, Answer, Citation, Passage
 from qa.pipeline.citations import attributed, markers_in, parse_reply, strip_markers, with_markers
+from qa.pipeline.reader import Reading
 from qa.pipeline.reading import guess_short, question_type
 from qa.pipeline.support import (
     MIN_CLAIM_TERMS,
@@ -48,8 +49,12 @@ class Grounder:
 
     def citation(self, n: int, index: int, claim: str) -> Citation:
         """Citation number n of passage `index`, quoting the sentence(s) that best support `claim`."""
+        a, b, _ = best_quote_span(claim, self.passages[index].chunk.text)
+        return self._cite(n, index, a, b)
+
+    def _cite(self, n: int, index: int, a: int, b: int) -> Citation:
+        """Citation number n of passage `index`, quoting its text[a:b]."""
         chunk = self.passages[index].chunk
-        a, b, _ = best_quote_span(claim, chunk.text)
         return Citation(
             n=n,
             article=chunk.article,
@@ -147,16 +152,20 @@ class Grounder:
             short = guess_short(self.question, citations[0].quote) or strip_markers(kept[0][0]).rstrip(".")
         return Answer(self.question, " ".join(parts), short, tuple(citations), False, tuple(notes))
 
-    def extractive(self, ranked: Sequence[tuple[int, int, int, float]], min_score: float) -> Answer:
-        """Answer with the best sentences themselves (passage index, start, end, score), or refuse."""
-        if not ranked or ranked[0][3] < min_score:
-            return self.refusal()
-        i, a, b, _ = ranked[0]
-        sentence = self.passages[i].chunk.text[a:b].strip()
-        qtype = question_type(self.question)
-        short = guess_short(self.question, sentence)
-        if qtype in ("date", "number", "person", "place") and not short:
-            # The best sentence lacks the kind of fact asked for: say so rather than guess.
-            return self.refusal(["The closest sentence does not state the kind of fact asked for."])
-        kept = [(sentence, [i])]
-        return self._build(kept, short, [])
+    def from_reading(self, reading: Reading, notes: Sequence[str] = ()) -> Answer:
+        """The reader's answer, stated in its sentence and cited; a refusal when the passages do not say."""
+        ev = reading.evidence
+        if reading.refused or ev is None:
+            return self.refusal(notes)
+        text = self.passages[ev.passage].chunk.text
+        a, b = ev.start, ev.end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        citation = self._cite(1, ev.passage, a, b)
+        claim = ev.claim or text[a:b]
+        answer = with_markers(attributed(claim, citation), [1])
+        if reading.asked.kind == "YESNO":
+            answer = f"{reading.short.capitalize()}. {answer}"
+        return Answer(self.question, answer, reading.short, (citation,), False, tuple(notes))

@@ -24,11 +24,13 @@ from index.store.filters import Filters
 from qa.backends import make_embedder, make_llm
 from qa.llm.base import LLM, LLMError, complete
 from qa.models import Answer, Event, Final, Partial, Passage, Retrieved
+from qa.pipeline.chooser import choose
 from qa.pipeline.citations import display_text
 from qa.pipeline.conflicts import with_conflict
 from qa.pipeline.grounder import Grounder
 from qa.pipeline.prompts import build_messages, build_rewrite_messages
 from qa.pipeline.questions import QuestionError, check_question, parse_as_of, usable_rewrite
+from qa.pipeline.reader import read
 from qa.pipeline.reading import ScoredSentence, rank_sentences, snippets
 from qa.pipeline.retrieval import Retriever
 from qa.settings import Settings
@@ -220,14 +222,23 @@ class NewsQA:
         except LLMError as exc:  # misconfigured or missing model: say so, and still show the evidence
             yield final(Grounder(query, passages).refusal([str(exc)], reason=str(exc)))
             return
-        ranked = rank_sentences(query, passages, self.similarity)
-        if llm is None:
-            best = [(r.passage, r.start, r.end, r.score) for r in ranked]
-            answer = Grounder(query, passages, self.similarity).extractive(best, EXTRACTIVE_MIN_SCORE)
+        similarity = _remembered(self.similarity)  # the reader and the sentence ranking embed alike
+        ranked = rank_sentences(query, passages, similarity)
+        reading = read(query, passages, similarity) if s.reader_answers or llm is None else None
+        if reading is not None and (llm is None or reading.asked.kind != "PHRASE"):
+            if llm is not None and s.chooser:
+                try:
+                    reading = choose(llm, query, reading, passages)
+                except LLMError as exc:  # the reader's own choice stands
+                    notes.append(f"The LLM could not choose an answer ({exc}); the reader's choice stands.")
+            if not reading.refused:
+                yield Partial(reading.short)  # the short answer first, then the cited sentence
+            answer = Grounder(query, passages).from_reading(reading)
             yield final(self._with_conflict(query, answer, passages, ranked))
             return
+        assert llm is not None
         evidence = snippets(passages, ranked, s.llm_sentences)
-        grounder = Grounder(query, evidence, self.similarity)
+        grounder = Grounder(query, evidence, similarity)
         raw = ""
         try:
             messages = build_messages(query, evidence)
@@ -237,7 +248,11 @@ class NewsQA:
         except LLMError as exc:
             yield final(grounder.refusal([str(exc)], reason=str(exc)))
             return
-        yield final(self._with_conflict(query, grounder.from_reply(raw), passages, ranked))
+        answer = grounder.from_reply(raw)
+        if answer.refused and reading is not None and not reading.refused:
+            # Nothing of the small model's draft survived verification: the reader's clause, quoted.
+            answer = Grounder(query, passages).from_reading(reading, answer.notes)
+        yield final(self._with_conflict(query, answer, passages, ranked))
 
     def _with_conflict(
         self, query: str, answer: Answer, passages: Sequence[Passage], ranked: Sequence[ScoredSentence]
@@ -266,6 +281,23 @@ class NewsQA:
                 final = event.answer
         assert final is not None
         return final
+
+
+def _remembered(
+    similarity: Callable[[str, Sequence[str]], Sequence[float]],
+) -> Callable[[str, Sequence[str]], Sequence[float]]:
+    """The similarity function, remembering each (query, text) pair's score."""
+    scores: dict[tuple[str, str], float] = {}
+
+    def remembered(query: str, texts: Sequence[str]) -> Sequence[float]:
+        missing = [t for t in dict.fromkeys(texts) if (query, t) not in scores]
+        if missing:
+            scores.update(
+                zip(((query, t) for t in missing), map(float, similarity(query, missing)), strict=True)
+            )
+        return [scores[(query, t)] for t in texts]
+
+    return remembered
 
 
 _default: dict[Settings, NewsQA] = {}

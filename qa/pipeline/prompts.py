@@ -34,8 +34,12 @@ def format_source(n: int, passage: Passage) -> str:
     info = chunk.article
     meta = ", ".join(x for x in (info.source, info.published.isoformat() if info.published else "") if x)
     head = f"[{n}] ({meta}) " if meta else f"[{n}] "
-    body = _FAKE_MARKUP.sub(lambda m: m.group(1) + " -", " ".join(chunk.text.split()))
-    return head + body
+    return head + neutralised(chunk.text)
+
+
+def neutralised(text: str) -> str:
+    """Source text on one line, with lines that pose as the reply format ("Answer: ...") defused."""
+    return _FAKE_MARKUP.sub(lambda m: m.group(1) + " -", " ".join(text.split()))
 
 
 def build_messages(question: str, passages: Sequence[Passage]) -> list[dict[str, str]]:

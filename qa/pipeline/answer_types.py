@@ -1,0 +1,187 @@
+"""What a question asks for: its expected answer type from the wh-word and the head noun of "which/what X".
+
+Types: PERSON ORG PLACE NORP DATE DURATION NUMBER MONEY PERCENT ORDINAL EVENT WORK PRODUCT LAW LANGUAGE
+YESNO, NAME (a name of anything), NP (a common-noun thing whose head noun is known) and PHRASE (why, how,
+what happened: a clause, not a name). `plural` marks list questions ("which countries", "which two teams").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from qa.pipeline.answer_heads import HEAD_TYPE, LIST_WORDS, NAME_HEADS, PHRASE_HEADS
+from qa.pipeline.nlp import parse
+
+TYPED = frozenset(
+    "PERSON ORG PLACE NORP DATE DURATION NUMBER MONEY PERCENT ORDINAL EVENT WORK PRODUCT LAW LANGUAGE".split()
+)
+_AUX = set(
+    "is are was were did does do has have had will can could should would may might must isn't aren't wasn't "
+    "didn't doesn't".split()
+)
+# "which type of X", "one of the key reforms": look through to X ("name" stays: "the name of X" is NAME).
+_GENERIC = {"type", "kind", "sort", "form", "one", "part", "piece", "example", "category", "variety", "brand"}
+_WH = re.compile(r"\b(who|whom|whose|what|what's|which|where|when|why|how)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """The kind of answer a question asks for."""
+
+    kind: str
+    head: str = ""  # head noun of "which/what X", lower-case lemma ("" when there is none)
+    plural: bool = False
+    rule: str = ""  # the rule that decided, for reports
+
+    @property
+    def typed(self) -> bool:
+        """Whether the answer is a span of a known type (not a clause, a name of anything or yes/no)."""
+        return self.kind in TYPED
+
+
+def asked_part(question: str) -> str:
+    """The last sentence holding a wh-word: quiz questions open with a statement ("X met Y. Where ...?")."""
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", question.strip())
+    for part in reversed(parts):
+        if _WH.search(part) or part.endswith("?"):
+            return part
+    return question
+
+
+def answer_type(question: str) -> AnswerType:
+    """The expected answer type of a question."""
+    q = asked_part(question)
+    ql = q.lower().replace("’", "'")
+    words = re.sub(r"^according to [^,]+,\s*", "", ql).split()
+    first = words[0] if words else ""
+    if first in _AUX:
+        return AnswerType("YESNO", rule="auxiliary first")
+    for pattern, kind, rule in _PATTERNS:
+        if re.search(pattern, ql):
+            head = ""
+            if kind == "NUMBER" and (m := re.search(r"\bhow many ([\w-]+(?: [\w-]+)?)", ql)):
+                nouns = [t for t in parse([m.group(1)])[0] if t.pos_ in ("NOUN", "PROPN")]
+                head = nouns[0].lemma_.lower() if nouns else ""
+            return AnswerType(kind, head, rule=rule)
+    return _by_head_noun(q, ql)
+
+
+_PATTERNS = [  # first match wins
+    (r"\bhow long ago\b", "DATE", "how long ago"),
+    (r"\b(for how long|how long|for what (period|length))\b", "DURATION", "how long"),
+    (r"\bhow old\b", "NUMBER", "how old"),
+    (r"\bhow much\b.*\b(weigh|heavy|far|tall|big)\b", "NUMBER", "how much (quantity)"),
+    # "How much water ...?" asks a quantity; "how much did it cost?", "how much money ...?" an amount of money.
+    (r"\bhow much (?!money\b|cash\b)(?!(?:is|are|was|were|do|does|did|will|would|has|have|had|can|could)\b)\w+",
+     "NUMBER", "how much X"),  # fmt: skip
+    (r"\bhow much\b", "MONEY", "how much"),
+    (r"\bhow (many|far|large|big|tall|high|deep|fast)\b|\bby how much\b", "NUMBER", "how many"),
+    (r"\b(what|which) (percentage|percent|share|proportion)\b", "PERCENT", "what percentage"),
+    (r"\bby what margin\b", "NUMBER", "by what margin"),
+    (
+        r"\b(which|what) .{0,30}\bby number\b|\bwhich (anniversary|place)\b|\bwhere did .* rank\b"
+        r"|\bwhat (rank|place) did\b",
+        "ORDINAL",
+        "ordinal",
+    ),
+    (r"\b(when|what time)\b", "DATE", "when"),
+    (r"\bto whom\b.*\bappl", "PHRASE", "to whom ... apply"),
+    (r"\b(who|whom|whose)\b", "PERSON", "who"),
+    (r"\bwhere\b", "PLACE", "where"),
+    (
+        r"\bwhy\b|\bhow (did|does|do|is|are|was|were|will|can|could|has|have)\b|\bwhat happened\b"
+        r"|\bknown for\b",
+        "PHRASE",
+        "why/how/what happened",
+    ),
+    (
+        r"\bwhat (did|does|do|will|would|has|have|had) .*\b(call|called|stand for)\b",
+        "NAME",
+        "what did X call",
+    ),
+    (
+        r"\bwhat (did|does|do|will|would|has|have|had) .*\b(say|said|do|tell|told|announce|claim|argue)\b",
+        "PHRASE",
+        "what did X say/do",
+    ),
+]
+
+
+def _kind_of(lemma: str, text: str) -> str | None:
+    for word in (lemma.lower(), text.lower()):
+        if word in HEAD_TYPE:
+            return HEAD_TYPE[word]
+    t = text.lower()
+    return HEAD_TYPE.get(t[:-1]) if t.endswith("s") else None
+
+
+def _by_head_noun(q: str, ql: str) -> AnswerType:
+    doc = parse([q])[0]
+    for w in [t for t in doc if t.lower_ in ("which", "what", "what's")]:
+        nxt = doc[w.i + 1] if w.i + 1 < len(doc) else None
+        if w.lower_ == "which" and nxt is not None and nxt.lower_ in ("of", "is", "are", "was", "were"):
+            # "Which of the following is the most polluted city?", "Which is the largest cryptocurrency?"
+            nouns = [t for t in doc if t.pos_ == "NOUN" and t.i > w.i + 1 and t.lower_ != "following"]
+            preds = [t for t in nouns if t.dep_ in ("attr", "nsubj", "ROOT", "dobj", "appos")] or nouns
+            if preds:
+                head = preds[0]
+                return AnswerType(
+                    _kind_of(head.lemma_, head.text) or "NP", head.lemma_.lower(), rule="which is"
+                )
+        head = _head_noun(doc, w)
+        if head is None:
+            continue
+        lemma = head.lemma_.lower()
+        plural = head.tag_ in ("NNS", "NNPS") or any(c.lower_ in LIST_WORDS for c in head.children)
+        if lemma in PHRASE_HEADS:
+            return AnswerType("PHRASE", lemma, rule=f"{w.lower_} is the {lemma}")
+        if lemma in NAME_HEADS:
+            return AnswerType("NAME", lemma, plural, f"{w.lower_} {lemma}")
+        kind = _kind_of(lemma, head.text)
+        return AnswerType(
+            kind or "NP", lemma, plural, f"{w.lower_} X" if kind else f"{w.lower_} X (untyped head)"
+        )
+    if re.search(r"\bwhat\b", ql):
+        return AnswerType("NP", rule="what")
+    return AnswerType("PHRASE", rule="no wh-word")
+
+
+def _head_noun(doc: Any, w: Any) -> Any:
+    """Head noun of the wh-phrase: the noun the wh-word determines, else the noun run after it; for
+    "what is the X (of Y)" the copula's subject X; "type of X" looks through to X."""
+    head = None
+    if w.dep_ == "det" and w.head.pos_ in ("NOUN", "PROPN") and w.head.i > w.i:
+        head = w.head
+    elif w.i + 1 < len(doc) and doc[w.i + 1].pos_ not in ("AUX", "VERB", "ADP", "PRON", "DET", "PART"):
+        nouns = []
+        for t in doc[w.i + 1 : w.i + 6]:
+            if t.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM") and t.tag_ != "HYPH":
+                break
+            if t.pos_ in ("NOUN", "PROPN"):
+                nouns.append(t)
+            if t.i + 1 < len(doc) and doc[t.i + 1].tag_ == "POS":  # "which country's ambassador": the country
+                break
+        head = nouns[-1] if nouns else None
+    if head is None and w.head.lemma_ == "be" and w.dep_ in ("attr", "nsubj", "dobj"):
+        subjects = [
+            c
+            for c in w.head.children
+            if c.dep_ in ("nsubj", "attr", "nsubjpass") and c.i != w.i and c.pos_ in ("NOUN", "PROPN", "NUM")
+        ]
+        head = subjects[0] if subjects else None
+    for _ in range(2):
+        if head is None or head.lemma_.lower() not in _GENERIC:
+            break
+        of = [
+            g
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+        if not of:
+            break
+        head = of[0]
+    return head

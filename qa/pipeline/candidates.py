@@ -1,0 +1,201 @@
+"""Answer candidates in a parsed passage: entities, noun chunks, quotes, capitalised runs, dates and numbers.
+
+Each candidate is a labelled token span (labels in qa/pipeline/answer_heads.py); a span whose content words
+the question already names is never a candidate ("Who is Armenia's foreign minister?" is not "Armenia").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from qa.pipeline.answer_heads import ENT, HEAD_TYPE, TYPE_LABELS
+from qa.pipeline.answer_types import AnswerType
+from qa.pipeline.reading import _CAPS, _DATE, _NUMBER
+from qa.pipeline.support import terms
+
+_PRONOUNS = set(
+    "he she it they we i you this that these those him her them us me who which what one some all both each "
+    "there itself himself herself themselves something anything everything nothing someone anyone everyone "
+    "many most others other part way time thing things people year years day days lot number".split()
+)
+_DURATION = re.compile(
+    r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundred|"
+    r"several|a few|many|a|an)[\s-]+(years?|months?|weeks?|days?|hours?|minutes?|decades?|centur(?:y|ies))\b",
+    re.IGNORECASE,
+)
+_AGE = re.compile(r"\b(\d+|\w+)[- ]years?[- ]old\b", re.IGNORECASE)
+_LOCPREP = set("in at near from to across outside inside on into toward towards".split())
+_ISO = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d\b")
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
+_ORDINAL = re.compile(r"^(\d+(st|nd|rd|th)|first|second|third|fourth|fifth)$", re.IGNORECASE)
+_NUMBER_NAMES = "zero one two three four five six seven eight nine ten eleven twelve".split()
+MAX_TOKENS = 12  # longer spans are sentences, not answers
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One candidate span in one passage."""
+
+    text: str
+    label: str
+    passage: int  # index of the passage
+    sentence: int  # index of the sentence in the passage's doc
+    start: int  # token span in the passage's doc
+    end: int
+    is_list: bool = False
+
+
+def close_to(term: str, pool: frozenset[str]) -> bool:
+    """Whether a stem is in the pool, or shares a prefix with a word of like length ("russia"/"russian")."""
+    if term in pool:
+        return True
+    if len(term) < 4 or term.isdigit():
+        return False
+    return any(
+        len(p) >= 4
+        and (p.startswith(term) or term.startswith(p))
+        and min(len(p), len(term)) / max(len(p), len(term)) >= 0.7
+        for p in pool
+    )
+
+
+def _trim(doc: Any, a: int, b: int) -> tuple[int, int]:
+    """Without leading determiners, possessives and punctuation, or trailing punctuation."""
+    while a < b and (
+        doc[a].pos_ in ("DET", "PUNCT")
+        or doc[a].tag_ in ("PRP$", "WP$")
+        or doc[a].is_space
+        or doc[a].lower_ in ("such", "'s", "’s")
+    ):
+        a += 1
+    while b > a and (doc[b - 1].pos_ == "PUNCT" or doc[b - 1].tag_ == "POS" or doc[b - 1].is_space):
+        b -= 1
+    return a, b
+
+
+def _tokens(doc: Any, start: int, end: int) -> tuple[int, int] | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return (span.start, span.end) if span is not None else None
+
+
+def _capitalised(doc: Any) -> list[tuple[int, int]]:
+    """Runs of capitalised words; one opening a sentence only when it has several words ("Meanwhile")."""
+    text, out = doc.text, []
+    for m in _CAPS.finditer(text):
+        inside = m.start() > 0 and text[m.start() - 1] not in ".\n"
+        if (inside or " " in m.group(0).strip()) and (span := _tokens(doc, m.start(), m.end())):
+            out.append(span)
+    return out
+
+
+class _Collector:
+    """Gathers a passage's mentions, once per span and label, none the question already names."""
+
+    def __init__(self, doc: Any, passage: int, question_stems: frozenset[str]) -> None:
+        self.doc, self.passage, self.stems = doc, passage, question_stems
+        self.sentence_of = {t.i: si for si, s in enumerate(doc.sents) for t in s}
+        self.seen: set[tuple[int, int, str]] = set()
+        self.mentions: list[Mention] = []
+
+    def add(self, a: int, b: int, label: str, is_list: bool = False, text: str = "") -> None:
+        a, b = _trim(self.doc, a, b)
+        if b <= a or (a, b, label) in self.seen or (b - a > MAX_TOKENS and not is_list):
+            return
+        text = text or self.doc[a:b].text.strip()
+        if not text or text.lower() in _PRONOUNS or not re.search(r"\w", text):
+            return
+        stems = terms(text).stems
+        if stems and all(close_to(t, self.stems) for t in stems):
+            return  # the question names it already
+        if not stems and label in ("NP", "CAPS", "QUOTE"):
+            return
+        self.seen.add((a, b, label))
+        self.mentions.append(Mention(text, label, self.passage, self.sentence_of.get(a, 0), a, b, is_list))
+
+
+def extract(doc: Any, asked: AnswerType, question_stems: frozenset[str], passage: int) -> list[Mention]:
+    """The candidate mentions of one passage doc for a question of type `asked`."""
+    c = _Collector(doc, passage, question_stems)
+    for e in doc.ents:
+        if e.label_ == "DATE" and _DURATION.search(e.text) and not re.search(r"\b(ago|old)\b", e.text):
+            c.add(e.start, e.end, "DURATION")
+        if e.label_ == "DATE" and _AGE.search(e.text):
+            c.add(e.start, e.end, "AGE")
+        c.add(e.start, e.end, e.label_)
+    numeric = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
+    for a, b, label in [(e.start, e.end, e.label_) for e in doc.ents] + [
+        (a, b, "CAPS") for a, b in _capitalised(doc)
+    ]:
+        text = doc[a:b].text
+        if (
+            label not in numeric
+            and a > 0
+            and doc[a - 1].lower_ in _LOCPREP
+            and text[:1].isupper()
+            and not _DATE.fullmatch(text.strip())
+        ):
+            c.add(a, b, "LOCPREP")  # "in Kapan", "to Yerevan": a place, whatever the tagger thought
+    for m in _ISO.finditer(doc.text):
+        if span := _tokens(doc, m.start(), m.end()):
+            c.add(*span, "DATE")
+    for chunk in doc.noun_chunks:
+        c.add(chunk.start, chunk.end, "NP")
+        a = chunk.start  # without its leading adjectives and numbers: "several food dyes" -> "food dyes"
+        while a < chunk.root.i and doc[a].pos_ in ("ADJ", "NUM", "DET", "ADV"):
+            a += 1
+        if a != chunk.start:
+            c.add(a, chunk.end, "NP")
+        for prep in chunk.root.children:  # with its "of" phrase: "dissolution of the OSCE Minsk Group"
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "in") and prep.i == chunk.end:
+                end = max(t.i for t in prep.subtree) + 1
+                if end - chunk.start <= 10:
+                    c.add(chunk.start, end, "NP")
+    for m in _QUOTED.finditer(doc.text):
+        if len(m.group(1).split()) <= 8 and (span := _tokens(doc, m.start(1), m.end(1))):
+            c.add(*span, "QUOTE")
+    for a, b in _capitalised(doc):
+        c.add(a, b, "CAPS")
+    regex = {
+        "DATE": (_DATE, "RXDATE"),
+        "NUMBER": (_NUMBER, "RXNUM"),
+        "MONEY": (_NUMBER, "RXNUM"),
+        "PERCENT": (_NUMBER, "RXNUM"),
+    }
+    if asked.kind in regex:
+        pattern, label = regex[asked.kind]
+        for m in pattern.finditer(doc.text):
+            if label == "RXNUM" and _ORDINAL.match(m.group(0)):
+                continue  # "the 30th anniversary" counts nothing
+            if span := _tokens(doc, m.start(), m.end()):
+                c.add(*span, label)
+    if asked.plural or asked.kind == "NUMBER":
+        _lists(c, asked)
+    return c.mentions
+
+
+def _lists(c: _Collector, asked: AnswerType) -> None:
+    """Coordinated lists ("Armenia, Azerbaijan, Georgia, Iran, Russia and Turkey") for list questions, and
+    their length for "how many X" when the items are of X's type."""
+    doc = c.doc
+    for m in list(c.mentions):
+        root = doc[m.start : m.end].root
+        chain = {root.i}
+        conj = []
+        for t in root.subtree:
+            if t.dep_ == "conj" and t.head.i in chain:
+                conj.append(t)
+                chain.add(t.i)
+        if not conj:
+            continue
+        last = max(conj, key=lambda t: t.i)
+        end = max(x.i for x in last.subtree if x.dep_ not in ("prep", "relcl", "acl", "punct")) + 1
+        if end <= m.end or end - m.start > 16:
+            continue
+        if asked.plural:
+            c.add(m.start, end, m.label, is_list=True)
+        items = 1 + len(conj)
+        fits = TYPE_LABELS.get(HEAD_TYPE.get(asked.head, ""), {}).get(m.label, 0.0) >= 0.5
+        if asked.kind == "NUMBER" and m.label in ENT and fits and items < len(_NUMBER_NAMES):
+            c.add(m.start, end, "COUNT", is_list=True, text=_NUMBER_NAMES[items])

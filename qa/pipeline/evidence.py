@@ -1,0 +1,206 @@
+"""How well a mention answers the question: its sentence's match, its attachment to the question's words, its
+type, and cues that the sentence does not state what was asked (a demand, another time, another country).
+
+Hand-set, not learned: a logistic regression over the same features, cross-validated on the RealTime QA dev
+weeks, was no better there and much worse on the seed set (docs/ablation.md). The weights in W were each set
+once on both dev sets and are the reader's tuned parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from qa.pipeline.answer_heads import TYPE_LABELS
+from qa.pipeline.candidates import Mention, close_to
+from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question
+from qa.pipeline.support import covers, terms
+
+W = {"cos": 0.5, "passage": 0.3, "attach0": 0.3, "governor": 0.8, "type0": 0.25, "named": 0.7, "cue": 0.6,
+     "cue_support": 0.9, "head_near": 0.3, "list": 1.3, "about0": 0.3}  # fmt: skip
+_DEMANDS = set(
+    "urge demand call propose suggest want ask plan intend hope seek threaten vow consider recommend insist "
+    "push expect aim".split()
+)
+
+
+@dataclass
+class Features:
+    """A mention's features; `score` is the hand-set combination of them."""
+
+    sentence: float = 0.0  # weighted share of the question's words in the mention's sentence
+    context: float = 0.0  # the same, the sentence before counting half (pronoun subjects)
+    cosine: float = 0.0  # embedding similarity of question and sentence
+    passage: float = 0.0  # weighted share of the question's words in the passage and its title
+    nearness: float = 0.0  # how close the question's words stand to the mention
+    tree: float = 0.0  # 1 / (1 + dependency distance to the nearest question word)
+    governor: float = 0.0  # the word the mention hangs on is a question word
+    head_near: float = 0.0  # the question's head noun ("state") stands beside the mention
+    named: float = 0.0  # share of the mention's words the question already has
+    type_fit: float = 0.0  # how well its label fits the asked type (over all mentions of the answer, later)
+    about: float = 1.0  # the sentence (or the one before) names what the question is about
+    cues: dict[str, float] = field(default_factory=dict)  # modal, time, place: 1 when the cue fires
+
+    def attachment(self) -> float:
+        """How firmly the mention is tied to the question's words in its sentence."""
+        return max(self.nearness, self.tree, W["governor"] * self.governor)
+
+    def penalty(self, weight: float = W["cue"]) -> float:
+        """The product of the cue penalties."""
+        return math.prod(1 - weight * v for v in self.cues.values())
+
+    def score(self) -> float:
+        """Sentence match x attachment x type fit, less what the question names, times the cue penalties."""
+        s = self.sentence + W["cos"] * self.cosine + W["passage"] * self.passage
+        s *= W["attach0"] + (1 - W["attach0"]) * self.attachment()
+        s *= (W["type0"] + self.type_fit) * (1 - W["named"] * self.named)
+        return s * self.penalty() * (1 + W["head_near"] * self.head_near)
+
+    def support(self, strict_type: bool = False) -> float:
+        """How well the sentence states an answer to the question at all: the refusal decides on this.
+
+        A cue (a demand, another time, another country) all but rules the sentence out as a statement of the
+        answer; for strictly typed questions (who, when, how many) a span of another type is no answer.
+        """
+        if strict_type and self.type_fit < 0.4:
+            return 0.0
+        fit = min(1.0, self.type_fit / 0.5)
+        about = W["about0"] + (1 - W["about0"]) * self.about
+        return self.context * self.penalty(W["cue_support"]) * fit * about * (0.3 + 0.7 * self.attachment())
+
+
+def focus_weights(stems: frozenset[str], sentences: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Weight of each question word: words in few of the candidate sentences tell them apart (an IDF)."""
+    n = len(sentences)
+    return {t: math.log((n + 1) / (sum(1 for p in sentences if covers(t, p)) + 0.5)) + 0.1 for t in stems}
+
+
+def overlap(weights: dict[str, float], pool: frozenset[str]) -> float:
+    """Share of the question's weighted words found in a pool of stems."""
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if covers(t, pool)) / total if total else 0.0
+
+
+def mention_features(m: Mention, doc: Any, sent: Any, q: Question, weights: dict[str, float]) -> Features:
+    """The features of one mention except sentence, context, cosine and passage (set by the reader)."""
+    span = doc[m.start : m.end]
+    root = span.root
+    matched = []
+    for t in sent:
+        if m.start <= t.i < m.end or t.is_stop or t.is_punct:
+            continue
+        st = terms(t.text).stems
+        hits = [weights.get(s, 0.0) for s in q.stems if covers(s, st)] if st else []
+        if hits:
+            matched.append((t, max(hits)))
+    f = Features()
+    total = sum(weights.values()) or 1.0
+    if matched:
+        f.nearness = (
+            sum(w / (1 + min(abs(t.i - m.start), abs(t.i - (m.end - 1))) / 4) for t, w in matched) / total
+        )
+        f.tree = max(w / (1 + _tree_distance(root, t)) for t, w in matched) / max(w for _, w in matched)
+    gov = _governor(root)
+    gov_stems = terms(gov.text).stems | terms(gov.lemma_).stems
+    f.governor = float(bool(gov_stems) and any(covers(s, gov_stems) for s in q.stems))
+    if q.asked.head:
+        heads = terms(q.asked.head).stems
+        window = doc[max(sent.start, m.start - 4) : min(sent.end, m.end + 4)]
+        if any(
+            covers(h, terms(t.text).stems | terms(t.lemma_).stems)
+            for t in window
+            if not m.start <= t.i < m.end
+            for h in heads
+        ):
+            f.head_near = 1.0
+        elif any(covers(h, terms(span.text).stems) for h in heads):
+            f.head_near = 0.5
+    stems = terms(m.text).stems
+    f.named = sum(1 for s in stems if close_to(s, q.stems)) / len(stems) if stems else 0.0
+    f.type_fit = TYPE_LABELS.get(q.asked.kind, {}).get(m.label, 0.0)
+    f.cues = _cues(m, doc, sent, q, root)
+    return f
+
+
+def _cues(m: Mention, doc: Any, sent: Any, q: Question, root: Any) -> dict[str, float]:
+    """Signs that the sentence does not state the asked fact: a demand, another time, another country."""
+    verb = root
+    for _ in range(5):
+        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+            break
+        verb = verb.head
+    text = sent.text
+    cues = {
+        "modal": float(is_modal(verb, q.stems) and not q.modal),
+        "time": float(
+            (q.past and bool(FUTURE.search(text)) and not PAST.search(text))
+            or (q.future and bool(PAST.search(text)) and not FUTURE.search(text))
+        ),
+        "place": 0.0,
+    }
+    if q.places:
+        # "Hungarian Prime Minister Orbán" does not answer "Armenia's prime minister"
+        near = [
+            e
+            for e in doc.ents
+            if e.label_ in ("GPE", "NORP") and sent.start <= e.start and m.start - 5 <= e.end <= m.start
+        ]
+        same = any(
+            any(covers(s, stems) for s in place) or any(covers(x, place) for x in stems)
+            for stems in (terms(e.text).stems for e in near)
+            for place in q.places
+        )
+        cues["place"] = float(bool(near) and not same)
+    return cues
+
+
+def is_modal(verb: Any, question_stems: frozenset[str] = frozenset()) -> bool:
+    """The verb or its head chain carries modality the question lacks: must, should, urged to, called for."""
+
+    def not_asked(word: str) -> bool:
+        stems = terms(word).stems
+        return not stems or not any(covers(s, stems) for s in question_stems)
+
+    v = verb
+    for _ in range(3):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in v.children):
+            return True
+        if v is not verb and v.lemma_.lower() in _DEMANDS and not_asked(v.lemma_):
+            return True
+        if v.dep_ not in ("xcomp", "ccomp"):  # only a complement ("urged them to act") takes its head's mood
+            break
+        v = v.head
+    return False
+
+
+def _governor(tok: Any) -> Any:
+    """The first content word a span's root hangs on (through compound, flat and apposition links)."""
+    t = tok
+    for _ in range(6):
+        h = t.head
+        if h is t:
+            return t
+        if h.pos_ in ("VERB", "NOUN", "PROPN", "ADJ", "AUX") and t.dep_ not in ("compound", "flat", "appos"):
+            return h
+        t = h
+    return t
+
+
+def _tree_distance(a: Any, b: Any, limit: int = 8) -> int:
+    """Length of the dependency path between two tokens, capped."""
+    up: dict[int, int] = {}
+    t, d = a, 0
+    while True:
+        up[t.i] = d
+        if t.head is t or d > limit:
+            break
+        t, d = t.head, d + 1
+    t, d = b, 0
+    while True:
+        if t.i in up:
+            return up[t.i] + d
+        if t.head is t or d > limit:
+            return limit * 2
+        t, d = t.head, d + 1

