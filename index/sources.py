@@ -16,6 +16,7 @@ from index.embedding.base import Embedder
 from index.feeds import load_url
 from index.ingest import IngestReport, ingest_articles
 from index.loading import LoadResult, iter_files, load_file, missing_path_error
+from index.settings import IndexSettings
 from index.store.base import Store
 
 
@@ -190,3 +191,37 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0  # loading it says what is wrong
+
+
+def ingest_configured(
+    sources: Iterable[str | Path],
+    store: Store,
+    embedder: Embedder,
+    settings: IndexSettings,
+    progress: bool | None = None,
+    *,
+    on_progress: OnIngestProgress | None = None,
+    stop: threading.Event | None = None,
+) -> tuple[LoadResult, IngestReport]:
+    """ingest_sources with the settings' chunking, file size limit (NEWSQA_MAX_FILE_MB) and fetch guard.
+
+    Progress goes to on_progress, else to stderr unless progress=False (None: only on a terminal).
+    """
+    wanted = progress or (progress is None and sys.stderr.isatty())
+    shown = ProgressDisplay() if on_progress is None and wanted else None
+    try:
+        return ingest_sources(
+            sources,
+            store,
+            embedder,
+            chunk_size=settings.chunk_size,
+            chunk_overlap=settings.chunk_overlap,
+            title_pieces=settings.title_pieces,
+            max_bytes=settings.max_file_bytes,
+            allow_private=settings.allow_private_urls,
+            on_progress=on_progress or shown,
+            stop=stop,
+        )
+    finally:
+        if shown is not None:
+            shown.close()

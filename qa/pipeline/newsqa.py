@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -17,7 +16,7 @@ from index.embedding.base import Embedder
 from index.ingest import IngestReport, OnProgress, ingest_articles
 from index.loading import LoadResult
 from index.models import Article
-from index.sources import OnIngestProgress, ProgressDisplay, ingest_sources
+from index.sources import OnIngestProgress, ingest_configured
 from index.store.base import Store
 from index.store.chroma import ChromaStore
 from index.store.filters import Filters
@@ -88,31 +87,10 @@ class NewsQA:
         on_progress: OnIngestProgress | None = None,
         stop: threading.Event | None = None,
     ) -> tuple[LoadResult, IngestReport]:
-        """Load articles from files, folders and page or feed URLs, one at a time, and store them.
-
-        A missing path, a file over NEWSQA_MAX_FILE_MB or a refused URL is a failure in the report; the
-        rest still load. Progress goes to on_progress, else to stderr unless progress=False (a bar on a
-        terminal, lines elsewhere).
-        """
-        s = self.settings
-        wanted = progress or (progress is None and sys.stderr.isatty())
-        shown = ProgressDisplay() if on_progress is None and wanted else None
-        try:
-            return ingest_sources(
-                sources,
-                self.store,
-                self.embedder,
-                chunk_size=s.chunk_size,
-                chunk_overlap=s.chunk_overlap,
-                title_pieces=s.title_pieces,
-                max_bytes=s.max_file_bytes,
-                allow_private=s.allow_private_urls,
-                on_progress=on_progress or shown,
-                stop=stop,
-            )
-        finally:
-            if shown is not None:
-                shown.close()
+        """Load articles from files, folders and page or feed URLs, one at a time, and store them."""
+        return ingest_configured(
+            sources, self.store, self.embedder, self.settings, progress, on_progress=on_progress, stop=stop
+        )
 
     def ingest_articles(
         self,
