@@ -1,13 +1,14 @@
 """A fake OpenAI-compatible endpoint on 127.0.0.1 (http.server) that replies well or badly, by path.
 
-Base URL http://127.0.0.1:PORT/<mode>/v1, where mode is one of REPLIES: the bytes sent back for any
-POST to /chat/completions, with their content type.
+Base URL http://127.0.0.1:PORT/<mode>/v1, where mode is one of REPLIES (the bytes sent back for any POST
+to /chat/completions, with their content type) or "slow" (a good reply streamed word by word over 12 s).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +29,7 @@ GOOD = (
     "Answer: Kapan\nExplanation: Preparations are underway to open a Russian Consulate General in Kapan [1]."
 )
 SSE = "text/event-stream"
+SLOW_SECONDS = 12.0
 REPLIES: dict[str, tuple[str, bytes]] = {
     "good": (SSE, _event(GOOD[:20]) + _event(GOOD[20:]) + b"data: [DONE]\n\n"),
     # Bytes that are no UTF-8 at all, inside an otherwise well-formed event line.
@@ -55,6 +57,19 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
         mode = self.path.strip("/").split("/", 1)[0]
+        if mode == "slow":  # a good reply, streamed over about SLOW_SECONDS: an answer still being written
+            self.send_response(200)
+            self.send_header("Content-Type", SSE)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            words = GOOD.split(" ")
+            for i, word in enumerate(words):
+                self.wfile.write(_event(word + (" " if i < len(words) - 1 else "")))
+                self.wfile.flush()
+                time.sleep(SLOW_SECONDS / len(words))
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.close_connection = True
+            return
         kind, body = REPLIES.get(mode, ("text/plain", b"unknown mode"))
         self.send_response(200)
         self.send_header("Content-Type", kind)

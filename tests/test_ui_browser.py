@@ -22,6 +22,7 @@ import pytest
 from qa.llm.local import free_port
 from tests.app_process import clean_env, start, wait_http
 from tests.conftest import ROOT
+from tests.llm_endpoint import fake_llm_endpoint
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -60,13 +61,20 @@ WATCH_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Start the LLM server and both apps in parallel; yield their URLs by name."""
+def endpoint() -> Iterator[str]:
+    """A fake OpenAI-compatible endpoint whose slow replies keep an answer in progress for 12 s."""
+    with fake_llm_endpoint() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def apps(tmp_path_factory: pytest.TempPathFactory, endpoint: str) -> Iterator[dict[str, str]]:
+    """Start the LLM server and the apps in parallel; yield their URLs by name."""
     work = tmp_path_factory.mktemp("ui")
     newsqa = shutil.which("newsqa", path=str(Path(sys.executable).parent)) or "newsqa"
     # The feed and page tests fetch from a server on 127.0.0.1, which the fetch guard refuses by default.
     base = clean_env() | {"NEWSQA_ALLOW_PRIVATE_URLS": "true"}
-    llm_port, llm_app_port, ex_app_port = free_port(), free_port(), free_port()
+    llm_port, llm_app_port, ex_app_port, slow_app_port = free_port(), free_port(), free_port(), free_port()
     procs = [
         start(
             "llm-server",
@@ -93,6 +101,20 @@ def apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             work,
         ),
         start(
+            "app-slow",
+            [newsqa, "serve"],
+            base
+            | {
+                "NEWSQA_HOME": str(work / "home-slow"),
+                "NEWSQA_PORT": str(slow_app_port),
+                "NEWSQA_LLM": "openai",
+                "NEWSQA_LLM_MODEL": "fake",
+                "OPENAI_BASE_URL": f"{endpoint}/slow/v1",
+                "NEWSQA_THREADS": "1",
+            },
+            work,
+        ),
+        start(
             "app-extractive",
             [sys.executable, str(ROOT / "app.py")],
             base
@@ -109,8 +131,13 @@ def apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         deadline = time.monotonic() + START_TIMEOUT
         wait_http(procs[0], f"http://127.0.0.1:{llm_port}/v1/models", deadline)
         wait_http(procs[1], f"http://127.0.0.1:{llm_app_port}/", deadline)
-        wait_http(procs[2], f"http://127.0.0.1:{ex_app_port}/", deadline)
-        yield {"llm": f"http://127.0.0.1:{llm_app_port}", "extractive": f"http://127.0.0.1:{ex_app_port}"}
+        wait_http(procs[2], f"http://127.0.0.1:{slow_app_port}/", deadline)
+        wait_http(procs[3], f"http://127.0.0.1:{ex_app_port}/", deadline)
+        yield {
+            "llm": f"http://127.0.0.1:{llm_app_port}",
+            "slow": f"http://127.0.0.1:{slow_app_port}",
+            "extractive": f"http://127.0.0.1:{ex_app_port}",
+        }
     finally:
         for proc in procs:
             proc.stop()
@@ -319,7 +346,7 @@ def test_llm_answer_streams_with_citations_and_follow_up(apps: dict[str, str], b
 def test_a_question_typed_during_an_answer_is_refused_with_a_message_and_kept(
     apps: dict[str, str], browser: Any
 ) -> None:
-    s = Session(browser, apps["llm"])
+    s = Session(browser, apps["slow"])  # its LLM takes 12 s per reply
     try:
         box = s.page.locator("#nq-question textarea")
         box.fill(SEED_QUESTION)

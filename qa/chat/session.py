@@ -6,7 +6,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -191,7 +191,7 @@ def answer(
     as_of: object = None,
     outlets: Sequence[str] | None = None,
     startup: Startup | None = None,
-) -> Iterator[ChatSession]:
+) -> Generator[ChatSession, None, None]:
     """Answer the session's last turn (added by submit); yields the session after each step.
 
     While the LLM's reply waits for a slot, the turn says its place in line (updated about every second).
