@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,12 @@ THEME = gr.themes.Soft(
 log = logging.getLogger("newsqa.app")
 
 
-def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
+def build(
+    qa: NewsQA, startup: chat.Startup | None = None, settings: chat.ChatSettings | None = None
+) -> gr.Blocks:
     """The Gradio app around a NewsQA; chat state is per browser session (gr.State)."""
+    settings = settings or chat.ChatSettings()
+    read_only = settings.read_only
 
     def library_views() -> tuple[Any, ...]:
         return (
@@ -51,17 +56,22 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
         # Until the LLM is up, NewsQA's lock is held: only the status (which avoids it) is refreshed.
         return startup is None or startup.settled
 
-    def on_ask(
-        question: str, since: Any, as_of: Any, outlets: list[str] | None, session: chat.ChatSession | None
-    ) -> Iterator[tuple[Any, ...]]:
+    def on_submit(question: str, session: chat.ChatSession | None) -> tuple[Any, ...]:
+        # Instant (no queue limit): the question shows at once, as waiting, and the box is cleared.
         session = session or chat.ChatSession()
-        first = True
-        for _ in chat.ask(
-            qa, session, question or "", since=since, as_of=as_of, outlets=outlets, startup=startup
-        ):
-            # The box is cleared once; later updates must not wipe what the user types meanwhile.
-            yield session.messages(), session.panel(), session, "" if first else gr.skip()
-            first = False
+        if chat.is_busy(session):
+            gr.Warning(chat.BUSY_MESSAGE)  # the question stays in the box: nothing typed is lost
+        elif chat.submit(session, question or "") is not None:
+            return session.messages(), session.panel(), session, ""
+        return gr.skip(), gr.skip(), session, gr.skip()
+
+    def on_answer(
+        since: Any, as_of: Any, outlets: list[str] | None, session: chat.ChatSession | None
+    ) -> Iterator[tuple[Any, ...]]:
+        if session is None:
+            return
+        for _ in chat.answer(qa, session, since=since, as_of=as_of, outlets=outlets, startup=startup):
+            yield session.messages(), session.panel(), session
 
     def on_select(session: chat.ChatSession | None, evt: gr.SelectData) -> Any:
         if session is None:
@@ -81,26 +91,20 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
     def on_files(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         if startup is not None:
             startup.wait()
-
-        def step(done: int, total: int) -> None:
-            progress((done, total), desc="Indexing articles", unit="articles")
-
-        report = chat.ingest_files(qa, files or [], on_progress=step)
+        step = lambda fraction, line: progress(fraction, desc=line)  # noqa: E731
+        report = chat.ingest_files(qa, files or [], on_progress=step, read_only=read_only)
         return report, None, *library_views()
 
     def on_url(url: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         if startup is not None:
             startup.wait()
         progress(None, desc="Fetching")
-
-        def step(done: int, total: int) -> None:
-            progress((done, total), desc="Indexing articles", unit="articles")
-
-        report = chat.ingest_url(qa, url, on_progress=step)
+        step = lambda fraction, line: progress(fraction, desc=line)  # noqa: E731
+        report = chat.ingest_url(qa, url, on_progress=step, read_only=read_only)
         return report, *library_views()
 
     def on_delete(ids: list[str] | None) -> tuple[Any, ...]:
-        return chat.delete_articles(qa, ids), *library_views()
+        return chat.delete_articles(qa, ids, read_only=read_only), *library_views()
 
     def on_load() -> tuple[Any, ...]:
         if not ready():
@@ -169,20 +173,26 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
             with gr.Tab("Library", id="library-tab") as library_tab, gr.Row(equal_height=False):
                 with gr.Column(scale=2, min_width=320):
                     gr.Markdown("### Add articles")
+                    if read_only:
+                        gr.HTML(chat.message_html("warn", chat.READ_ONLY_MESSAGE), elem_id="nq-read-only")
                     files = gr.File(
                         label="Article files (JSONL, JSON, Markdown, text, HTML)",
                         file_count="multiple",
                         file_types=sorted(SUPPORTED_SUFFIXES),
                         type="filepath",
                         elem_id="nq-files",
+                        interactive=not read_only,
                     )
-                    add_files = gr.Button("Add files", variant="primary", elem_id="nq-add-files")
+                    add_files = gr.Button(
+                        "Add files", variant="primary", elem_id="nq-add-files", interactive=not read_only
+                    )
                     url = gr.Textbox(
                         label="Page or RSS/Atom feed URL",
                         placeholder="https://example.com/news/article.html or …/feed.xml",
                         elem_id="nq-url",
+                        interactive=not read_only,
                     )
-                    add_url = gr.Button("Fetch and add", elem_id="nq-add-url")
+                    add_url = gr.Button("Fetch and add", elem_id="nq-add-url", interactive=not read_only)
                     report = gr.HTML("", elem_id="nq-report")
                 with gr.Column(scale=3, min_width=420):
                     gr.Markdown("### Indexed articles")
@@ -194,17 +204,31 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
                             multiselect=True,
                             scale=4,
                             elem_id="nq-delete-pick",
+                            interactive=not read_only,
                         )
-                        delete = gr.Button("Delete", variant="stop", scale=1, elem_id="nq-delete")
+                        delete = gr.Button(
+                            "Delete", variant="stop", scale=1, elem_id="nq-delete", interactive=not read_only
+                        )
 
+        # Two steps: the question is taken at once (or refused with a message while the last one is still
+        # being answered), then answered in the queue. Answers in progress: up to NEWSQA_CHAT_CONCURRENCY,
+        # the LLM writing NEWSQA_LLM_SLOTS of them at once (the others show their place in line).
         gr.on(
             triggers=[question.submit, send.click],
-            fn=on_ask,
-            inputs=[question, since, as_of, outlets, session],
+            fn=on_submit,
+            inputs=[question, session],
             outputs=[chatbot, sources, session, question],
-            trigger_mode="once",
-            concurrency_limit=2,
+            concurrency_limit=None,
             show_progress="hidden",
+            api_name="submit",
+        ).then(
+            on_answer,
+            inputs=[since, as_of, outlets, session],
+            outputs=[chatbot, sources, session],
+            concurrency_limit=settings.chat_concurrency,
+            concurrency_id="answers",
+            show_progress="hidden",
+            api_name="answer",
         )
         # Cheap handlers never wait behind answers being written.
         chatbot.select(on_select, [session], [sources], concurrency_limit=None, show_progress="hidden")
@@ -236,19 +260,21 @@ def build(qa: NewsQA, startup: chat.Startup | None = None) -> gr.Blocks:
 def main(host: str | None = None, port: int | None = None) -> None:
     """Start the chat on host:port (None: NEWSQA_HOST / NEWSQA_PORT), seeding an empty index first.
 
-    Also `newsqa serve`, which finds this function through the "newsqa.ui" entry point (pyproject.toml).
+    Also `newsqa serve` (the "newsqa.ui" entry point). AccessError: off loopback, no login or read-only mode.
     """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("newsqa").setLevel(logging.INFO)  # say so when the seed articles are indexed
     settings = chat.ChatSettings()
     host = host or settings.host
     port = settings.port if port is None else port
+    chat.check_access(settings, host)  # before anything starts or binds
     qa = NewsQA(settings)
     startup = chat.Startup(qa, SEEDS)
     startup.start()
-    demo = build(qa, startup)
-    demo.queue(default_concurrency_limit=1)
-    print(f"NewsQA chat: http://{host}:{port}  (index in {settings.home})", flush=True)
+    demo = build(qa, startup, settings)
+    demo.queue(default_concurrency_limit=1, max_size=settings.chat_concurrency * 4)  # answers: see build()
+    mode = "read-only" if settings.read_only else "login required" if settings.auth_user else "open"
+    print(f"NewsQA chat: http://{host}:{port}  (index in {settings.home}; {mode})", flush=True)
     demo.launch(
         server_name=host,
         server_port=port,
@@ -256,10 +282,16 @@ def main(host: str | None = None, port: int | None = None) -> None:
         css=chat.asset("chat.css"),
         head=f"<script>{chat.asset('chat.js')}</script>",
         show_error=False,
-        max_file_size="25mb",
+        max_file_size=settings.max_file_bytes,
         footer_links=["gradio", "settings"],
+        auth=chat.gradio_auth(settings),
+        auth_message="NewsQA: sign in with NEWSQA_AUTH_USER and its password.",
     )
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except chat.AccessError as exc:
+        print(f"newsqa: error: {exc}", file=sys.stderr)
+        sys.exit(2)

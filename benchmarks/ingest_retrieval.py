@@ -389,7 +389,7 @@ def run_ours(job: dict[str, Any]) -> dict[str, Any]:
     install_ingest_timers(embedder, timers)
     bar = progress(len(articles), f"{job['name']} ingest")
 
-    def on_progress(done: int, total: int) -> None:
+    def on_progress(done: int, total: int, chunks: int) -> None:
         bar.update(done - bar.n)
 
     profiler = None

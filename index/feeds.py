@@ -135,16 +135,21 @@ def load_url(
     timeout: float = TIMEOUT,
     max_bytes: int = MAX_BYTES,
     fetch_entry_pages: bool = True,
+    allow_private: bool = False,
 ) -> LoadResult:
-    """Articles from a page or feed URL; every failure becomes a LoadError with its reason."""
+    """Articles from a page or feed URL; every failure becomes a LoadError with its reason.
+
+    Loopback and private addresses are refused unless allow_private (NEWSQA_ALLOW_PRIVATE_URLS), for the
+    feed, its entry pages and every redirect (index/fetching.py).
+    """
     try:
-        fetched = fetch(url, timeout=timeout, max_bytes=max_bytes)
+        fetched = fetch(url, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
     except FetchError as exc:
         return LoadResult(errors=[LoadError((url or "").strip() or "(no URL)", None, str(exc))])
     if kind == "feed" or (kind == "auto" and looks_like_feed(fetched)):
 
         def page(link: str) -> Fetched:
-            return fetch(link, timeout=timeout, max_bytes=max_bytes)
+            return fetch(link, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
 
         return articles_from_feed(fetched, fetch_page=page if fetch_entry_pages else None)
     try:

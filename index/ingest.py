@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from index.store.base import Store
 # while the next group is chunked, small enough that an interrupted ingest loses little work.
 _GROUP_CHUNKS = 512
 
+# on_progress(articles written, articles to write, chunks written), after each group and once at the start.
+OnProgress = Callable[[int, int, int], None]
+
 
 @dataclass
 class IngestReport:
@@ -30,6 +34,8 @@ class IngestReport:
     failed: list[LoadError] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     chunks: int = 0
+    interrupted: bool = False  # stopped on request (SIGTERM, Ctrl-C) between two groups
+    left: list[str] = field(default_factory=list)  # articles (ids) and files or URLs not done when stopped
 
     def summary(self) -> str:
         """One line for the command line."""
@@ -39,7 +45,16 @@ class IngestReport:
         )
         if self.recovered:
             line += f"; cleaned up {len(self.recovered)} articles left half-written by an interrupted ingest"
+        if self.interrupted:
+            line += f"; stopped before {len(self.left)} more (run the same command again to finish)"
         return line
+
+    def merge(self, other: IngestReport) -> None:
+        """Add a later ingest's report (of another file, say) to this one."""
+        for name in ("added", "updated", "skipped", "failed", "recovered", "left"):
+            getattr(self, name).extend(getattr(other, name))
+        self.chunks += other.chunks
+        self.interrupted = self.interrupted or other.interrupted
 
 
 def ingest_articles(
@@ -50,13 +65,15 @@ def ingest_articles(
     chunk_size: int = 200,
     chunk_overlap: int = 0,
     progress: bool | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
+    on_progress: OnProgress | None = None,
     title_pieces: int = 0,
+    stop: threading.Event | None = None,
 ) -> IngestReport:
     """Store new and changed articles; unchanged ones (same id and content hash) are skipped.
 
-    progress=None shows a bar only on a terminal; on_progress(done, total) is for UIs. title_pieces > 0
-    embeds each chunk under its article's title, cut to that many tokens and to what the window leaves.
+    progress=None shows a bar only on a terminal; on_progress is for UIs. title_pieces > 0 embeds each chunk
+    under its article's title, cut to that many tokens and to what the window leaves. Once `stop` is set,
+    the ingest ends after the group being written: every article is either fully stored or not at all.
     """
     # Chunks take up to chunk_size of the tokens the model reads; a title gets what is left.
     title_budget = min(title_pieces, embedder.max_tokens - chunk_size)
@@ -78,6 +95,9 @@ def ingest_articles(
         total=len(todo), unit="article", desc="Ingesting", disable=None if progress is None else not progress
     )
     done = 0
+    written: set[str] = set()
+    if on_progress:
+        on_progress(0, len(todo), 0)
 
     def embed(group: list[tuple[Article, list[Chunk]]]) -> np.ndarray:
         if title_budget <= 0:
@@ -96,11 +116,12 @@ def ingest_articles(
             items.append((article, chunks, rows[offset : offset + len(chunks)]))
             offset += len(chunks)
         store.write(items)
+        written.update(article.id for article, _ in group)
         report.chunks += sum(len(chunks) for _, chunks in group)
         done += len(group)
         bar.update(len(group))
         if on_progress:
-            on_progress(done, len(todo))
+            on_progress(done, len(todo), report.chunks)
 
     # Chunking and writing (mostly one core) run while the previous group embeds on all cores; only this
     # thread writes, in order, so an interrupted ingest leaves the same state as before.
@@ -113,6 +134,8 @@ def ingest_articles(
         with embedder.bulk():
             try:
                 for i, article in enumerate(todo):
+                    if stop is not None and stop.is_set():
+                        break  # the group being embedded is dropped: none of it was written
                     chunks = chunk_article(article, embedder, chunk_size, chunk_overlap)
                     group.append((article, chunks))
                     group_chunks += len(chunks)
@@ -121,11 +144,16 @@ def ingest_articles(
                         if embedding is not None:
                             write(*embedding)
                         embedding, group, group_chunks = submitted, [], 0
-                if embedding is not None:
+                if embedding is not None and not (stop is not None and stop.is_set()):
                     write(*embedding)
             finally:
                 # After a failure the next group may still be embedding; leaving bulk() drops its queued work.
                 pool.shutdown(wait=False, cancel_futures=True)
     finally:
         bar.close()
+    if len(written) < len(todo):  # stopped early
+        report.interrupted = True
+        report.left = [a.id for a in todo if a.id not in written]
+        report.added = [i for i in report.added if i in written]
+        report.updated = [i for i in report.updated if i in written]
     return report

@@ -170,11 +170,18 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def load_file(path: Path) -> LoadResult:
-    """Load every article in one file; bad records become errors and the rest still load."""
+def load_file(path: Path, max_bytes: int | None = None) -> LoadResult:
+    """Load every article in one file; bad records become errors and the rest still load.
+
+    A file larger than max_bytes (NEWSQA_MAX_FILE_MB) is one error naming it, and is not read.
+    """
     result = LoadResult()
     suffix = path.suffix.lower()
     spath = str(path)
+    size = path.stat().st_size if max_bytes is not None and path.is_file() else 0
+    if max_bytes is not None and size > max_bytes:
+        mb = f"{size / 2**20:.3g} MB; the limit is {max_bytes / 2**20:.3g} MB (NEWSQA_MAX_FILE_MB)"
+        return LoadResult(errors=[LoadError(spath, None, f"the file is {mb}: split it or raise the limit")])
     if suffix not in SUPPORTED_SUFFIXES:
         result.errors.append(
             LoadError(
@@ -236,15 +243,20 @@ def load_file(path: Path) -> LoadResult:
     return result
 
 
-def load_paths(paths: Iterable[str | Path]) -> LoadResult:
-    """Load all articles under the given files and folders (FileNotFoundError for a missing path)."""
-    paths = list(paths)
-    for p in paths:  # fail before loading anything when a path is wrong
-        if not Path(p).exists():
-            raise FileNotFoundError(f"No such file or folder: {p}")
+def missing_path_error(path: str | Path) -> LoadError:
+    """The failure reported for a path that does not exist (the other paths still load)."""
+    return LoadError(str(path), None, "No such file or folder")
+
+
+def load_paths(paths: Iterable[str | Path], max_bytes: int | None = None) -> LoadResult:
+    """Load all articles under the given files and folders; a missing path is one error, the rest load."""
     total = LoadResult()
-    for path in iter_files(paths):
-        total.extend(load_file(path))
+    for p in paths:
+        if not Path(p).exists():
+            total.errors.append(missing_path_error(p))
+            continue
+        for path in iter_files([p]):
+            total.extend(load_file(path, max_bytes))
     return total
 
 

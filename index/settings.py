@@ -80,6 +80,24 @@ class IndexSettings(BaseSettings):
         "runs in this many worker processes, each running whole texts on one core.",
     )
 
+    allow_private_urls: bool = Field(
+        False,
+        description="Let page and feed fetching (the Library tab, `newsqa ingest URL`) reach loopback and "
+        "private addresses (127.0.0.1, 10.x, 192.168.x, fc00::/7), for local use and tests. Link-local "
+        "(169.254.x, cloud metadata), multicast, reserved and unspecified addresses are refused even then.",
+    )
+    max_file_mb: float = Field(
+        100.0,
+        gt=0,
+        description="Largest article file an ingest reads, in MB; a larger one is reported as a failure "
+        "naming the file, and the rest still load. Also the chat's upload limit.",
+    )
+
+    @property
+    def max_file_bytes(self) -> int:
+        """NEWSQA_MAX_FILE_MB in bytes."""
+        return int(self.max_file_mb * 1024 * 1024)
+
     @property
     def chroma_path(self) -> Path:
         """Folder of the embedded Chroma database."""

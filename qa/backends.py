@@ -138,19 +138,28 @@ def _openai_llm(settings: Settings) -> LLM:
             "NEWSQA_LLM=openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server "
             "(Ollama: http://127.0.0.1:11434/v1)."
         )
-    return OpenAIChatLLM(
+    llm = OpenAIChatLLM(
         settings.llm_model or DEFAULT_OPENAI_MODEL,
         base_url=settings.openai_base_url,
         api_key=settings.api_key,
         timeout=settings.llm_timeout,
     )
+    return gated(llm, settings.llm_slots)
 
 
 def _local_llm(settings: Settings) -> LLM:
     from qa.llm.openai_chat import OpenAIChatLLM
 
     server = local_server(settings)
-    return OpenAIChatLLM(server.alias, base_url=server.base_url, api_key=None, timeout=settings.llm_timeout)
+    llm = OpenAIChatLLM(server.alias, base_url=server.base_url, api_key=None, timeout=settings.llm_timeout)
+    return gated(llm, settings.llm_slots or settings.local_slots)
+
+
+def gated(llm: LLM, slots: int) -> LLM:
+    """The LLM with at most `slots` replies at once, the rest waiting in order (0: no limit)."""
+    from qa.llm.slots import AnswerSlots, GatedLLM
+
+    return GatedLLM(llm, AnswerSlots(slots)) if slots else llm
 
 
 def local_server(settings: Settings) -> LocalServer:
@@ -162,7 +171,12 @@ def local_server(settings: Settings) -> LocalServer:
     if not gguf.exists():
         raise LLMError(f"NEWSQA_LOCAL_MODEL_PATH {gguf} does not exist")
     return shared_server(
-        gguf, name, port=settings.local_port, threads=settings.threads, context=settings.local_context
+        gguf,
+        name,
+        port=settings.local_port,
+        threads=settings.threads,
+        context=settings.local_context,
+        slots=settings.local_slots,
     )
 
 

@@ -12,9 +12,14 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from index.dates import parse_day
+from qa.ingest_command import add_parser as add_ingest_parser
 from qa.models import Answer
 from qa.settings import load_settings
 
+# Exit statuses besides 0 (ok) and 1 (internal fault, or an ingest with failures): 2 for bad input or
+# settings, 3 when the LLM failed (the evidence is still printed), 128 + N when an ingest stopped on signal N.
+EXIT_USAGE = 2
+EXIT_LLM_FAILED = 3
 UI_GROUP = "newsqa.ui"  # entry point group of the browser chat (app.py registers itself in pyproject.toml)
 
 
@@ -32,28 +37,18 @@ class UsageError(Exception):
     """A user-facing error of the command line: printed as one line, exit status 2."""
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from qa.pipeline import NewsQA
-
-    qa = NewsQA(load_settings())
-    loaded, report = qa.ingest(args.paths)
-    for note in loaded.skipped:
-        print(f"skipped: {note}", file=sys.stderr)
-    for err in report.failed:
-        print(f"failed: {err}", file=sys.stderr)
-    print(report.summary())
-    return 1 if report.failed else 0
-
-
 def _print_answer(answer: Answer, as_json: bool) -> None:
+    # A failed answer's message goes to stderr once (as newsqa: error:), its evidence to stdout.
+    notes = [n for n in answer.notes if n != answer.failure]
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
-        for note in answer.notes:
+        for note in notes:
             print(f"note: {note}", file=sys.stderr)
         return
     if answer.rewritten_question:
         print(f"(searched for: {answer.rewritten_question})")
-    print(answer.text)
+    if not answer.failure:
+        print(answer.text)
     if answer.short and not answer.refused:
         print(f"\nShort answer: {answer.short}")
     if answer.citations:
@@ -68,7 +63,7 @@ def _print_answer(answer: Answer, as_json: bool) -> None:
                 when = a.published.isoformat() if a.published else "undated"
                 outlet = a.source or "an unknown outlet"
                 print(f"    also reported by {outlet} ({when}): {a.title} {a.url}".rstrip())
-    for note in answer.notes:
+    for note in notes:
         print(f"note: {note}", file=sys.stderr)
 
 
@@ -78,6 +73,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     qa = NewsQA(load_settings(llm=args.llm))
     answer = qa.ask(args.question, top_k=args.top_k, as_of=args.as_of)
     _print_answer(answer, args.json)
+    if answer.failure:
+        print(f"newsqa: error: {answer.failure}", file=sys.stderr)
+        return EXIT_LLM_FAILED
     return 0
 
 
@@ -151,9 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("ingest", help="load articles from files or folders into the index")
-    s.add_argument("paths", nargs="+", help="JSONL, JSON, Markdown, text or HTML files, or folders of them")
-    s.set_defaults(func=cmd_ingest)
+    add_ingest_parser(sub)
 
     s = sub.add_parser("ask", help="ask a question of the indexed articles")
     s.add_argument("question")
@@ -222,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"newsqa: error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("newsqa: interrupted", file=sys.stderr)
         return 130

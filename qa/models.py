@@ -86,6 +86,16 @@ class Answer:
     notes: tuple[str, ...] = field(default=())  # e.g. the LLM was unreachable, a sentence was removed
     rewritten_question: str = ""  # the standalone question actually searched, when it differs
 
+    @property
+    def failure(self) -> str:
+        """Why answering failed (the LLM could not answer), or "": the citations are then the evidence.
+
+        A failed answer is a refusal whose text is the failure message instead of the refusal sentence.
+        """
+        if not self.refused or self.text.startswith(REFUSAL_TEXT):
+            return ""
+        return next((n for n in self.notes if self.text.startswith(n)), self.text)
+
     def to_json(self) -> dict[str, Any]:
         """The public JSON form: exactly the documented Answer and Citation fields."""
         return {

@@ -75,7 +75,27 @@ class Settings(IndexSettings):
     local_port: int = Field(
         0, ge=0, le=65535, description="Port of the local LLM server on 127.0.0.1; 0 picks a free one."
     )
-    local_context: int = Field(4096, ge=512, description="Context window of the local LLM server.")
+    local_context: int = Field(
+        4096,
+        ge=512,
+        description="Context window of each slot of the local LLM server, in tokens; the server holds "
+        "NEWSQA_LOCAL_SLOTS times this.",
+    )
+    local_slots: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="Answers the local LLM server writes at once (llama.cpp parallel slots with continuous "
+        "batching: one batch of tokens for all of them per step). More questions wait in order.",
+    )
+    llm_slots: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="Replies the LLM writes at once; more wait in order (the chat shows their place in "
+        "line) while retrieval and verification go on. 0: NEWSQA_LOCAL_SLOTS in local mode, no limit in "
+        "openai mode.",
+    )
     llm_timeout: float = Field(
         120.0, gt=0, description="Seconds to wait for the LLM before giving up with a clear message."
     )

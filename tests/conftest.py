@@ -109,40 +109,69 @@ def local_llm(tmp_path_factory: pytest.TempPathFactory) -> OpenAIChatLLM:
     return OpenAIChatLLM("smollm2-135m", base_url=server.base_url, api_key=None, timeout=120)
 
 
-@pytest.fixture(scope="session")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `chroma run` server on 127.0.0.1, started for the tests; yields its URL."""
-    from qa.llm.local import free_port
+class ChromaServer:
+    """A real `chroma run` on 127.0.0.1 at a fixed port and data folder, which a test can stop and restart."""
 
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    assert chroma, "the chroma command (from the chromadb package) is not installed"
-    port = free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    log = (data / "server.log").open("w")
-    proc = subprocess.Popen(
-        [chroma, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
+    def __init__(self, data: Path) -> None:
+        from qa.llm.local import free_port
+
+        chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+        assert chroma, "the chroma command (from the chromadb package) is not installed"
+        self.command = chroma
+        self.data = data
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start it and wait until it answers its heartbeat."""
+        log = (self.data / "server.log").open("ab")
+        self.proc = subprocess.Popen(
+            [
+                self.command,
+                "run",
+                "--path",
+                str(self.data / "db"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
+                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    return
             except httpx.HTTPError:
                 pass
-            if proc.poll() is not None or time.monotonic() > deadline:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(
-                    f"chroma server did not start: {(data / 'server.log').read_text()[-2000:]}"
+                    f"chroma server did not start: {(self.data / 'server.log').read_text()[-2000:]}"
                 )
             time.sleep(0.3)
-        yield url
+
+    def stop(self) -> None:
+        """Stop it (SIGTERM, then SIGKILL if it lingers) and wait until the port is closed."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.proc = None
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `chroma run` server on 127.0.0.1, started for the tests; yields its URL."""
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server"))
+    server.start()
+    try:
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        server.stop()

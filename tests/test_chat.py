@@ -330,7 +330,7 @@ def test_upload_reports_each_failure_with_its_reason(make_qa, tmp_path: Path) ->
     bad.write_text('{"text": "ok line", "title": "Fine"}\n{not json\n', encoding="utf-8")
     other = tmp_path / "upload" / "scan.pdf"
     other.write_bytes(b"%PDF-1.4")
-    seen: list[tuple[int, int]] = []
+    seen: list[tuple[float, str]] = []
     report = chat.ingest_files(
         qa, [str(good), str(bad), str(other)], on_progress=lambda d, t: seen.append((d, t))
     )
@@ -338,7 +338,10 @@ def test_upload_reports_each_failure_with_its_reason(make_qa, tmp_path: Path) ->
     assert "<code>broken.jsonl, line 2</code>: invalid JSON" in report
     assert "<code>scan.pdf</code>: unsupported file type" in report
     assert str(tmp_path) not in report, "temp folders of uploads are not shown"
-    assert seen[0] == (0, 2) and seen[-1] == (2, 2)
+    assert seen[0][0] == 0.0 and seen[-1][0] == 1.0, "the fraction runs from 0 to 1"
+    assert seen[-1][1].startswith("broken.jsonl (2/2): 1/1 articles"), seen[-1]
+    assert "overall 100%: 2 articles" in seen[-1][1] and "chunks" in seen[-1][1]
+    assert all(str(tmp_path) not in line for _, line in seen), "progress shows the uploads' own names"
     table = chat.articles_html(qa)
     assert "Lighthouse restored (synthetic)" in table and "Coast Courier" in table and "2025-03-04" in table
     assert chat.outlet_choices(qa) == ["Coast Courier"]

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli_run import run
 from tests.conftest import FIXTURES, SEEDS
 
 pytestmark = pytest.mark.slow  # each command is a new process with the real embedder
-
-
-def run(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "NEWSQA_HOME": str(home), "NEWSQA_LLM": "extractive", **env}
-    return subprocess.run(
-        [sys.executable, "-m", "qa.cli", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=300,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +106,42 @@ def test_ask_lists_the_outlets_that_carried_the_same_story(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     also = [line for line in result.stdout.splitlines() if line.strip().startswith("also reported by")]
     assert len(also) == 2 and all("(2024-10-1" in line and "https://" in line for line in also)
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("not-utf8", "sent bytes that are not UTF-8 text"),
+        ("bad-json", "sent an event that is not JSON ('{not json'"),
+        ("plain-text", "answered with text/plain, not an event stream"),
+        ("unreachable", "Cannot reach the LLM at"),
+    ],
+)
+def test_llm_faults_print_one_message_and_the_evidence_and_exit_3(
+    home: Path, mode: str, expected: str
+) -> None:
+    from qa.llm.local import free_port
+    from tests.llm_endpoint import fake_llm_endpoint
+
+    with fake_llm_endpoint() as endpoint:
+        base = f"http://127.0.0.1:{free_port()}/v1" if mode == "unreachable" else f"{endpoint}/{mode}/v1"
+        result = run(
+            home,
+            "ask",
+            "Where will Russia open a consulate general?",
+            NEWSQA_LLM="openai",
+            OPENAI_BASE_URL=base,
+            NEWSQA_LLM_TIMEOUT="10",
+        )
+    assert result.returncode == 3, result.stderr
+    line = _one_line_error(result)
+    assert line.startswith("newsqa: error: ") and expected in line, line
+    assert "unexpected error" not in line
+    assert result.stdout.startswith("Closest evidence:") or "\nClosest evidence:" in result.stdout
+    assert "[1] " in result.stdout and "Kapan" in result.stdout, "the retrieved evidence is printed"
+    assert expected not in result.stdout, "the message is printed once"
+
+
+def test_a_question_of_control_characters_is_refused(home: Path) -> None:
+    line = _one_line_error(run(home, "ask", "\x01\x02\x1b"))
+    assert "only control characters (U+0001, U+0002, U+001B)" in line

@@ -80,3 +80,41 @@ def test_chroma_server_down_is_a_clear_error(tmp_path, embedder) -> None:
     settings = Settings(home=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}", llm="extractive")
     with pytest.raises(StoreError, match="Cannot reach the Chroma server"):
         NewsQA(settings, embedder=embedder).store  # noqa: B018
+
+
+def test_chroma_server_that_dies_mid_session_is_a_store_error_and_recovers(tmp_path, embedder) -> None:
+    from index.store.base import StoreError
+    from qa import chat
+    from tests.conftest import ChromaServer
+
+    (tmp_path / "server").mkdir()
+    server = ChromaServer(tmp_path / "server")
+    server.start()
+    try:
+        settings = Settings(
+            home=tmp_path / "home", chroma_url=server.url, llm="extractive", collection="restart_test"
+        )
+        qa = NewsQA(settings, embedder=embedder)
+        qa.ingest([SEEDS], progress=False)
+        assert qa.ask(QUESTIONS[0]).short == "Kapan"
+        server.stop()
+        unreachable = rf"The Chroma server at {re.escape(server.url)} is unreachable \(ConnectError"
+        with pytest.raises(StoreError, match=unreachable):
+            qa.ask(QUESTIONS[0])
+        with pytest.raises(StoreError, match=unreachable):
+            qa.store.count_articles()
+        with pytest.raises(StoreError, match=unreachable):
+            qa.ingest([SEEDS], progress=False)
+        session = chat.ChatSession()
+        list(chat.ask(qa, session, QUESTIONS[0]))
+        message = session.messages()[-1]["content"]
+        assert "The article index cannot be used" in message and "is unreachable" in message
+        assert "Something went wrong" not in message
+        assert "is unreachable" in chat.status_html(qa, None)
+        server.start()  # the same data folder and port: the same NewsQA carries on
+        assert qa.ask(QUESTIONS[0]).short == "Kapan"
+        assert qa.store.count_articles() == 1
+        _, report = qa.ingest([SEEDS], progress=False)
+        assert report.skipped and not report.added
+    finally:
+        server.stop()

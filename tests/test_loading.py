@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from index.loading import load_file, load_paths
 from index.models import stable_article_id
 from tests.conftest import FIXTURES, SEED_FILE, SEEDS
@@ -82,9 +80,28 @@ def test_folder_loads_recursively_and_collects_errors() -> None:
     assert len(result.errors) == 4  # two bad JSONL lines, one bad JSON item, one binary file
 
 
-def test_missing_path_raises_before_loading(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="nope"):
-        load_paths([SEEDS, tmp_path / "nope"])
+def test_a_missing_path_is_a_failure_and_the_rest_still_loads(tmp_path: Path) -> None:
+    result = load_paths([tmp_path / "nope", SEEDS, tmp_path / "gone" / "x.jsonl"])
+    assert len(result.articles) == 1, "the seed article beside the missing paths is loaded"
+    assert [(e.path, e.reason) for e in result.errors] == [
+        (str(tmp_path / "nope"), "No such file or folder"),
+        (str(tmp_path / "gone" / "x.jsonl"), "No such file or folder"),
+    ]
+
+
+def test_a_file_over_the_size_limit_is_a_failure_naming_it(tmp_path: Path) -> None:
+    big = tmp_path / "big.jsonl"
+    big.write_text('{"text": "' + "word " * 60_000 + '"}\n', encoding="utf-8")  # 0.29 MB
+    small = tmp_path / "small.md"
+    small.write_text("A short synthetic note about the harbour crane.\n", encoding="utf-8")
+    result = load_paths([tmp_path], max_bytes=100_000)
+    assert [a.text for a in result.articles] == ["A short synthetic note about the harbour crane."]
+    [err] = result.errors
+    assert err.path == str(big)
+    assert err.reason == (
+        "the file is 0.286 MB; the limit is 0.0954 MB (NEWSQA_MAX_FILE_MB): split it or raise the limit"
+    )
+    assert len(load_paths([big]).articles) == 1, "no limit unless one is given"
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:

@@ -209,9 +209,12 @@ def test_large_ingest_embeds_in_worker_processes_then_stops_them(
     assert isinstance(embedder, OnnxMiniLMEmbedder)
     monkeypatch.setattr(embedder, "process_min_chars", 1)  # the fixtures are small
     running: list[bool] = []
-    qa.ingest_articles(
-        _articles(), progress=False, on_progress=lambda *_: running.append(embedder.workers_running)
-    )
+
+    def written(done: int, total: int, chunks: int) -> None:
+        if done:  # after each group's write (the first call, before any, says how many there are)
+            running.append(embedder.workers_running)
+
+    qa.ingest_articles(_articles(), progress=False, on_progress=written)
     assert running and all(running)  # the workers embedded every group
     assert not embedder.workers_running  # stopped after the ingest
     _vectors_are_the_embedders(qa, atol=1e-5)  # the same vectors as in-process, to Chroma's rounding

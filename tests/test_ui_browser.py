@@ -7,24 +7,22 @@ Every article, page and feed written here is synthetic (invented names, .example
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from qa.llm.local import free_port
+from tests.app_process import clean_env, start, wait_http
 from tests.conftest import ROOT
+from tests.llm_endpoint import fake_llm_endpoint
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -62,78 +60,30 @@ WATCH_JS = """() => {
 }"""
 
 
-@dataclass
-class Proc:
-    """A process started for the tests, with its log."""
-
-    name: str
-    popen: subprocess.Popen[bytes]
-    log: Path
-
-    def tail(self) -> str:
-        """The end of its log, for failure messages."""
-        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
-
-    def stop(self) -> None:
-        """Terminate it (kill if it lingers)."""
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=5)
-
-
-def _start(name: str, cmd: list[str], env: dict[str, str], workdir: Path) -> Proc:
-    log = workdir / f"{name}.log"
-    with log.open("wb") as out:
-        popen = subprocess.Popen(cmd, env=env, cwd=workdir, stdout=out, stderr=subprocess.STDOUT)
-    return Proc(name, popen, log)
-
-
-def _wait_http(proc: Proc, url: str, deadline: float) -> None:
-    while True:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if proc.popen.poll() is not None:
-            raise RuntimeError(f"{proc.name} exited with {proc.popen.returncode}:\n{proc.tail()}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{proc.name} did not answer {url} in time:\n{proc.tail()}")
-        time.sleep(0.3)
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    """A fake OpenAI-compatible endpoint whose slow replies keep an answer in progress for 12 s."""
+    with fake_llm_endpoint() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Start the LLM server and both apps in parallel; yield their URLs by name."""
+def apps(tmp_path_factory: pytest.TempPathFactory, endpoint: str) -> Iterator[dict[str, str]]:
+    """Start the LLM server and the apps in parallel; yield their URLs by name."""
     work = tmp_path_factory.mktemp("ui")
     newsqa = shutil.which("newsqa", path=str(Path(sys.executable).parent)) or "newsqa"
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("NEWSQA_", "OPENAI_")) and "proxy" not in k.lower()
-    }
-    base |= {
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "NO_PROXY": "127.0.0.1,localhost",
-        "NEWSQA_HOST": "127.0.0.1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    llm_port, llm_app_port, ex_app_port = free_port(), free_port(), free_port()
+    # The feed and page tests fetch from a server on 127.0.0.1, which the fetch guard refuses by default.
+    base = clean_env() | {"NEWSQA_ALLOW_PRIVATE_URLS": "true"}
+    llm_port, llm_app_port, ex_app_port, slow_app_port = free_port(), free_port(), free_port(), free_port()
     procs = [
-        _start(
+        start(
             "llm-server",
             [newsqa, "llm-server", "--port", str(llm_port)],
             base | {"NEWSQA_HOME": str(work / "llm-home"), "NEWSQA_LLM_MODEL": "smollm2-135m"},
             work,
         ),
         # `newsqa serve` for one app and `python app.py` for the other: both entry points are used.
-        _start(
+        start(
             "app-llm",
             [newsqa, "serve"],
             base
@@ -150,7 +100,21 @@ def apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             },
             work,
         ),
-        _start(
+        start(
+            "app-slow",
+            [newsqa, "serve"],
+            base
+            | {
+                "NEWSQA_HOME": str(work / "home-slow"),
+                "NEWSQA_PORT": str(slow_app_port),
+                "NEWSQA_LLM": "openai",
+                "NEWSQA_LLM_MODEL": "fake",
+                "OPENAI_BASE_URL": f"{endpoint}/slow/v1",
+                "NEWSQA_THREADS": "1",
+            },
+            work,
+        ),
+        start(
             "app-extractive",
             [sys.executable, str(ROOT / "app.py")],
             base
@@ -165,10 +129,15 @@ def apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     ]
     try:
         deadline = time.monotonic() + START_TIMEOUT
-        _wait_http(procs[0], f"http://127.0.0.1:{llm_port}/v1/models", deadline)
-        _wait_http(procs[1], f"http://127.0.0.1:{llm_app_port}/", deadline)
-        _wait_http(procs[2], f"http://127.0.0.1:{ex_app_port}/", deadline)
-        yield {"llm": f"http://127.0.0.1:{llm_app_port}", "extractive": f"http://127.0.0.1:{ex_app_port}"}
+        wait_http(procs[0], f"http://127.0.0.1:{llm_port}/v1/models", deadline)
+        wait_http(procs[1], f"http://127.0.0.1:{llm_app_port}/", deadline)
+        wait_http(procs[2], f"http://127.0.0.1:{slow_app_port}/", deadline)
+        wait_http(procs[3], f"http://127.0.0.1:{ex_app_port}/", deadline)
+        yield {
+            "llm": f"http://127.0.0.1:{llm_app_port}",
+            "slow": f"http://127.0.0.1:{slow_app_port}",
+            "extractive": f"http://127.0.0.1:{ex_app_port}",
+        }
     finally:
         for proc in procs:
             proc.stop()
@@ -370,6 +339,31 @@ def test_llm_answer_streams_with_citations_and_follow_up(apps: dict[str, str], b
         assert s.page.locator('#nq-sources .nq-sources[data-turn="0"]').count() == 1
         assert SEED_QUESTION in s.page.inner_text("#nq-sources .nq-for")
         assert s.dialogs == [] and s.errors == []
+    finally:
+        s.close()
+
+
+def test_a_question_typed_during_an_answer_is_refused_with_a_message_and_kept(
+    apps: dict[str, str], browser: Any
+) -> None:
+    s = Session(browser, apps["slow"])  # its LLM takes 12 s per reply
+    try:
+        box = s.page.locator("#nq-question textarea")
+        box.fill(SEED_QUESTION)
+        box.press("Enter")
+        s.page.wait_for_selector("#nq-chat .bot-row", timeout=10_000)  # shown at once, waiting or searching
+        box.fill("and when was that?")
+        box.press("Enter")
+        s.page.get_by_text("Still answering your last question").first.wait_for(
+            state="visible", timeout=10_000
+        )
+        assert box.input_value() == "and when was that?", "what was typed is kept, not dropped"
+        s.shot("busy-refusal")
+        s.page.wait_for_selector('#nq-sources .nq-final[data-turn="0"]', timeout=ANSWER_TIMEOUT_MS)
+        assert s.bots().count() == 1
+        box.press("Enter")  # once the answer is done, the kept question goes
+        s.page.wait_for_selector('#nq-sources .nq-final[data-turn="1"]', timeout=ANSWER_TIMEOUT_MS)
+        assert s.bots().count() == 2 and s.errors == []
     finally:
         s.close()
 

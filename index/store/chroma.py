@@ -7,13 +7,15 @@ its metadata ("_node_content"): 16% of the time of a Chroma add, for data nothin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+import httpx
 import numpy as np
 
 from index.models import ArticleInfo, Chunk, ChunkRef, StoredArticle
@@ -30,6 +32,39 @@ if TYPE_CHECKING:
 # A filtered HNSW query is slow in Chroma (0.2 s at 33k chunks against 10 ms unfiltered): an unfiltered
 # query this many times deeper is tried first and filtered here; only when too few pass does Chroma filter.
 _OVERFETCH = 2
+
+
+@contextmanager
+def reaching(server: str | None) -> Iterator[None]:
+    """Inside, a lost connection to the Chroma server is a StoreError naming it (embedded mode: no change)."""
+    try:
+        yield
+    except (httpx.TransportError, ConnectionError) as exc:
+        if server is None:
+            raise
+        raise StoreError(
+            f"The Chroma server at {server} is unreachable ({type(exc).__name__}: {exc}). Start it again "
+            "(`chroma run --path DIR --host HOST --port PORT`); NewsQA reconnects on the next request."
+        ) from None
+
+
+class _Collection:
+    """A Chroma collection whose every call goes through reaching(): the one place server faults are named."""
+
+    def __init__(self, collection: Any, server: str | None) -> None:
+        self._collection = collection
+        self._server = server
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._collection, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with reaching(self._server):
+                return attr(*args, **kwargs)
+
+        return call
 
 
 def open_client(settings: IndexSettings) -> Any:
@@ -69,12 +104,14 @@ class ChromaStore:
         dim: int,
         index_path: Path | None = None,
         duplicate_threshold: float = 0.0,
+        server: str | None = None,
     ) -> None:
         self.collection_name = collection
         self.embedder_name = embedder_name
         self.dim = dim
         self._client = client
-        self._chunks = client.get_or_create_collection(
+        self._server = server  # the Chroma server's URL, in client/server mode
+        self._chunks = self._open(
             collection, metadata={"hnsw:space": "cosine", "embedder": embedder_name, "dim": dim}
         )
         meta = self._chunks.metadata or {}
@@ -85,7 +122,7 @@ class ChromaStore:
                 f"but the configured embedder is {embedder_name!r} ({dim} dims). Set NEWSQA_EMBEDDER back, "
                 f"or use another NEWSQA_COLLECTION (or NEWSQA_HOME) for the new embedder and re-ingest."
             )
-        self.manifest = Manifest(client.get_or_create_collection(f"{collection}__articles"))
+        self.manifest = Manifest(self._open(f"{collection}__articles"))
         self.stories = Stories(self.manifest, duplicate_threshold)
         # In client/server mode the SQLite file lives on the machine that answers; None keeps it in memory.
         self.index = SearchIndex(index_path or Path(":memory:"))
@@ -112,7 +149,12 @@ class ChromaStore:
             dim,
             settings.index_path,
             duplicate_threshold=settings.duplicate_threshold,
+            server=settings.chroma_url,
         )
+
+    def _open(self, name: str, **kwargs: Any) -> Any:
+        with reaching(self._server):
+            return _Collection(self._client.get_or_create_collection(name, **kwargs), self._server)
 
     @property
     def location(self) -> str:

@@ -6,16 +6,19 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from index.feeds import load_url
+from index.fetching import FetchError, check_url
 from index.ingest import IngestReport
-from index.loading import SUPPORTED_SUFFIXES, LoadError, LoadResult, load_file
+from index.loading import SUPPORTED_SUFFIXES, LoadError
+from index.sources import IngestProgress
+from qa.chat.access import READ_ONLY_MESSAGE
 from qa.chat.render import articles_table, message_html, report_html
 from qa.chat.turns import error_message
 from qa.pipeline.newsqa import NewsQA
 
 log = logging.getLogger("newsqa.chat")
 
-Progress = Callable[[int, int], None]
+# on_progress(fraction of the ingest done, a line saying how far: file, articles, chunks, rate, ETA)
+Progress = Callable[[float, str], None]
 
 
 def _where(err: LoadError, names: dict[str, str] | None = None) -> str:
@@ -41,53 +44,61 @@ def ingest_report_html(
     return report_html(summary, [(_where(e, names), e.reason) for e in errors], kind)
 
 
-def _ingest(qa: NewsQA, loaded: LoadResult, on_progress: Progress | None) -> IngestReport | None:
-    if not loaded.articles:
-        return None
-    if on_progress:
-        on_progress(0, len(loaded.articles))
-    return qa.ingest_articles(loaded.articles, progress=False, on_progress=on_progress)
-
-
 def _ingest_and_report(
     qa: NewsQA,
-    loaded: LoadResult,
+    sources: Sequence[str | Path],
     on_progress: Progress | None,
-    what: str,
+    errors: Sequence[LoadError] = (),
     names: dict[str, str] | None = None,
 ) -> str:
+    def step(p: IngestProgress) -> None:
+        if on_progress:
+            on_progress(p.fraction, p.line(names.get(p.name) if names else None))
+
+    report = None
     try:
-        report = _ingest(qa, loaded, on_progress)
+        if sources:
+            _, report = qa.ingest(sources, on_progress=step)
     except Exception as exc:
-        log.exception("ingesting %s failed", what)
+        log.exception("ingesting %s failed", ", ".join(map(str, sources)))
         return message_html("bad", f"Indexing failed: {error_message(exc)}")
-    return ingest_report_html(report, loaded.errors, names)
+    return ingest_report_html(report, [*errors, *(report.failed if report else [])], names)
 
 
-def ingest_files(qa: NewsQA, paths: Sequence[str | Path], on_progress: Progress | None = None) -> str:
+def ingest_files(
+    qa: NewsQA, paths: Sequence[str | Path], on_progress: Progress | None = None, *, read_only: bool = False
+) -> str:
     """Load uploaded files and index their articles; the status HTML names every failure."""
+    if read_only:
+        return message_html("bad", READ_ONLY_MESSAGE)
     if not paths:
         return message_html("bad", "Choose one or more files first.")
-    loaded = LoadResult()
+    errors: list[LoadError] = []
+    good: list[str | Path] = []
     names: dict[str, str] = {}
     for p in paths:
         path = Path(p)
         names[str(path)] = path.name  # uploads sit in temp folders: show the name the user knows
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-            loaded.errors.append(
-                LoadError(str(path), None, f"unsupported file type; expected one of {kinds}")
-            )
-            continue
-        loaded.extend(load_file(path))
-    return _ingest_and_report(qa, loaded, on_progress, "uploads", names)
+            errors.append(LoadError(str(path), None, f"unsupported file type; expected one of {kinds}"))
+        else:
+            good.append(path)
+    return _ingest_and_report(qa, good, on_progress, errors, names)
 
 
-def ingest_url(qa: NewsQA, url: str, on_progress: Progress | None = None) -> str:
-    """Fetch a page or RSS/Atom feed and index its articles; the status HTML names every failure."""
-    if not (url or "").strip():
-        return message_html("bad", "Enter the URL of a page or of an RSS/Atom feed.")
-    return _ingest_and_report(qa, load_url(url), on_progress, url)
+def ingest_url(qa: NewsQA, url: str, on_progress: Progress | None = None, *, read_only: bool = False) -> str:
+    """Fetch a page or RSS/Atom feed and index its articles; the status HTML names every failure.
+
+    Loopback and private addresses are refused unless NEWSQA_ALLOW_PRIVATE_URLS (index/fetching.py).
+    """
+    if read_only:
+        return message_html("bad", READ_ONLY_MESSAGE)
+    try:
+        url = check_url(url)  # before ingesting: a string that is not a URL would be read as a path
+    except FetchError as exc:
+        return message_html("bad", str(exc))
+    return _ingest_and_report(qa, [url], on_progress)
 
 
 def articles_html(qa: NewsQA) -> str:
@@ -122,8 +133,10 @@ def outlet_choices(qa: NewsQA) -> list[str]:
         return []
 
 
-def delete_articles(qa: NewsQA, ids: Sequence[str] | None) -> str:
+def delete_articles(qa: NewsQA, ids: Sequence[str] | None, *, read_only: bool = False) -> str:
     """Remove the chosen articles; the status HTML says how many."""
+    if read_only:
+        return message_html("bad", READ_ONLY_MESSAGE)
     ids = [i for i in (ids or []) if i]
     if not ids:
         return message_html("bad", "Pick the articles to delete first.")

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 from markupsafe import Markup
 
 from index.models import ArticleInfo
-from qa.models import REFUSAL_TEXT, Answer, Citation
+from qa.models import Answer, Citation
 from qa.pipeline.citations import MARKER
 from qa.templating import environment
 
@@ -94,8 +94,7 @@ def note_lines(answer: Answer) -> list[str]:
 def answer_html(answer: Answer, index: int) -> str:
     """A verified answer: its text with clickable citations, the short answer, notes; refusals say so."""
     segments = cite_segments(answer.text, {c.n for c in answer.citations})
-    # A refusal whose text is not the refusal sentence carries the LLM's failure message instead.
-    kind = "problem" if answer.refused and not answer.text.startswith(REFUSAL_TEXT) else "refusal"
+    kind = "problem" if answer.failure else "refusal"
     return str(_fragments().answer(answer, segments, index, kind, note_lines(answer)))
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+import queue
+import threading
+import time
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from index.store.base import StoreError
 from qa.chat.render import empty_panel, question_html, sources_html, turn_html
 from qa.chat.turns import FilterError, Turn, error_message, parse_filters
 from qa.llm.base import LLMError
-from qa.models import REFUSAL_TEXT, Citation, Final, Partial, Passage, Retrieved
+from qa.llm.slots import reporting
+from qa.models import REFUSAL_TEXT, Citation, Event, Final, Partial, Passage, Retrieved
 from qa.pipeline.citations import strip_markers
 from qa.pipeline.grounder import Grounder
 from qa.pipeline.newsqa import NewsQA
@@ -82,6 +86,39 @@ def passage_evidence(
 # -- asking ----------------------------------------------------------------------------------------------
 
 
+BUSY_MESSAGE = (
+    "Still answering your last question: your new one stays in the box. Press Enter again once the answer "
+    "is done."
+)
+QUEUED_NOTE = "Waiting for a free place: other questions are being answered…"
+SEEDING_NOTE = "Indexing the seed articles first, one moment…"
+# A turn still waiting after this long was never started (its answer request was lost): a new question may go.
+STALE_WAIT = 600.0
+_claims = threading.Lock()
+
+
+def is_busy(session: ChatSession) -> bool:
+    """Whether the session's last question is still being answered (a turn never started goes stale)."""
+    if not session.turns:
+        return False
+    turn = session.turns[-1]
+    if turn.stage == "waiting":
+        return time.monotonic() - turn.created < STALE_WAIT
+    return turn.stage in ("searching", "writing")
+
+
+def submit(session: ChatSession, question: object) -> Turn | None:
+    """Add a waiting turn for `question`; None for an empty one. The caller refuses while is_busy()."""
+    if not isinstance(question, str) or not question.strip():
+        return None  # an empty submit does nothing, as in any chat box
+    if session.turns and session.turns[-1].stage == "waiting" and not session.turns[-1].started:
+        stale = session.turns[-1]  # its answer request was lost: say so instead of waiting forever
+        stale.stage, stale.error = "failed", "This question was never answered (the server dropped it)."
+    turn = Turn(question=question.strip(), note=QUEUED_NOTE)
+    session.turns.append(turn)
+    return turn
+
+
 def ask(
     qa: NewsQA,
     session: ChatSession,
@@ -93,41 +130,113 @@ def ask(
     startup: Startup | None = None,
 ) -> Iterator[ChatSession]:
     """Add a turn for `question` and update it as NewsQA's events come; yields the session after each step."""
-    if not isinstance(question, str) or not question.strip():
-        return  # an empty submit does nothing, as in any chat box
+    if submit(session, question) is None:
+        return
+    yield from answer(qa, session, since=since, as_of=as_of, outlets=outlets, startup=startup)
+
+
+def _events(qa: NewsQA, turn: Turn, history: list[tuple[str, str]]) -> Iterator[Event | None]:
+    """NewsQA's events for the turn, made in a worker thread; None about every second while none comes.
+
+    The thread is what lets a turn whose LLM call waits for a slot (qa/llm/slots.py) show its place in line.
+    """
+    events: queue.Queue[tuple[str, Any]] = queue.Queue()
+    gone = threading.Event()  # the consumer left (the browser went away): stop at the next event
+
+    def place(n: int, running: int) -> None:
+        turn.note = f"Waiting for the model: number {n} in line ({running} being written)…" if n else ""
+
+    def produce() -> None:
+        try:
+            with reporting(place):
+                stream = qa.stream(
+                    turn.question,
+                    since=turn.filters.since,
+                    as_of=turn.filters.as_of,
+                    sources=list(turn.filters.sources) or None,
+                    history=history,
+                )
+                for event in stream:
+                    events.put(("event", event))
+                    if gone.is_set():
+                        getattr(stream, "close", lambda: None)()  # ends the LLM's reply: frees its slot
+                        return
+        except Exception as exc:
+            events.put(("error", exc))
+        else:
+            events.put(("end", None))
+
+    threading.Thread(target=produce, name="newsqa-answer", daemon=True).start()
+    try:
+        while True:
+            try:
+                kind, value = events.get(timeout=1.0)
+            except queue.Empty:
+                yield None
+                continue
+            if kind == "error":
+                raise value
+            if kind == "end":
+                return
+            yield value
+    finally:
+        gone.set()
+
+
+def answer(
+    qa: NewsQA,
+    session: ChatSession,
+    *,
+    since: object = None,
+    as_of: object = None,
+    outlets: Sequence[str] | None = None,
+    startup: Startup | None = None,
+) -> Generator[ChatSession, None, None]:
+    """Answer the session's last turn (added by submit); yields the session after each step.
+
+    While the LLM's reply waits for a slot, the turn says its place in line (updated about every second).
+    """
+    with _claims:  # a turn is answered once, though a refused second submit also asks for an answer
+        if not session.turns or session.turns[-1].stage != "waiting" or session.turns[-1].started:
+            return
+        turn = session.turns[-1]
+        turn.started = True
     history = session.history()
-    turn = Turn(question=question.strip())
-    session.turns.append(turn)
     try:
         turn.filters = parse_filters(since, as_of, outlets)
         if startup is not None and not startup.indexed.is_set():
+            turn.note = SEEDING_NOTE
             yield session
             startup.indexed.wait()
-        turn.stage = "searching"
+        turn.stage, turn.note = "searching", ""
         yield session
-        for event in qa.stream(
-            turn.question,
-            since=turn.filters.since,
-            as_of=turn.filters.as_of,
-            sources=list(turn.filters.sources) or None,
-            history=history,
-        ):
+        shown = ""
+        for event in _events(qa, turn, history):
+            if event is None:  # nothing new: only a changed place in line is worth an update
+                if turn.note != shown:
+                    shown = turn.note
+                    yield session
+                continue
             if isinstance(event, Retrieved):
                 turn.passages, turn.stage = event.passages, "writing"
                 if event.query != turn.question:
                     turn.query = event.query
             elif isinstance(event, Partial):
-                turn.partial = event.text
+                turn.partial, turn.note = event.text, ""
             elif isinstance(event, Final):
                 turn.answer = event.answer
                 turn.evidence = event.answer.citations
                 turn.query = event.answer.rewritten_question or turn.query
-                turn.stage = "done"
+                turn.stage, turn.note = "done", ""
+            shown = turn.note
             yield session
+    except GeneratorExit:  # the request was cancelled (the page closed, a client gave up)
+        turn.error, turn.stage, turn.note = "The answer was stopped before it was done.", "failed", ""
+        raise
     except Exception as exc:  # every failure becomes a chat message; the traceback goes to the log only
         if not isinstance(exc, (QuestionError, FilterError, LLMError, StoreError)):
             log.exception("answering %r failed", turn.question)
-        turn.error = error_message(exc)
+        turn.error, turn.note = error_message(exc), ""
         turn.evidence = passage_evidence(turn.query or turn.question, turn.passages)
         turn.stage = "failed"
         yield session

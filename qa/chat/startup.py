@@ -46,7 +46,7 @@ class Startup:
                 self.message = f"Indexing the {total} seed article{'s' if total != 1 else ''} (first run)…"
                 log.info("empty index: %s from %s", self.message, self.seeds)
 
-                def progress(done: int, all_: int) -> None:
+                def progress(done: int, all_: int, chunks: int) -> None:
                     self.message = f"Indexing the seed articles (first run): {done}/{all_}…"
 
                 self.qa.ingest_articles(loaded.articles, progress=False, on_progress=progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -54,6 +55,9 @@ class Turn:
     answer: Answer | None = None
     error: str = ""
     evidence: tuple[Citation, ...] = ()  # what the sources panel lists
+    note: str = ""  # what a waiting turn waits for (a free place, the seed articles, a slot of the model)
+    created: float = field(default_factory=time.monotonic)
+    started: bool = False  # taken up by an answer() (only one may run per turn)
 
 
 def error_message(exc: BaseException) -> str:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
+from typing import Any, cast
+
+import httpx
 
 from qa.llm.base import LLM, NOT_STATED, LLMError, Message, choice
+
+EVIDENCE_NOTE = "The retrieved evidence is shown instead."
+_SHOWN = 120  # characters of a bad reply quoted in the message
 
 
 class OpenAIChatLLM(LLM):
@@ -27,6 +34,7 @@ class OpenAIChatLLM(LLM):
     def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
         import openai
 
+        at = f"The LLM at {self.base_url}"
         try:
             response = self._client.chat.completions.create(
                 model=self.name,
@@ -35,33 +43,55 @@ class OpenAIChatLLM(LLM):
                 temperature=temperature,
                 stream=True,
             )
+            raw: httpx.Response = cast("openai.Stream[Any]", response).response
+            kind = raw.headers.get("content-type", "").split(";")[0].strip().lower()
+            if kind != "text/event-stream":
+                # Read as an event stream, a plain-text or HTML body has no events: an empty reply, which
+                # would read as the model declining to answer.
+                yield from _whole_reply(at, kind, raw.read())
+                return
+            events = 0
             for event in response:
+                events += 1
                 choices = getattr(event, "choices", None)
                 if choices and choices[0].delta.content:
                     yield choices[0].delta.content
+            if events == 0:
+                raise LLMError(f"{at} sent an event stream with no events in it. {EVIDENCE_NOTE}")
+        except UnicodeDecodeError as exc:
+            raise LLMError(
+                f"{at} sent bytes that are not UTF-8 text ({exc.object[exc.start : exc.start + 4]!r} at "
+                f"byte {exc.start} of a line): not a working OpenAI-compatible reply. {EVIDENCE_NOTE}"
+            ) from None
+        except json.JSONDecodeError as exc:
+            raise LLMError(
+                f"{at} sent an event that is not JSON ({_quote(exc.doc)}: {exc.msg}): the event stream is "
+                f"malformed. {EVIDENCE_NOTE}"
+            ) from None
         except openai.APITimeoutError:
             raise LLMError(
-                f"The LLM at {self.base_url} did not answer within {self._timeout:g} s "
-                "(NEWSQA_LLM_TIMEOUT). The retrieved evidence is shown instead."
+                f"{at} did not answer within {self._timeout:g} s (NEWSQA_LLM_TIMEOUT). {EVIDENCE_NOTE}"
             ) from None
         except openai.APIConnectionError:
             raise LLMError(
                 f"Cannot reach the LLM at {self.base_url}: is the server running? "
-                "(set OPENAI_BASE_URL, or NEWSQA_LLM=local or extractive). "
-                "The retrieved evidence is shown instead."
+                f"(set OPENAI_BASE_URL, or NEWSQA_LLM=local or extractive). {EVIDENCE_NOTE}"
             ) from None
         except openai.AuthenticationError:
-            raise LLMError(
-                f"The LLM at {self.base_url} refused the API key: set OPENAI_API_KEY in the environment."
-            ) from None
+            raise LLMError(f"{at} refused the API key: set OPENAI_API_KEY in the environment.") from None
         except openai.NotFoundError:
             raise LLMError(
-                f"The LLM at {self.base_url} has no model {self.name!r}: "
-                "set NEWSQA_LLM_MODEL to one it serves."
+                f"{at} has no model {self.name!r}: set NEWSQA_LLM_MODEL to one it serves."
             ) from None
         except openai.APIStatusError as exc:
+            raise LLMError(f"{at} answered HTTP {exc.status_code}: {exc.message}") from None
+        except openai.APIError as exc:  # an error event inside the stream
             raise LLMError(
-                f"The LLM at {self.base_url} answered HTTP {exc.status_code}: {exc.message}"
+                f"{at} reported an error during its reply: {exc.message}. {EVIDENCE_NOTE}"
+            ) from None
+        except httpx.HTTPError as exc:  # the connection broke off mid-stream
+            raise LLMError(
+                f"{at} broke off its reply ({type(exc).__name__}: {exc}). {EVIDENCE_NOTE}"
             ) from None
 
     def choose(
@@ -96,3 +126,28 @@ class OpenAIChatLLM(LLM):
             except openai.OpenAIError as exc:
                 raise LLMError(f"The LLM at {self.base_url} could not choose an answer: {exc}") from None
         return super().choose(messages, options, max_tokens=max_tokens)
+
+
+def _whole_reply(at: str, kind: str, body: bytes) -> Iterator[str]:
+    """The text of a reply that came as one JSON completion (a server that ignores stream=True)."""
+    text = body.decode("utf-8", errors="replace")
+    if kind == "application/json":
+        try:
+            data: Any = json.loads(text)
+            content = data["choices"][0]["message"]["content"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            content = None
+        if isinstance(content, str):
+            yield content
+            return
+    shown = kind or "no content type"
+    raise LLMError(
+        f"{at} answered with {shown}, not an event stream of chat completions: {_quote(text)}. "
+        + EVIDENCE_NOTE
+    )
+
+
+def _quote(text: str) -> str:
+    """The start of a bad reply, on one line, for the message."""
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= _SHOWN else flat[:_SHOWN] + "…")

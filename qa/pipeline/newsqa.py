@@ -13,9 +13,10 @@ import numpy as np
 
 from index.dates import asks_about_now, day_number, question_period
 from index.embedding.base import Embedder
-from index.ingest import IngestReport, ingest_articles
-from index.loading import LoadResult, load_paths
+from index.ingest import IngestReport, OnProgress, ingest_articles
+from index.loading import LoadResult
 from index.models import Article
+from index.sources import OnIngestProgress, ingest_configured
 from index.store.base import Store
 from index.store.chroma import ChromaStore
 from index.store.filters import Filters
@@ -81,20 +82,24 @@ class NewsQA:
 
     # -- ingest ------------------------------------------------------------------------------------
     def ingest(
-        self, paths: Iterable[str | Path], *, progress: bool | None = None
+        self,
+        sources: Iterable[str | Path],
+        *,
+        progress: bool | None = None,
+        on_progress: OnIngestProgress | None = None,
+        stop: threading.Event | None = None,
     ) -> tuple[LoadResult, IngestReport]:
-        """Load articles from files and folders and store them."""
-        loaded = load_paths(paths)
-        report = self.ingest_articles(loaded.articles, progress=progress)
-        report.failed.extend(loaded.errors)
-        return loaded, report
+        """Load articles from files, folders and page or feed URLs, one at a time, and store them."""
+        return ingest_configured(
+            sources, self.store, self.embedder, self.settings, progress, on_progress=on_progress, stop=stop
+        )
 
     def ingest_articles(
         self,
         articles: Sequence[Article],
         *,
         progress: bool | None = None,
-        on_progress: Callable[[int, int], None] | None = None,
+        on_progress: OnProgress | None = None,
     ) -> IngestReport:
         """Store already-loaded articles."""
         s = self.settings

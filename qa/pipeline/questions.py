@@ -9,17 +9,30 @@ from datetime import date
 from index.dates import parse_day
 from qa.pipeline.support import terms
 
+# Unicode's control characters (category Cc: C0 with NUL, DEL, C1).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
 
 class QuestionError(ValueError):
     """The question cannot be asked as given (empty, too long, bad date)."""
 
 
 def check_question(question: str, max_chars: int) -> str:
-    """The question stripped, or QuestionError saying what is wrong with it."""
+    """The question stripped of control characters, or QuestionError saying what is wrong with it."""
     if not isinstance(question, str):
         raise QuestionError(f"The question must be text, got {type(question).__name__}")
-    q = " ".join(question.split())
+    # Whitespace controls (tab, newline) become spaces; the rest (NUL, escapes, DEL) mean nothing to a search
+    # and would reach the model's prompt.
+    q = " ".join(_CONTROLS.sub("", " ".join(question.split())).split())
     if not q:
+        if question.strip():
+            found = sorted({f"U+{ord(c):04X}" for c in question if _CONTROLS.match(c)})
+            raise QuestionError(
+                "The question has only control characters ("
+                + ", ".join(found[:5])
+                + (", …" if len(found) > 5 else "")
+                + "), no words: type a question about the articles."
+            )
         raise QuestionError("The question is empty: type a question about the articles.")
     if len(q) > max_chars:
         raise QuestionError(
