@@ -118,3 +118,26 @@ def test_chroma_server_that_dies_mid_session_is_a_store_error_and_recovers(tmp_p
         assert report.skipped and not report.added
     finally:
         server.stop()
+
+
+@pytest.mark.llm
+def test_the_chooser_on_the_real_server_replies_with_a_candidate_or_not_stated(local_llm) -> None:
+    """Whatever the small model would write, the JSON schema forces one of the options (or "not stated")."""
+    from qa.llm.base import NOT_STATED
+
+    options = ["Kapan", "Yerevan", "Budapest"]
+    questions = [
+        "Where will Russia open a consulate general?",
+        "Which planet did the probe reach?",  # none of the options: "not stated" is allowed
+    ]
+    for question in questions:
+        messages = [
+            {"role": "system", "content": f'Reply with one of the candidates, or "{NOT_STATED}".'},
+            {
+                "role": "user",
+                "content": f"Sentences:\n[1] {ARTICLE[:600]}\nQuestion: {question}\nCandidates: {'; '.join(options)}",
+            },
+        ]
+        picked = local_llm.choose(messages, options)
+        assert picked is None or picked in options
+    assert local_llm.structured_outputs, "the llama.cpp server took the JSON schema (no plain-text fallback)"

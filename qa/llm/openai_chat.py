@@ -94,6 +94,11 @@ class OpenAIChatLLM(LLM):
                 f"{at} broke off its reply ({type(exc).__name__}: {exc}). {EVIDENCE_NOTE}"
             ) from None
 
+    @property
+    def structured_outputs(self) -> bool:
+        """Whether the endpoint has taken (or not yet refused) a JSON-schema reply format."""
+        return self._schemas
+
     def choose(
         self, messages: Sequence[Message], options: Sequence[str], *, max_tokens: int = 48
     ) -> str | None:
