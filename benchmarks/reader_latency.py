@@ -5,9 +5,10 @@ for one or more answering configurations compared in one run.
     python benchmarks/reader_latency.py --seed --configs extractive local
 
 A configuration is an answering mode (extractive, local, openai) with "+chooser" to let the LLM choose among
-the reader's candidates. Each runs the same questions after one untimed warm-up; the table gives medians and
-95th percentiles in milliseconds, and each median's ratio to the first configuration's. Seconds are noisy on
-a shared machine: compare within one run.
+the reader's candidates. Each runs the same questions after one untimed warm-up, the configurations taking
+turns question by question, and every answer starts with spaCy's parse cache empty (as a question over new
+passages does). The table gives medians and 95th percentiles in milliseconds, and each median's ratio to the
+first configuration's. Seconds are noisy on a shared machine: compare within one run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import qa.pipeline.newsqa as newsqa_module  # noqa: E402
+import qa.pipeline.nlp as nlp_module  # noqa: E402
 import qa.pipeline.reader as reader_module  # noqa: E402
 from qa.eval.dataset import EvalQuestion, load_questions  # noqa: E402
 from qa.models import Final, Partial, Retrieved  # noqa: E402
@@ -60,28 +62,45 @@ def install(clock: Clock) -> None:
     newsqa_module.choose = clock.wrap("chooser", newsqa_module.choose)
 
 
-def measure(qa: NewsQA, questions: Sequence[EvalQuestion], clock: Clock) -> dict[str, list[float]]:
-    """Per-stage seconds of every question (one untimed warm-up first)."""
-    out: dict[str, list[float]] = defaultdict(list)
-    for i, q in enumerate([questions[0], *questions]):
-        clock.spent.clear()
-        start = time.perf_counter()
-        marks: dict[str, float] = {}
-        for event in qa.stream(q.question, as_of=q.asked_on):
-            now = time.perf_counter() - start
-            if isinstance(event, Retrieved):
-                marks["retrieval"] = now
-            elif isinstance(event, Partial | Final):
-                marks.setdefault("first text", now)
-        marks["total"] = time.perf_counter() - start
-        if i == 0:
-            continue  # the warm-up loads spaCy and, in local mode, the model
-        out["retrieval"].append(marks["retrieval"])
-        out["parse"].append(clock.spent["parse"])
-        out["reader"].append(clock.spent["reader"] - clock.spent["parse"])  # candidates, features, votes
-        out["chooser"].append(clock.spent["chooser"])
-        out["first text"].append(marks["first text"])
-        out["total"].append(marks["total"])
+def measure_one(qa: NewsQA, q: EvalQuestion, clock: Clock) -> dict[str, float]:
+    """Per-stage seconds of one answer, spaCy's parse cache emptied first (a question over new passages)."""
+    nlp_module._docs.clear()
+    clock.spent.clear()
+    start = time.perf_counter()
+    marks: dict[str, float] = {}
+    for event in qa.stream(q.question, as_of=q.asked_on):
+        now = time.perf_counter() - start
+        if isinstance(event, Retrieved):
+            marks["retrieval"] = now
+        elif isinstance(event, Partial | Final):
+            marks.setdefault("first text", now)
+    marks["total"] = time.perf_counter() - start
+    return {
+        "retrieval": marks["retrieval"],
+        "parse": clock.spent["parse"],
+        "reader": clock.spent["reader"] - clock.spent["parse"],  # candidates, features, votes
+        "chooser": clock.spent["chooser"],
+        "first text": marks["first text"],
+        "total": marks["total"],
+    }
+
+
+def measure(
+    pipelines: dict[str, NewsQA], questions: Sequence[EvalQuestion], clock: Clock
+) -> dict[str, dict[str, list[float]]]:
+    """Per-stage seconds of every question in every configuration, interleaved question by question.
+
+    Interleaving makes a change in the machine's load fall on every configuration alike; one untimed
+    warm-up per configuration first loads spaCy and, in local mode, the model.
+    """
+    out: dict[str, dict[str, list[float]]] = {name: defaultdict(list) for name in pipelines}
+    for qa in pipelines.values():
+        measure_one(qa, questions[0], clock)
+    for i, q in enumerate(questions, start=1):
+        print(f"question {i}/{len(questions)}", file=sys.stderr, flush=True)
+        for name, qa in pipelines.items():
+            for stage, seconds in measure_one(qa, q, clock).items():
+                out[name][stage].append(seconds)
     return out
 
 
@@ -122,14 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         questions = load_questions(DATA / "questions-dev.jsonl")[: args.limit]
         base, _ = open_corpus(Settings(home=args.home, llm="extractive"), [DATA / "articles.jsonl"], llm=None)
-    results = {}
+    pipelines = {}
     for config in args.configs:
         mode, _, extra = config.partition("+")
         settings = base.settings.model_copy(update={"llm": mode, "chooser": extra == "chooser"})
-        qa = NewsQA(settings, embedder=base.embedder, store=base.store)
-        print(f"{config}: {len(questions)} questions...", file=sys.stderr, flush=True)
-        results[config] = measure(qa, questions, clock)
-    print(table(results))
+        pipelines[config] = NewsQA(settings, embedder=base.embedder, store=base.store)
+    print(table(measure(pipelines, questions, clock)))
     return 0
 
 

@@ -131,12 +131,10 @@ def test_the_chooser_on_the_real_server_replies_with_a_candidate_or_not_stated(l
         "Which planet did the probe reach?",  # none of the options: "not stated" is allowed
     ]
     for question in questions:
+        prompt = f"Sentences:\n[1] {ARTICLE[:600]}\nQuestion: {question}\nCandidates: {'; '.join(options)}"
         messages = [
             {"role": "system", "content": f'Reply with one of the candidates, or "{NOT_STATED}".'},
-            {
-                "role": "user",
-                "content": f"Sentences:\n[1] {ARTICLE[:600]}\nQuestion: {question}\nCandidates: {'; '.join(options)}",
-            },
+            {"role": "user", "content": prompt},
         ]
         picked = local_llm.choose(messages, options)
         assert picked is None or picked in options

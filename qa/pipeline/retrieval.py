@@ -3,7 +3,7 @@
 First stage: the chunks nearest the question by embedding (dense) and the articles best matching it by BM25
 over title and text (a news question is about one story). The articles are fused by reciprocal rank of
 their BM25 and of their best chunk. Second stage: the nearest chunks plus every chunk of the top articles are
-scored by `RankWeights`, a logistic regression over four features fitted on the RealTime QA dev questions
+scored by `RankWeights`, a logistic regression over five features fitted on the RealTime QA dev questions
 with cross-validation (benchmarks/fit_ranker.py; README, "Retrieval"). Hand-written rather than
 llama-index's QueryFusionRetriever: the second stage is a fitted score over features no library computes,
 and the first stage's fusion is one line of reciprocal ranks over article ids, not over nodes.
