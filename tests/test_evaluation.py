@@ -326,15 +326,17 @@ def test_llm_mode_records_first_token_and_checks_citations(seed_qa: NewsQA) -> N
         "Answer: Ararat Mirzoyan\nExplanation: Armenian Foreign Minister Ararat Mirzoyan held talks with "
         "Sergey Lavrov in Yerevan [1]."
     )
-    settings = seed_qa.settings.model_copy(update={"llm": "local"})
-    qa = NewsQA(settings, llm=FakeLLM(reply), embedder=seed_qa.embedder, store=seed_qa.store)
+    invented = "Answer: 14 March 2027\nExplanation: The consulate in Kapan will open on 14 March 2027 [1]."
+    # answers="llm": the LLM writes every answer (in local mode the reader would answer these typed questions)
+    settings = seed_qa.settings.model_copy(update={"llm": "local", "answers": "llm"})
+    qa = NewsQA(settings, llm=FakeLLM([reply, invented]), embedder=seed_qa.embedder, store=seed_qa.store)
     questions = [q for q in load_questions(SEED_QUESTIONS) if q.id in ("seed-001", "seed-061")]
     results, summary = evaluate(questions, qa, progress=False)
     first = results[0]
     assert first.accurate and first.exact_match == 1.0 and first.citation_checks >= 1
     assert first.ttft_s is not None and 0 < first.ttft_s <= first.latency_s
     assert summary["metrics"]["ttft_p50_s"] is not None and summary["settings"]["llm"] == "local"
-    # For the unanswerable question the verifier drops the scripted reply, so it ends as a refusal.
+    # For the unanswerable question the verifier drops the invented date, so it ends as a refusal.
     assert results[1].refused and results[1].ttft_s is not None
 
 
