@@ -1,0 +1,179 @@
+"""Calibrate the reader's refusal threshold (MIN_SUPPORT) on the seed set and the RealTime QA dev questions.
+
+    python benchmarks/calibrate_refusal.py --home /tmp/rtqa/home     # both sets; builds the RTQA index once
+    python benchmarks/calibrate_refusal.py --seed-only
+
+Each question is read once (extractive mode: the reader answers every question) and the reader's best answer
+and its support are kept; every threshold is then applied to the same readings. An answer is right when its
+short answer is a gold or holds one as whole words (a yes/no gold must be the answer exactly), as
+`short_correct` in `newsqa eval`. A wrong answer misleads a reader, a needless refusal only costs them an
+answer, so the threshold is chosen by utility, per question: +1 for a right answer, -1 for a wrong one, 0 for
+refusing an answerable question, +1 for refusing one that should be refused. Those are the seed set's
+unanswerable questions and, on RealTime QA, the questions whose gold occurs in no article published by their
+quiz date: the archive cannot answer them.
+
+The table prints, per threshold, what each set gets, and the threshold each set would choose alone, so that a
+choice that only one set likes shows (two-fold cross-validation over the sets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import qa.pipeline.newsqa as newsqa_module  # noqa: E402
+from qa.eval.dataset import EvalQuestion, load_questions  # noqa: E402
+from qa.eval.metrics import answer_contained, exact_match  # noqa: E402
+from qa.eval.run import answers_in_corpus  # noqa: E402
+from qa.normalization import normalize_answer  # noqa: E402
+from qa.pipeline import NewsQA  # noqa: E402
+from qa.pipeline.reader import MIN_SUPPORT, Reading  # noqa: E402
+from qa.settings import Settings  # noqa: E402
+
+DATA = REPO.parent / "shared/bench/realtimeqa-2024q4"
+THRESHOLDS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.15, 0.18, 0.22, 0.26, 0.30, 0.40)
+
+
+@dataclass(frozen=True)
+class Read:
+    """One question's reading: the reader's best answer, its support, and whether it is right."""
+
+    qid: str
+    question: str
+    short: str
+    kind: str
+    support: float  # -1 when the reader found no answer at all (it refuses at any threshold)
+    right: bool  # the short answer matches a gold
+    should_refuse: bool  # unanswerable (seed), or no article by the quiz date holds a gold (RTQA)
+
+
+def _right(short: str, golds: Sequence[str]) -> bool:
+    if not short or not golds:
+        return False
+    if any(normalize_answer(g) in ("yes", "no") for g in golds):
+        return exact_match(short, golds) == 1.0
+    return exact_match(short, golds) == 1.0 or answer_contained(short, golds)
+
+
+def read_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[str, bool]) -> list[Read]:
+    """Ask every question once, keeping the Reading the pipeline made."""
+    seen: list[Reading] = []
+    original: Callable[..., Reading] = newsqa_module.read
+
+    def keep(*args: Any, **kwargs: Any) -> Reading:
+        reading = original(*args, **kwargs)
+        seen.append(reading)
+        return reading
+
+    newsqa_module.read = keep
+    out = []
+    try:
+        for i, q in enumerate(questions, 1):
+            seen.clear()
+            qa.ask(q.question, as_of=q.asked_on)
+            if i % 25 == 0:
+                print(f"  {i}/{len(questions)}", file=sys.stderr, flush=True)
+            reading = seen[-1] if seen else None
+            found = reading is not None and reading.evidence is not None and bool(reading.short)
+            support = reading.support if found and reading is not None else -1.0
+            short = reading.short if found and reading is not None else ""
+            kind = reading.asked.kind if reading is not None else "?"
+            should_refuse = not q.answerable or not in_archive.get(q.id, True)
+            out.append(Read(q.id, q.question, short, kind, support, _right(short, q.answers), should_refuse))
+    finally:
+        newsqa_module.read = original
+    return out
+
+
+def outcome(reads: Sequence[Read], t: float) -> dict[str, float]:
+    """What a threshold gives on one set: right answers, wrong answers, refusals, and their utility."""
+    answered = [r for r in reads if r.support >= t and r.support >= 0]
+    refused = [r for r in reads if not (r.support >= t and r.support >= 0)]
+    right = sum(1 for r in answered if r.right and not r.should_refuse)
+    wrong = len(answered) - right
+    good_refusals = sum(1 for r in refused if r.should_refuse or not r.right)
+    should = sum(1 for r in reads if r.should_refuse)
+    return {
+        "right": right,
+        "wrong": wrong,
+        "refused": len(refused),
+        "refusal_precision": good_refusals / len(refused) if refused else 1.0,
+        "refusal_recall": sum(1 for r in refused if r.should_refuse) / should if should else 1.0,
+        "utility": (right - wrong + sum(1 for r in refused if r.should_refuse)) / len(reads),
+    }
+
+
+def best(reads: Sequence[Read]) -> float:
+    """The threshold with the highest utility (the lowest of ties, which refuses least)."""
+    return max(THRESHOLDS, key=lambda t: (outcome(reads, t)["utility"], -t))
+
+
+def table(sets: dict[str, list[Read]]) -> str:
+    names = list(sets)
+    head = "| threshold | " + " | ".join(
+        f"{n}: right / wrong / refused | {n}: refusal P / R | {n}: utility" for n in names
+    )
+    lines = [head + " |", "|---" * (1 + 3 * len(names)) + "|"]
+    for t in THRESHOLDS:
+        cells = []
+        for n in names:
+            o = outcome(sets[n], t)
+            cells += [
+                f"{o['right']:.0f} / {o['wrong']:.0f} / {o['refused']:.0f}",
+                f"{o['refusal_precision']:.3f} / {o['refusal_recall']:.3f}",
+                f"{o['utility']:+.3f}",
+            ]
+        mark = " (shipped)" if abs(t - MIN_SUPPORT) < 1e-9 else ""
+        lines.append(f"| {t:.2f}{mark} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--home", type=Path, help="NEWSQA_HOME with (or to hold) the RealTime QA corpus index")
+    p.add_argument("--seed-only", action="store_true", help="only the seed set")
+    p.add_argument("--dump", type=Path, help="write every reading to this JSONL file, for reading by hand")
+    args = p.parse_args(argv)
+    sets: dict[str, list[Read]] = {}
+
+    home = Path(tempfile.mkdtemp(prefix="calibrate-"))
+    seed = NewsQA(Settings(home=home, llm="extractive"), llm=None)
+    seed.ingest([REPO / "seeds" / "articles"], progress=False)
+    print("seed set...", file=sys.stderr, flush=True)
+    sets["seed"] = read_all(seed, load_questions(REPO / "seeds" / "questions.jsonl"), {})
+    if not args.seed_only:
+        from qa.eval.corpus import open_corpus
+
+        rtqa, _ = open_corpus(Settings(home=args.home, llm="extractive"), [DATA / "articles.jsonl"], llm=None)
+        questions = load_questions(DATA / "questions-dev.jsonl")
+        print("RealTime QA dev...", file=sys.stderr, flush=True)
+        sets["rtqa"] = read_all(rtqa, questions, answers_in_corpus(rtqa.store, questions))
+
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as f:
+            for name, reads in sets.items():
+                for r in reads:
+                    f.write(json.dumps({"set": name, **asdict(r)}, ensure_ascii=False) + "\n")
+    print(table(sets))
+    print()
+    for name, reads in sets.items():
+        t = best(reads)
+        others = {n: outcome(r, t)["utility"] for n, r in sets.items() if n != name}
+        said = ", ".join(f"{n} utility there {u:+.3f}" for n, u in others.items())
+        print(f"- {name} alone would choose {t:.2f}" + (f" ({said})" if said else ""))
+    pooled = [r for reads in sets.values() for r in reads]
+    print(f"- both sets pooled choose {best(pooled):.2f}; shipped MIN_SUPPORT = {MIN_SUPPORT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
