@@ -12,8 +12,9 @@ refusing an answerable question, +1 for refusing one that should be refused. Tho
 unanswerable questions and, on RealTime QA, the questions whose gold occurs in no article published by their
 quiz date: the archive cannot answer them.
 
-The table prints, per threshold, what each set gets, and the threshold each set would choose alone, so that a
-choice that only one set likes shows (two-fold cross-validation over the sets).
+The table prints, per threshold, what each set gets, and the threshold each set would choose alone (for a
+wrong answer costing 1, 0.5 and 0.25 of a right one), so that a choice only one set or one cost likes shows:
+two-fold cross-validation over the sets. `--from-dump` re-scores a saved `--dump` without reading again.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from qa.pipeline.reader import MIN_SUPPORT, Reading  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 DATA = REPO.parent / "shared/bench/realtimeqa-2024q4"
-THRESHOLDS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.15, 0.18, 0.22, 0.26, 0.30, 0.40)
+THRESHOLDS = (0.0, 0.04, 0.08, 0.10, 0.12, 0.15, 0.18, 0.20, 0.22, 0.24, 0.26, 0.28, 0.30, 0.35, 0.40)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def read_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[str
     return out
 
 
-def outcome(reads: Sequence[Read], t: float) -> dict[str, float]:
+def outcome(reads: Sequence[Read], t: float, wrong_cost: float = 1.0) -> dict[str, float]:
     """What a threshold gives on one set: right answers, wrong answers, refusals, and their utility."""
     answered = [r for r in reads if r.support >= t and r.support >= 0]
     refused = [r for r in reads if not (r.support >= t and r.support >= 0)]
@@ -108,13 +109,13 @@ def outcome(reads: Sequence[Read], t: float) -> dict[str, float]:
         "refused": len(refused),
         "refusal_precision": good_refusals / len(refused) if refused else 1.0,
         "refusal_recall": sum(1 for r in refused if r.should_refuse) / should if should else 1.0,
-        "utility": (right - wrong + sum(1 for r in refused if r.should_refuse)) / len(reads),
+        "utility": (right - wrong_cost * wrong + sum(1 for r in refused if r.should_refuse)) / len(reads),
     }
 
 
-def best(reads: Sequence[Read]) -> float:
+def best(reads: Sequence[Read], wrong_cost: float = 1.0) -> float:
     """The threshold with the highest utility (the lowest of ties, which refuses least)."""
-    return max(THRESHOLDS, key=lambda t: (outcome(reads, t)["utility"], -t))
+    return max(THRESHOLDS, key=lambda t: (round(outcome(reads, t, wrong_cost)["utility"], 9), -t))
 
 
 def table(sets: dict[str, list[Read]]) -> str:
@@ -142,8 +143,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--home", type=Path, help="NEWSQA_HOME with (or to hold) the RealTime QA corpus index")
     p.add_argument("--seed-only", action="store_true", help="only the seed set")
     p.add_argument("--dump", type=Path, help="write every reading to this JSONL file, for reading by hand")
+    p.add_argument("--from-dump", type=Path, help="score the readings of an earlier --dump instead")
     args = p.parse_args(argv)
     sets: dict[str, list[Read]] = {}
+    if args.from_dump:
+        for line in args.from_dump.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            sets.setdefault(record.pop("set"), []).append(Read(**record))
+        report(sets)
+        return 0
 
     home = Path(tempfile.mkdtemp(prefix="calibrate-"))
     seed = NewsQA(Settings(home=home, llm="extractive"), llm=None)
@@ -163,16 +171,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             for name, reads in sets.items():
                 for r in reads:
                     f.write(json.dumps({"set": name, **asdict(r)}, ensure_ascii=False) + "\n")
+    report(sets)
+    return 0
+
+
+def report(sets: dict[str, list[Read]]) -> None:
+    """The table and the threshold each set, and both together, would choose."""
     print(table(sets))
     print()
-    for name, reads in sets.items():
-        t = best(reads)
-        others = {n: outcome(r, t)["utility"] for n, r in sets.items() if n != name}
-        said = ", ".join(f"{n} utility there {u:+.3f}" for n, u in others.items())
-        print(f"- {name} alone would choose {t:.2f}" + (f" ({said})" if said else ""))
     pooled = [r for reads in sets.values() for r in reads]
-    print(f"- both sets pooled choose {best(pooled):.2f}; shipped MIN_SUPPORT = {MIN_SUPPORT}")
-    return 0
+    for cost in (1.0, 0.5, 0.25):
+        print(f"A wrong answer costing {cost} (a right one gains 1):")
+        for name, reads in sets.items():
+            t = best(reads, cost)
+            others = {n: outcome(r, t, cost)["utility"] for n, r in sets.items() if n != name}
+            said = ", ".join(f"{n} utility there {u:+.3f}" for n, u in others.items())
+            print(f"- {name} alone would choose {t:.2f}" + (f" ({said})" if said else ""))
+        print(f"- both sets pooled choose {best(pooled, cost):.2f}")
+    print(f"Shipped MIN_SUPPORT = {MIN_SUPPORT}")
 
 
 if __name__ == "__main__":

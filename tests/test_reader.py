@@ -162,12 +162,12 @@ class _Wayward(FakeLLM):
 
 def test_a_chooser_cannot_answer_outside_the_candidates() -> None:
     passages = [
-        _passage("The Verrin tram line contract was won by Halden Rail, the council said."),
+        _passage("The council said the company Halden Rail won the Verrin tram line contract."),
         _passage("Osk Transit and Halden Rail both bid for the Verrin tram line.", "b", rank=2),
     ]
     question = "Which company won the contract for the Verrin tram line?"
     reading = read(question, passages, _similarity)
-    assert len(reading.candidates) >= 2
+    assert len(reading.candidates) >= 2 and not reading.refused
     wayward = _Wayward("Emmanuel Macron")
     chosen = choose(wayward, question, reading, passages)
     assert chosen.refused and chosen.short == ""  # an answer off the list is no answer
