@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlparse
 
@@ -35,6 +35,9 @@ class Fetched:
     content_type: str
     body: bytes
     encoding: str | None = None
+    status: int = 200  # 304 (not modified, empty body) answers a conditional GET
+    etag: str | None = None
+    last_modified: str | None = None
 
     def text(self) -> str:
         """The body decoded with its declared charset, else UTF-8 (undecodable bytes replaced)."""
@@ -145,11 +148,13 @@ def fetch(
     max_redirects: int = MAX_REDIRECTS,
     allow_private: bool = False,
     guard: AddressGuard | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Fetched:
     """GET an http(s) URL within time, size and redirect limits; every hop's address is checked.
 
     Loopback and private addresses are refused unless allow_private (NEWSQA_ALLOW_PRIVATE_URLS);
     link-local, multicast, reserved and unspecified ones always are. A guard given replaces allow_private.
+    headers are added to every hop's request (If-None-Match, say); a 304 comes back with its status.
     """
     url = first = check_url(url)
     started = time.monotonic()
@@ -162,7 +167,7 @@ def fetch(
             headers={"User-Agent": USER_AGENT, "Accept": "*/*"},
         ) as client:
             for _ in range(max_redirects + 1):
-                with client.stream("GET", url) as response:
+                with client.stream("GET", url, headers=headers) as response:
                     location = response.headers.get("location")
                     if response.status_code in _REDIRECTS and location:
                         url = _next_hop(url, location)
@@ -204,6 +209,9 @@ def _read(response: httpx.Response, url: str, started: float, timeout: float, ma
         content_type=response.headers.get("content-type", "").split(";")[0].strip().lower(),
         body=bytes(body),
         encoding=response.charset_encoding,
+        status=response.status_code,
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
     )
 
 

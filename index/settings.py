@@ -92,6 +92,18 @@ class IndexSettings(BaseSettings):
         description="Largest article file an ingest reads, in MB; a larger one is reported as a failure "
         "naming the file, and the rest still load. Also the chat's upload limit.",
     )
+    feed_timeout: float = Field(
+        15.0,
+        gt=0,
+        description="Seconds `newsqa refresh` allows each fetch of a followed feed and of its entry pages, "
+        "connect to last byte; a feed that takes longer is recorded as failed and retried later.",
+    )
+    feed_host_delay: float = Field(
+        1.0,
+        ge=0,
+        description="Seconds `newsqa refresh` waits between two requests to the same host (feeds and "
+        "their entry pages are fetched one at a time), to be polite to news sites.",
+    )
 
     @property
     def max_file_bytes(self) -> int:
@@ -107,6 +119,11 @@ class IndexSettings(BaseSettings):
     def models_dir(self) -> Path:
         """Folder of exported and assembled model files."""
         return self.home / "models"
+
+    @property
+    def feeds_path(self) -> Path:
+        """The SQLite file of followed feeds (`newsqa follow`)."""
+        return self.home / "feeds.sqlite"
 
     @property
     def index_path(self) -> Path:

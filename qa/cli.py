@@ -1,4 +1,4 @@
-"""The `newsqa` command: ingest, ask, stats, serve, eval, llm-server."""
+"""The `newsqa` command: ingest, follow, unfollow, refresh, ask, stats, serve, eval, llm-server."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from index.dates import parse_day
+from qa.follow_command import add_parsers as add_follow_parsers
 from qa.ingest_command import add_parser as add_ingest_parser
 from qa.models import Answer
 from qa.settings import load_settings
@@ -150,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     add_ingest_parser(sub)
+    add_follow_parsers(sub)
 
     s = sub.add_parser("ask", help="ask a question of the indexed articles")
     s.add_argument("question")
