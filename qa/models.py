@@ -96,14 +96,22 @@ class Answer:
             return ""
         return next((n for n in self.notes if self.text.startswith(n)), self.text)
 
+    @property
+    def newest_source(self) -> date | None:
+        """Publication date of the newest article the answer cites: how fresh it is."""
+        return max((c.published for c in self.citations if c.published is not None), default=None)
+
     def to_json(self) -> dict[str, Any]:
         """The public JSON form: exactly the documented Answer and Citation fields."""
+        newest = self.newest_source
         return {
             "question": self.question,
             "text": self.text,
             "short": self.short,
             "citations": [c.to_json() for c in self.citations],
             "refused": self.refused,
+            "newest_source": newest.isoformat() if newest else None,
+            "notes": list(self.notes),
         }
 
 

@@ -111,6 +111,13 @@ class Settings(IndexSettings):
     max_question_chars: int = Field(
         2000, ge=10, description="Longest question accepted; longer ones get a message, not an answer."
     )
+    stale_days: int = Field(
+        30,
+        ge=0,
+        description='An answer to a question about now ("currently", "latest", "still") whose newest '
+        'source is older than this many days before the as-of date (or today) says so: "Latest report: '
+        '3 March 2025".',
+    )
 
     # API keys come only from the environment, without the NEWSQA_ prefix, as the openai client expects.
     openai_api_key: SecretStr | None = Field(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from datetime import date
 
 import pytest
 
@@ -174,7 +175,8 @@ def test_answer_is_a_frozen_dataclass_with_json_form(seeded: NewsQA) -> None:
         answer.text = "x"  # type: ignore[misc]
     assert dataclasses.asdict(answer)["citations"][0]["quote"]
     data = json.loads(json.dumps(answer.to_json()))
-    assert set(data) == {"question", "text", "short", "citations", "refused"}
+    assert set(data) == {"question", "text", "short", "citations", "refused", "newest_source", "notes"}
+    assert data["newest_source"] == "2025-05-21" == data["citations"][0]["published"]
     assert set(data["citations"][0]) == {
         "n",
         "article_id",
@@ -248,8 +250,6 @@ def test_short_answer_is_never_the_attribution(seeded_with) -> None:
 
 
 def test_two_claims_from_one_passage_get_a_citation_each() -> None:
-    from datetime import date
-
     from index.models import ArticleInfo, Chunk
     from qa.models import Passage
     from qa.pipeline.grounder import Grounder
@@ -268,3 +268,14 @@ def test_two_claims_from_one_passage_get_a_citation_each() -> None:
         "Construction will start in March 2025.",
     ]
     assert answer.text.endswith("Construction will start in March 2025 [2].")
+
+
+def test_an_answer_about_now_resting_on_old_reports_says_how_old(seeded: NewsQA) -> None:
+    now = "Where is Russia currently preparing to open a consulate general?"
+    stale = seeded.ask(now, as_of="2025-09-01")  # the seed article is of 21 May 2025
+    assert not stale.refused and stale.newest_source == date(2025, 5, 21)
+    assert "Latest report: 21 May 2025. Things may have changed since." in stale.notes
+    fresh = seeded.ask(now, as_of="2025-06-01")  # within NEWSQA_STALE_DAYS (30)
+    assert not fresh.refused and not any(n.startswith("Latest report") for n in fresh.notes)
+    then = seeded.ask(Q, as_of="2025-09-01")  # not a question about now: its age is no news
+    assert not then.refused and not any(n.startswith("Latest report") for n in then.notes)

@@ -41,7 +41,8 @@ def test_ask_json_has_exactly_the_documented_fields(home: Path) -> None:
     result = run(home, "ask", "Where will Russia open a consulate general?", "--json", "--top-k", "3")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"question", "text", "short", "citations", "refused"}
+    assert set(data) == {"question", "text", "short", "citations", "refused", "newest_source", "notes"}
+    assert data["newest_source"] == max(c["published"] for c in data["citations"])
     assert data["short"] == "Kapan" and data["refused"] is False
     cit = data["citations"][0]
     assert set(cit) == {"n", "article_id", "chunk_id", "title", "source", "url", "published", "quote"}

@@ -26,6 +26,7 @@ from qa.models import Answer, Event, Final, Partial, Passage, Retrieved
 from qa.pipeline.chooser import choose
 from qa.pipeline.citations import display_text
 from qa.pipeline.conflicts import with_conflict
+from qa.pipeline.freshness import freshness_notes
 from qa.pipeline.grounder import Grounder
 from qa.pipeline.prompts import build_messages, build_rewrite_messages
 from qa.pipeline.questions import QuestionError, check_question, parse_as_of, usable_rewrite
@@ -185,7 +186,7 @@ class NewsQA:
                     answer,
                     question=q,
                     rewritten_question=query if query != q else "",
-                    notes=(*notes, *answer.notes),
+                    notes=(*notes, *answer.notes, *freshness_notes(answer, q, filters.as_of, s.stale_days)),
                 )
             )
 
