@@ -32,8 +32,9 @@ from tests.fakes import FakeEmbedder, FakeLLM
 SEED_QUESTIONS = ROOT / "seeds" / "questions.jsonl"
 METRICS = {
     "accuracy", "exact_match", "f1", "correct_with_citations", "short_correct", "short_correct_cited",
-    "gold_in_quotes", "overall_correct", "refusal_precision",
-    "refusal_recall", "recall@1", "recall@5", "recall@10", "recall@50", "mrr", "evidence_recall",
+    "gold_in_quotes", "overall_correct", "refusal_precision", "archive_refusal_precision",
+    "archive_refusal_recall", "refusal_recall", "recall@1", "recall@5", "recall@10", "recall@50", "mrr",
+    "evidence_recall",
     "citation_precision", "article_recall@1", "article_recall@5", "article_recall@10", "article_recall@50",
     "in_corpus_recall@1", "in_corpus_recall@5", "in_corpus_recall@10", "in_corpus_recall@50", "in_corpus_mrr",
     "latency_p50_s", "latency_p95_s", "ttft_p50_s", "ttft_p95_s", "retrieval_p50_s", "retrieval_p95_s",
@@ -236,6 +237,18 @@ def test_summarize_by_hand() -> None:
     }
     assert summary["by_type"]["who"]["accuracy"] == 1.0
     assert summary["counts"]["refused"] == 2 and summary["counts"]["citation_checks"] == 3
+    assert m["archive_refusal_precision"] is None  # no question says whether the archive held its answer
+
+
+def test_refusals_are_also_scored_against_what_the_archive_held() -> None:
+    held, missing = _hand_made()[:2]  # q1 answered; q2 refused
+    results = [replace(held, in_corpus=True), replace(missing, in_corpus=False)]
+    m = summarize(results)["metrics"]
+    assert (m["refusal_precision"], m["refusal_recall"]) == (0.0, 1.0)  # both labelled answerable
+    # q2's answer was in no article by its date: refusing it was right, and nothing else was refused
+    assert (m["archive_refusal_precision"], m["archive_refusal_recall"]) == (1.0, 1.0)
+    answered_anyway = [replace(r, refused=False) for r in results]
+    assert summarize(answered_anyway)["metrics"]["archive_refusal_recall"] == 0.0
 
 
 def test_report_escapes_text() -> None:
