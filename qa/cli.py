@@ -12,15 +12,12 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from index.dates import parse_day
+from qa.exit_statuses import EXIT_LLM_FAILED, EXIT_USAGE, UsageError
 from qa.follow_command import add_parsers as add_follow_parsers
 from qa.ingest_command import add_parser as add_ingest_parser
 from qa.models import Answer
 from qa.settings import load_settings
 
-# Exit statuses besides 0 (ok) and 1 (internal fault, or an ingest with failures): 2 for bad input or
-# settings, 3 when the LLM failed (the evidence is still printed), 128 + N when an ingest stopped on signal N.
-EXIT_USAGE = 2
-EXIT_LLM_FAILED = 3
 UI_GROUP = "newsqa.ui"  # entry point group of the browser chat (app.py registers itself in pyproject.toml)
 
 
@@ -32,10 +29,6 @@ def _iso_date(value: str) -> date:
     if day is None:
         raise argparse.ArgumentTypeError("expected a date like 2024-10-31, got nothing")
     return day
-
-
-class UsageError(Exception):
-    """A user-facing error of the command line: printed as one line, exit status 2."""
 
 
 def _print_answer(answer: Answer, as_json: bool) -> None:

@@ -13,9 +13,8 @@ from index.ingest import IngestReport
 from index.models import Article
 from index.refresh import FeedRefresh, refresh_feeds
 from index.subscriptions import DEFAULT_EVERY, Subscription, Subscriptions, format_every, parse_every
+from qa.exit_statuses import UsageError
 from qa.settings import load_settings
-
-EXIT_USAGE = 2  # as in qa/cli.py: bad input
 
 FOLLOW_HELP = "follow an RSS/Atom feed, so that `newsqa refresh` adds its new articles; --list shows them"
 FOLLOW_EPILOG = (
@@ -36,11 +35,6 @@ def _every(text: str) -> int:
         return parse_every(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _usage(message: str) -> int:
-    print(f"newsqa: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
 
 
 def _when(moment: datetime | None) -> str:
@@ -65,7 +59,7 @@ def cmd_follow(args: argparse.Namespace) -> int:
     subs = Subscriptions(load_settings().feeds_path)
     if args.list:
         if args.url or args.every is not None:
-            return _usage("--list takes no URL and no --every")
+            raise UsageError("--list takes no URL and no --every")
         followed = subs.all()
         if args.json:
             print(json.dumps([s.to_json() for s in followed], indent=2, ensure_ascii=False))
@@ -75,11 +69,11 @@ def cmd_follow(args: argparse.Namespace) -> int:
             print("No feeds followed; add one with `newsqa follow URL`.")
         return 0
     if not args.url:
-        return _usage("give the URL of an RSS or Atom feed to follow, or --list to see those followed")
+        raise UsageError("give the URL of an RSS or Atom feed to follow, or --list to see those followed")
     try:
         url = check_url(args.url)
     except FetchError as exc:
-        return _usage(str(exc))
+        raise UsageError(str(exc)) from None
     every = DEFAULT_EVERY if args.every is None else args.every
     sub, new = subs.follow(url, every)
     if args.json:
@@ -94,7 +88,7 @@ def cmd_follow(args: argparse.Namespace) -> int:
 def cmd_unfollow(args: argparse.Namespace) -> int:
     url = args.url.strip()
     if not Subscriptions(load_settings().feeds_path).unfollow(url):
-        return _usage(f"not following {url} (see `newsqa follow --list`)")
+        raise UsageError(f"not following {url} (see `newsqa follow --list`)")
     print(f"Unfollowed {url}; its articles stay in the index.")
     return 0
 
