@@ -33,9 +33,8 @@ sys.path.insert(0, str(REPO))
 
 import qa.pipeline.newsqa as newsqa_module  # noqa: E402
 from qa.eval.dataset import EvalQuestion, load_questions  # noqa: E402
-from qa.eval.metrics import answer_contained, exact_match  # noqa: E402
 from qa.eval.run import answers_in_corpus  # noqa: E402
-from qa.normalization import normalize_answer  # noqa: E402
+from qa.eval.scoring import short_answer_right  # noqa: E402
 from qa.pipeline import NewsQA  # noqa: E402
 from qa.pipeline.reader import MIN_SUPPORT, Reading  # noqa: E402
 from qa.settings import Settings  # noqa: E402
@@ -55,14 +54,6 @@ class Read:
     support: float  # -1 when the reader found no answer at all (it refuses at any threshold)
     right: bool  # the short answer matches a gold
     should_refuse: bool  # unanswerable (seed), or no article by the quiz date holds a gold (RTQA)
-
-
-def _right(short: str, golds: Sequence[str]) -> bool:
-    if not short or not golds:
-        return False
-    if any(normalize_answer(g) in ("yes", "no") for g in golds):
-        return exact_match(short, golds) == 1.0
-    return exact_match(short, golds) == 1.0 or answer_contained(short, golds)
 
 
 def read_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[str, bool]) -> list[Read]:
@@ -89,7 +80,8 @@ def read_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[str
             short = reading.short if found and reading is not None else ""
             kind = reading.asked.kind if reading is not None else "?"
             should_refuse = not q.answerable or not in_archive.get(q.id, True)
-            out.append(Read(q.id, q.question, short, kind, support, _right(short, q.answers), should_refuse))
+            right = bool(short) and short_answer_right(short, q.answers)
+            out.append(Read(q.id, q.question, short, kind, support, right, should_refuse))
     finally:
         newsqa_module.read = original
     return out

@@ -164,6 +164,16 @@ class QuestionResult:
         }
 
 
+def _text_golds(golds: Sequence[str]) -> list[str]:
+    """The golds that may be found inside a text: not a bare yes or no, which almost any sentence holds."""
+    return [g for g in golds if normalize_answer(g) not in _YES_NO]
+
+
+def short_answer_right(short: str, golds: Sequence[str]) -> bool:
+    """The short answer is a gold after normalisation, or holds one as whole words (not a bare yes/no)."""
+    return exact_match(short, golds) == 1.0 or answer_contained(short, _text_golds(golds))
+
+
 def score_question(
     q: EvalQuestion,
     answer: Answer,
@@ -210,7 +220,7 @@ def score_question(
     # Markers go before matching: "[1]" would otherwise normalise to the token "1" and match a gold "1".
     text = strip_markers(answer.text)
     # A bare "yes"/"no" gold is matched against the short answer only: almost any sentence contains "no".
-    text_golds = [g for g in golds if normalize_answer(g) not in _YES_NO]
+    text_golds = _text_golds(golds)
     result.accurate = not answer.refused and (
         answer_contained(text, text_golds) or answer_contained(answer.short, golds)
     )
@@ -224,9 +234,7 @@ def score_question(
     result.hit_rank = round(1 / result.rr) if result.rr else None
     cited_ok = bool(answer.citations) and result.citation_precision == 1.0
     result.correct_with_citations = result.accurate and cited_ok
-    result.short_correct = not answer.refused and (
-        result.exact_match == 1.0 or answer_contained(answer.short, text_golds)
-    )
+    result.short_correct = not answer.refused and short_answer_right(answer.short, golds)
     result.short_correct_cited = result.short_correct and cited_ok
     result.gold_in_quotes = not answer.refused and any(
         answer_contained(c.quote, text_golds) for c in answer.citations
