@@ -135,6 +135,18 @@ def test_prose_names_a_pronoun_subject_and_drops_a_connective() -> None:
     assert standalone(next(iter(doc.sents))) == "The ferry to Gull Island was suspended."
 
 
+def test_prose_drops_a_dateline_but_keeps_hyphenated_names() -> None:
+    texts = [
+        "VERRIN—The district council approved the bridge repairs on Monday.",
+        "PORT ALMA (Wire) — The ferry company raised its fares.",
+        "US-led patrols resumed near the harbour on Monday.",
+    ]
+    firsts = [next(iter(doc.sents)) for doc in parse(texts)]
+    assert standalone(firsts[0]) == "The district council approved the bridge repairs on Monday."
+    assert standalone(firsts[1]) == "The ferry company raised its fares."
+    assert standalone(firsts[2]) == "US-led patrols resumed near the harbour on Monday."
+
+
 def test_the_answer_quotes_its_sentence_exactly_and_attributes_it() -> None:
     text = "Sergey Lavrov arrived on Monday. He confirmed that the consulate will open in Kapan."
     passages = [_passage(text)]
@@ -201,3 +213,56 @@ def test_another_office_of_the_same_kind_is_no_answer() -> None:
     passages = [_passage("Verrin Foreign Minister Tomas Adler met the delegation on Monday.")]
     assert read("Who is Verrin's prime minister?", passages, _similarity).refused
     assert read("Who is Verrin's foreign minister?", passages, _similarity).short == "Tomas Adler"
+
+
+def test_a_pronoun_subject_answers_who_with_the_person_it_stands_for() -> None:
+    text = (
+        "Councillor Mara Oslen chaired the Verrin council meeting on Monday. "
+        "She announced that the Verrin bridge would reopen in May, after the repairs."
+    )
+    reading = read("Who announced that the bridge would reopen?", [_passage(text)], _similarity)
+    assert "Mara Oslen" in reading.short and not reading.refused
+    assert reading.evidence is not None and reading.evidence.claim.startswith("Oslen announced")
+    no_one = "The Verrin council met on Monday. It announced that the Verrin bridge would reopen in May."
+    assert read("Who announced that the bridge would reopen?", [_passage(no_one)], _similarity).short != "It"
+
+
+def test_an_acronym_and_its_name_are_one_answer_and_british_spelling_matches() -> None:
+    text = (
+        "Ostria joined the Northern Fisheries Compact Organization in 2019, the ministry said. "
+        "In March Ostria suspended its membership in the NFCO over the quota dispute."
+    )
+    for head in ("organization", "organisation"):
+        reading = read(f"Which {head} did Ostria suspend its membership in?", [_passage(text)], _similarity)
+        assert reading.short == "Northern Fisheries Compact Organization (NFCO)" and not reading.refused
+    assert (
+        terms("The organisation's centre recognised the colour").stems
+        == terms("The organization's center recognized the color").stems
+    )
+
+
+def test_a_name_ending_in_the_head_noun_is_as_near_the_head_as_its_neighbour() -> None:
+    from qa.pipeline.evidence import mention_features
+    from qa.pipeline.question_facts import question
+
+    text = "Students hung an anti-war banner on Osk Bridge and near the Verrin Embassy."
+    asked_text = "Which bridge did the students hang a banner on?"
+    (doc,), (qdoc,) = parse([text]), parse([asked_text])
+    q = question(asked_text, answer_type(asked_text), qdoc)
+    sent = next(iter(doc.sents))
+    near = {
+        m.text: mention_features(m, doc, sent, q, dict.fromkeys(q.stems, 1.0)).head_near
+        for m in extract(doc, q.asked, q.stems, 0)
+        if m.text in ("Osk Bridge", "Verrin Embassy")
+    }
+    assert near == {"Osk Bridge": 1.0, "Verrin Embassy": 1.0}  # the bridge is one, not only beside one
+    assert read(asked_text, [_passage(text)], _similarity).short == "Osk Bridge"
+
+
+def test_a_nationality_answers_a_country_question_as_the_country() -> None:
+    text = (
+        "Ostria has relied on Russian ships since independence, the admiral said. "
+        "Russia delivered two more ships to Ostria in May."
+    )
+    question = "Which country has Ostria relied on for ships since independence?"
+    assert read(question, [_passage(text)], _similarity).short == "Russia"

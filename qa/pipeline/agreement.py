@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.models import Passage
 from qa.normalization import normalize_answer
 from qa.pipeline.answer_heads import ENT, TYPE_LABELS
-from qa.pipeline.candidates import Mention
+from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.evidence import Features, W
+from qa.pipeline.support import terms
 
 STORIES_COUNTED = 5  # the best-supported stories that vote for an answer
 # Types whose answers are scaled by how like the question's head noun they are, as the embedder sees it
@@ -21,6 +22,7 @@ _LIKE_HEAD = ("NP", "NAME", "PRODUCT", "EVENT", "WORK", "LAW", "PLACE", "ORG", "
 _FULL_NAMES = ("PERSON", "ORG", "WORK", "EVENT", "PRODUCT")
 
 _NAMES = frozenset("PERSON ORG PLACE NORP LANGUAGE EVENT WORK".split())
+_PLACE_LABELS = ("GPE", "LOC")
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 
@@ -37,8 +39,16 @@ class Answer:
     stories: int = 0
 
 
+_NOT_INITIALS = frozenset("of the and for on in to".split())  # "Federal Bureau of Investigation" -> FBI
+
+
+def _initials(key: str) -> str:
+    return "".join(w[0] for w in key.split() if w not in _NOT_INITIALS)
+
+
 def _same_answer_key(keys: Sequence[str]) -> dict[str, str]:
-    """Each key to the key it joins: a short name joins a longer one it ends ("biden" -> "joe biden")."""
+    """Each key to the key it joins: a short name joins a longer one it ends ("biden" -> "joe biden"), an
+    acronym the name it abbreviates ("csto" -> "collective security treaty organization")."""
     reps: list[str] = []
     rep_of: dict[str, str] = {}
     for key in sorted(keys, key=lambda k: -len(k.split())):
@@ -48,8 +58,10 @@ def _same_answer_key(keys: Sequence[str]) -> dict[str, str]:
                 r
                 for r in reps
                 if len(r.split()) > len(words)
-                and r.split()[-len(words) :] == words
-                and len(r) - len(key) <= 25
+                and (
+                    (r.split()[-len(words) :] == words and len(r) - len(key) <= 25)
+                    or (len(words) == 1 and len(key) >= 2 and key.isalpha() and _initials(r) == key)
+                )
             ),
             None,
         )
@@ -59,10 +71,34 @@ def _same_answer_key(keys: Sequence[str]) -> dict[str, str]:
     return rep_of
 
 
+def _a_place(key: str, counts: dict[str, int], places: set[str]) -> bool:
+    """Whether the tagger calls this answer a place in most of its tagged mentions ("Armenia"), or each of
+    its words a place elsewhere in the passages ("Armenia-Russia")."""
+    tagged = sum(n for label, n in counts.items() if label in ENT)
+    placed = sum(counts.get(label, 0) for label in _PLACE_LABELS)
+    return (tagged > 0 and 2 * placed >= tagged) or all(w in places for w in key.split())
+
+
+def _countries_for_peoples(
+    scored: Sequence[tuple[Mention, Features]],
+) -> list[tuple[Mention, Features]]:
+    """For a place question, "Russian arms" names Russia: a nationality is read as the country the passages
+    name with the same stem ("Russian" -> "Russia"), when they name one."""
+    countries = {m.text: terms(m.text).stems for m, _ in scored if m.label == "GPE" and " " not in m.text}
+    out = []
+    for m, f in scored:
+        stems = terms(m.text).stems if m.label == "NORP" else frozenset()
+        country = next((c for c, cs in countries.items() if len(stems) == 1 and close_to(min(stems), cs)), "")
+        out.append((replace(m, text=country, label="GPE") if country else m, f))
+    return out
+
+
 def gather(
     scored: Sequence[tuple[Mention, Features]], passages: Sequence[Passage], kind: str, plural: bool = False
 ) -> list[Answer]:
     """The answers the mentions give, each with its type fit, vote and surface form."""
+    if kind == "PLACE":
+        scored = _countries_for_peoples(scored)
     by_key: dict[str, list[tuple[Mention, Features]]] = defaultdict(list)
     for m, f in scored:
         if key := normalize_answer(m.text):
@@ -73,11 +109,18 @@ def gather(
         groups[rep_of[key]].extend(items)
     answers = []
     labels = TYPE_LABELS.get(kind, {})
+    places = {normalize_answer(m.text) for m, _ in scored if m.label in _PLACE_LABELS}
     for key, items in groups.items():
         counts: dict[str, int] = defaultdict(int)
         for m, _ in items:
             counts[m.label] += 1
-        top = max(counts.values())
+        if kind == "PERSON" and _a_place(key, counts, places):
+            # Capitalised, but the tagger calls it a place: no person, unless most of its tags say so.
+            placed = sum(counts.get(label, 0) for label in _PLACE_LABELS)
+            counts.pop("CAPS", None)
+            if counts.get("PERSON", 0) <= placed:
+                counts.pop("PERSON", None)
+        top = max(counts.values(), default=1)
         forms: dict[str, float] = defaultdict(float)
         for m, _ in items:
             forms[m.text] += 1 + 0.01 * len(m.text)  # the most frequent form; ties go to the longer
@@ -85,9 +128,15 @@ def gather(
         if kind in _FULL_NAMES:  # by the fullest name: "New York Mets" rather than "Mets"
             names = [m.text for m, _ in items if m.label in ENT and len(m.text.split()) <= 5]
             text = max(names, key=len) if names else text
+            # Both forms where the reports use both: "Collective Security Treaty Organization (CSTO)".
+            acronyms = [m.text for m, _ in items if m.text.isupper() and _initials(key) == m.text.lower()]
+            if acronyms and len(text.split()) > 1:
+                text = f"{text} ({acronyms[0]})"
         # The tagger is noisy: a label seen in a minority of the mentions counts three quarters; and a name is
         # written with a capital ("pro-European" is no person, whatever the tagger says).
-        fit = max(labels.get(label, 0.0) * (0.75 + 0.25 * n / top) for label, n in counts.items())
+        fit = max(
+            (labels.get(label, 0.0) * (0.75 + 0.25 * n / top) for label, n in counts.items()), default=0.0
+        )
         if kind in _NAMES and not (text[:1].isupper() or text[:1].isdigit()):
             fit *= 0.3
         for _, f in items:

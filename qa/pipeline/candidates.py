@@ -141,6 +141,7 @@ def extract(
         if e.label_ == "DATE" and _AGE.search(e.text):
             c.add(e.start, e.end, "AGE")
         c.add(e.start, e.end, e.label_)
+    _pronoun_people(c)
     numeric = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
     for a, b, label in [(e.start, e.end, e.label_) for e in doc.ents] + [
         (a, b, "CAPS") for a, b in _capitalised(doc)
@@ -192,6 +193,35 @@ def extract(
     if asked.plural or asked.kind == "NUMBER":
         _lists(c, asked)
     return c.mentions
+
+
+def _named_subject(sent: Any) -> tuple[int, int] | None:
+    """The proper-noun subject of a sentence with its compound words ("Sergey Lavrov"), if it has one."""
+    for t in sent:
+        if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.dep_ == "ROOT":
+            words = [w.i for w in t.subtree if w.dep_ == "compound" or w.i == t.i]
+            return min(words), max(words) + 1
+    return None
+
+
+def _pronoun_people(c: _Collector) -> None:
+    """A "he" or "she" subject as a mention of the person it stands for, placed where the pronoun stands:
+    "He confirmed ..." answers "Who confirmed ...?". The antecedent is the named subject of one of the two
+    sentences before (centering: a pronoun subject continues the last subject), else the last PERSON named
+    (the tagger often calls a lone surname an ORG, so the subject comes first)."""
+    doc, sents = c.doc, list(c.doc.sents)
+    people = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
+    for si, sent in enumerate(sents):
+        for t in sent:
+            if t.lower_ not in ("he", "she") or t.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            subjects = [_named_subject(sents[j]) for j in (si - 1, si - 2) if j >= 0]
+            named = next((s for s in subjects if s), None)
+            if named is None:
+                before = [p for p in people if p[1] <= t.i]
+                named = before[-1] if before else None
+            if named is not None:
+                c.add(t.i, t.i + 1, "PERSON", text=doc[named[0] : named[1]].text)
 
 
 def _lists(c: _Collector, asked: AnswerType) -> None:

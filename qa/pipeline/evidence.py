@@ -108,7 +108,10 @@ def mention_features(m: Mention, doc: Any, sent: Any, q: Question, weights: dict
     if q.asked.head:
         heads = terms(q.asked.head).stems
         window = doc[max(sent.start, m.start - 4) : min(sent.end, m.end + 4)]
-        if any(
+        last = terms(doc[m.end - 1].text).stems | terms(doc[m.end - 1].lemma_).stems
+        if any(covers(h, last) for h in heads):
+            f.head_near = 1.0  # the name ends in the head noun: "Kievyan Bridge" for "which bridge"
+        elif any(
             covers(h, terms(t.text).stems | terms(t.lemma_).stems)
             for t in window
             if not m.start <= t.i < m.end

@@ -23,6 +23,16 @@ _ATTRIBUTION = {
     "noted", "added", "article", "articles", "source", "sources", "also", "would", "could", "may", "might",
     "mr", "ms", "mrs", "dr",
 }  # fmt: skip
+# British spellings written the American way before stemming, so "organisation" meets "Organization" (news
+# from both sides of the Atlantic, and questions in either). Applied to every word alike, so a rule that
+# rewrites a word it was not meant for ("promise" -> "promize") still compares equal to itself.
+_SPELLING = (
+    (re.compile(r"(?<=\w\w\w)is(e|es|ed|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"(?<=\w\w)ys(e|es|ed|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=\w\w\w)our(s|ed|ing|able|ite|ites)?$"), r"or\1"),
+    (re.compile(r"(?<=\w\w)(t|b)re(s)?$"), r"\1er\2"),
+    (re.compile(r"^(de|of)fence(s)?$"), r"\1fense\2"),
+)
 MIN_COVERAGE = 0.6  # share of a sentence's content words its passage must contain
 MIN_SIMILARITY = 0.3  # cosine between a sentence and its passage (all-MiniLM-L6-v2 scale)
 
@@ -75,6 +85,8 @@ def terms(text: str) -> Terms:
                 stems.add(number)
                 numbers.add(number)
                 continue
+            for pattern, american in _SPELLING:
+                word = pattern.sub(american, word)
             stem = stemmer.stemWord(word)
             stems.add(stem)
             # Capitalised words count as names, the first one too: a strict check may drop a sound sentence
