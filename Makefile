@@ -29,8 +29,8 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: setup
-	$(BIN)/ruff check index qa tests benchmarks app.py
-	$(BIN)/ruff format --check index qa tests benchmarks app.py
+	$(BIN)/ruff check index qa tests benchmarks app.py app_library.py
+	$(BIN)/ruff format --check index qa tests benchmarks app.py app_library.py
 	$(BIN)/mypy
 
 # PYTEST_EXIT_FILE lets .ci/run see pytest's own exit code (make turns every failure into 2).

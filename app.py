@@ -13,7 +13,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no version check o
 
 import gradio as gr
 
-from index.loading import SUPPORTED_SUFFIXES
+import app_library
 from qa import chat
 from qa.pipeline import NewsQA
 
@@ -44,13 +44,11 @@ def build(
     settings = settings or chat.ChatSettings()
     read_only = settings.read_only
 
+    def chat_views() -> tuple[Any, ...]:
+        return gr.Dropdown(choices=chat.outlet_choices(qa)), chat.status_html(qa, startup)
+
     def library_views() -> tuple[Any, ...]:
-        return (
-            chat.articles_html(qa),
-            gr.Dropdown(choices=chat.article_choices(qa), value=[]),
-            gr.Dropdown(choices=chat.outlet_choices(qa)),
-            chat.status_html(qa, startup),
-        )
+        return *app_library.views(qa), *chat_views()
 
     def ready() -> bool:
         # Until the LLM is up, NewsQA's lock is held: only the status (which avoids it) is refreshed.
@@ -82,34 +80,17 @@ def build(
     def on_clear() -> tuple[Any, ...]:
         return [], chat.empty_panel(), chat.ChatSession()
 
-    def on_tick() -> tuple[Any, ...]:
-        if not ready():
-            return gr.skip(), gr.skip(), gr.skip(), chat.status_html(qa, startup), gr.skip()
-        return *library_views(), gr.Timer(active=False)
-
-    # gr.Progress() as a default argument is how Gradio injects a progress tracker.
-    def on_files(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        if startup is not None:
-            startup.wait()
-        step = lambda fraction, line: progress(fraction, desc=line)  # noqa: E731
-        report = chat.ingest_files(qa, files or [], on_progress=step, read_only=read_only)
-        return report, None, *library_views()
-
-    def on_url(url: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        if startup is not None:
-            startup.wait()
-        progress(None, desc="Fetching")
-        step = lambda fraction, line: progress(fraction, desc=line)  # noqa: E731
-        report = chat.ingest_url(qa, url, on_progress=step, read_only=read_only)
-        return report, *library_views()
-
-    def on_delete(ids: list[str] | None) -> tuple[Any, ...]:
-        return chat.delete_articles(qa, ids, read_only=read_only), *library_views()
+    def views_when(settled: bool) -> tuple[Any, ...]:
+        if not settled:  # all but the status (the last output) stay as they are
+            return *[gr.skip()] * (len(lib_outputs) - 1), chat.status_html(qa, startup)
+        return library_views()
 
     def on_load() -> tuple[Any, ...]:
-        if not ready():
-            return chat.status_html(qa, startup), gr.skip(), gr.skip(), gr.skip()
-        return chat.status_html(qa, startup), *library_views()[:3]
+        return views_when(ready())
+
+    def on_tick() -> tuple[Any, ...]:
+        settled = ready()
+        return *views_when(settled), gr.Timer(active=False) if settled else gr.skip()
 
     with gr.Blocks(title="NewsQA: ask the news") as demo:
         session = gr.State(None)  # a ChatSession, created by the first question
@@ -124,7 +105,7 @@ def build(
 
         with gr.Tabs():
             with gr.Tab("Chat", id="chat-tab"), gr.Row(equal_height=False):
-                with gr.Column(scale=3, min_width=420):
+                with gr.Column(scale=3, min_width=300):
                     chatbot = gr.Chatbot(
                         elem_id="nq-chat",
                         label="Conversation",
@@ -138,6 +119,7 @@ def build(
                     with gr.Row(equal_height=True):
                         question = gr.Textbox(
                             elem_id="nq-question",
+                            label="Question",
                             show_label=False,
                             placeholder="Ask a question and press Enter…",
                             lines=1,
@@ -167,48 +149,12 @@ def build(
                             elem_id="nq-outlets",
                         )
                     gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="Try")
-                with gr.Column(scale=2, min_width=320):
+                with gr.Column(scale=2, min_width=300):
                     sources = gr.HTML(chat.empty_panel(), elem_id="nq-sources")
 
-            with gr.Tab("Library", id="library-tab") as library_tab, gr.Row(equal_height=False):
-                with gr.Column(scale=2, min_width=320):
-                    gr.Markdown("### Add articles")
-                    if read_only:
-                        gr.HTML(chat.message_html("warn", chat.READ_ONLY_MESSAGE), elem_id="nq-read-only")
-                    files = gr.File(
-                        label="Article files (JSONL, JSON, Markdown, text, HTML)",
-                        file_count="multiple",
-                        file_types=sorted(SUPPORTED_SUFFIXES),
-                        type="filepath",
-                        elem_id="nq-files",
-                        interactive=not read_only,
-                    )
-                    add_files = gr.Button(
-                        "Add files", variant="primary", elem_id="nq-add-files", interactive=not read_only
-                    )
-                    url = gr.Textbox(
-                        label="Page or RSS/Atom feed URL",
-                        placeholder="https://example.com/news/article.html or …/feed.xml",
-                        elem_id="nq-url",
-                        interactive=not read_only,
-                    )
-                    add_url = gr.Button("Fetch and add", elem_id="nq-add-url", interactive=not read_only)
-                    report = gr.HTML("", elem_id="nq-report")
-                with gr.Column(scale=3, min_width=420):
-                    gr.Markdown("### Indexed articles")
-                    articles = gr.HTML("", elem_id="nq-articles")
-                    with gr.Row(equal_height=True):
-                        to_delete = gr.Dropdown(
-                            label="Articles to delete",
-                            choices=[],
-                            multiselect=True,
-                            scale=4,
-                            elem_id="nq-delete-pick",
-                            interactive=not read_only,
-                        )
-                        delete = gr.Button(
-                            "Delete", variant="stop", scale=1, elem_id="nq-delete", interactive=not read_only
-                        )
+            library = app_library.library_tab(qa, startup, read_only, [outlets, status], chat_views)
+            with gr.Tab("Settings", id="settings-tab"):
+                gr.HTML(chat.settings_html(settings), elem_id="nq-settings")
 
         # Two steps: the question is taken at once (or refused with a message while the last one is still
         # being answered), then answered in the queue. Answers in progress: up to NEWSQA_CHAT_CONCURRENCY,
@@ -233,27 +179,10 @@ def build(
         # Cheap handlers never wait behind answers being written.
         chatbot.select(on_select, [session], [sources], concurrency_limit=None, show_progress="hidden")
         chatbot.clear(on_clear, None, [chatbot, sources, session], concurrency_limit=None)
-        lib_outputs = [articles, to_delete, outlets, status]
+        lib_outputs = [*library.outputs, outlets, status]  # status last: see on_load
         timer.tick(on_tick, None, [*lib_outputs, timer], concurrency_limit=None, show_progress="hidden")
-        demo.load(
-            on_load,
-            None,
-            [status, articles, to_delete, outlets],
-            concurrency_limit=None,
-            show_progress="hidden",
-        )
-        library_tab.select(
-            lambda: library_views(), None, lib_outputs, concurrency_limit=None, show_progress="hidden"
-        )
-        add_files.click(on_files, [files], [report, files, *lib_outputs], concurrency_limit=1)
-        gr.on(
-            triggers=[url.submit, add_url.click],
-            fn=on_url,
-            inputs=[url],
-            outputs=[report, *lib_outputs],
-            concurrency_limit=1,
-        )
-        delete.click(on_delete, [to_delete], [report, *lib_outputs], concurrency_limit=1)
+        demo.load(on_load, None, lib_outputs, concurrency_limit=None, show_progress="hidden")
+        library.tab.select(library_views, None, lib_outputs, concurrency_limit=None, show_progress="hidden")
     return demo
 
 
@@ -271,6 +200,8 @@ def main(host: str | None = None, port: int | None = None) -> None:
     qa = NewsQA(settings)
     startup = chat.Startup(qa, SEEDS)
     startup.start()
+    if settings.feed_refresh:  # followed feeds checked on their schedule, once the index is open
+        chat.FeedRefresher(qa, ready=startup.indexed).start()
     demo = build(qa, startup, settings)
     demo.queue(default_concurrency_limit=1, max_size=settings.chat_concurrency * 4)  # answers: see build()
     mode = "read-only" if settings.read_only else "login required" if settings.auth_user else "open"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -123,12 +124,19 @@ def refresh_feeds(
     everything: bool = False,
     now: datetime | None = None,
     on_result: Callable[[FeedRefresh], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> list[FeedRefresh]:
-    """Check every due feed (every feed when `everything`) once, in turn, and record each outcome."""
+    """Check every due feed (every feed when `everything`) once, in turn, and record each outcome.
+
+    `stop` set: no further feed is started; the one being checked finishes and is recorded, so the
+    index and the subscriptions agree and the feeds left are still due for the next run.
+    """
     fetcher = PoliteFetcher(settings.feed_timeout, settings.allow_private_urls, settings.feed_host_delay)
     todo = subscriptions.all() if everything else subscriptions.due(now)
     results = []
     for sub in todo:
+        if stop is not None and stop.is_set():
+            break
         result = refresh_feed(sub, ingest, fetcher, now)
         subscriptions.save(result.subscription)
         results.append(result)

@@ -14,6 +14,7 @@ from index.models import Article
 from index.refresh import FeedRefresh, refresh_feeds
 from index.subscriptions import DEFAULT_EVERY, Subscription, Subscriptions, format_every, parse_every
 from qa.exit_statuses import UsageError
+from qa.ingest_command import stop_on_signals
 from qa.settings import load_settings
 
 FOLLOW_HELP = "follow an RSS/Atom feed, so that `newsqa refresh` adds its new articles; --list shows them"
@@ -26,7 +27,8 @@ REFRESH_EPILOG = (
     "Each feed is fetched with a conditional GET (ETag, Last-Modified): an unchanged feed costs one short "
     "answer. Feeds are fetched one at a time, NEWSQA_FEED_HOST_DELAY seconds apart per host, within "
     "NEWSQA_FEED_TIMEOUT. A feed that fails is recorded with its reason and tried again later, twice as "
-    "late after each failure in a row (at most a day). Exit 0 when every feed was read, 1 when any failed."
+    "late after each failure in a row (at most a day). Exit 0 when every feed was read, 1 when any failed. "
+    "SIGTERM or Ctrl-C stops after the feed being checked (exit 143 or 130); the rest stay due."
 )
 
 
@@ -108,7 +110,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         for err in result.entry_errors:
             print(f"failed: {err}", file=sys.stderr)
 
-    results = refresh_feeds(subs, ingest, settings, everything=args.all, on_result=show)
+    with stop_on_signals("the feed being checked") as (stop, seen):
+        results = refresh_feeds(subs, ingest, settings, everything=args.all, on_result=show, stop=stop)
+    if seen:
+        left = len(subs.all() if args.all else subs.due())
+        print(f"Stopped after {len(results)} feed(s); {left} still due: run `newsqa refresh` again.")
+        return 128 + seen[0]
     if not results:
         followed = subs.all()
         if not followed:

@@ -28,7 +28,9 @@ EPILOG = (
 
 
 @contextmanager
-def stop_on_signals() -> Iterator[tuple[threading.Event, list[int]]]:
+def stop_on_signals(
+    after: str = "the articles being written",
+) -> Iterator[tuple[threading.Event, list[int]]]:
     """An event set by the first SIGTERM or SIGINT (a second one interrupts at once), and the signals seen."""
     stop = threading.Event()
     seen: list[int] = []
@@ -39,8 +41,7 @@ def stop_on_signals() -> Iterator[tuple[threading.Event, list[int]]]:
             raise KeyboardInterrupt
         stop.set()
         print(
-            f"newsqa: {signal.Signals(signum).name}: stopping after the articles being written "
-            "(send it again to stop at once)",
+            f"newsqa: {signal.Signals(signum).name}: stopping after {after} (send it again to stop at once)",
             file=sys.stderr,
             flush=True,
         )

@@ -125,9 +125,10 @@ class Retrieved:
 
 @dataclass(frozen=True)
 class Partial:
-    """The answer text streamed so far (before verification)."""
+    """The answer text streamed so far (before verification), and the short answer once known."""
 
     text: str
+    short: str = ""  # the reader's short answer, or the LLM's answer line so far (unverified)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -12,6 +15,7 @@ import pytest
 from index.models import Article, ArticleInfo
 from index.store.base import StoreError
 from qa import chat
+from qa.chat.render import sources_html
 from qa.llm.base import LLM, Message
 from qa.llm.local import free_port
 from qa.llm.openai_chat import OpenAIChatLLM
@@ -107,7 +111,7 @@ def test_answer_streams_then_shows_cited_final_answer(llm_qa) -> None:
     assert turn.stage == "done" and turn.answer is not None and not turn.answer.refused
     panel = session.panel()
     assert 'class="nq-sources nq-final" data-turn="0"' in panel
-    assert '<article class="nq-src" id="src-1">' in panel
+    assert '<article class="nq-src" id="card-1">' in panel and '<div class="nq-cited" id="src-1">' in panel
     assert '<time class="nq-date" datetime="2025-05-21">2025-05-21</time>' in panel
     marked = re.findall(r"<mark>(.*?)</mark>", panel)
     assert marked and "Kapan" in marked[0]
@@ -296,7 +300,7 @@ def test_startup_seeds_an_empty_index(make_qa) -> None:
     assert startup.wait(0) and startup.settled and startup.problem == "" and startup.llm_problem == ""
     assert qa.store.count_articles() == 1
     status = chat.status_html(qa, startup)
-    assert "Ready · 1 article" in status and "extractive" in status
+    assert "Answers&#58; extractive, no LLM" in status and "Index&#58; 1 article, " in status
     chat.Startup(qa, SEEDS).run()  # a second start leaves the index as it is
     assert qa.store.count_articles() == 1
 
@@ -375,3 +379,222 @@ def test_sources_panel_lists_copies_escaped() -> None:
     assert "&lt;b&gt;Wire&lt;/b&gt; (2024-10-11)" in html and "<b>Wire" not in html
     assert "javascript:" not in html and 'href="https://bayside.example/x"' in html
     assert chat.also_html(Citation(1, ArticleInfo("a", "T", "H"), "a:0", "q")) == ""
+
+
+# -- sources grouped by article, readable titles, the timeline, Markdown ---------------------------------
+
+LOADER_TITLE = (
+    "YEREVAN—Armenian Foreign Minister Ararat Mirzoyan and his Russian counterpart Sergey Lavrov held "
+    "wide-ranging talks in…"
+)
+
+
+def _cite(n: int, info: ArticleInfo, quote: str = "q", **kw) -> Citation:
+    return Citation(n, info, f"{info.id}:{n}", quote, **kw)
+
+
+def test_a_refusal_with_three_passages_of_one_article_shows_one_card(seeded) -> None:
+    session = chat.ChatSession()
+    _run(seeded, session, "What colour is the Kapan consulate's front door?")
+    turn = session.turns[-1]
+    assert turn.answer is not None and turn.answer.refused
+    assert len(turn.evidence) == 3 and len({c.article_id for c in turn.evidence}) == 1
+    panel = session.panel()
+    assert panel.count('class="nq-src"') == 1, "one card for the one article"
+    assert re.findall(r'class="nq-cited" id="src-(\d+)"', panel) == ["1", "2", "3"]
+    assert panel.count("<mark>") == 3, "each passage has its sentence highlighted"
+    assert panel.count("No title, outlet or link came with this article.") == 1
+    assert "outlet unknown" not in panel and "no link" not in panel
+
+
+def test_cards_follow_citation_order_and_hold_their_story_copies() -> None:
+    a = ArticleInfo("a", "Harbour reopens", "Herald", "https://h.example/a", published=date(2025, 3, 2))
+    b = ArticleInfo("b", "Crane arrives", "Courier", "https://c.example/b", published=date(2025, 3, 1))
+    copy = ArticleInfo("a2", "Harbour reopens", "Wire", "https://w.example/a2", published=date(2025, 3, 3))
+    cites = [_cite(3, a, also_reported_by=(copy, b)), _cite(1, a, also_reported_by=(copy,)), _cite(2, b)]
+    cards = chat.source_cards(cites)
+    assert [card.article.id for card in cards] == ["a", "b"]
+    assert [card.numbers for card in cards] == [[1, 3], [2]]
+    assert [x.id for x in cards[0].also] == ["a2"], "a copy once; a cited article is its own card"
+    assert cards[0].missing == [] and cards[0].titled
+    html = chat.card_html(cards[0])
+    assert html.count("Also reported by") == 1 and 'href="https://w.example/a2"' in html
+    assert "nq-missing" not in html
+
+
+def test_untitled_articles_get_a_readable_title() -> None:
+    opening = LOADER_TITLE.removesuffix("…") + " Yerevan on May 20–21. More text follows."
+    title, given = chat.readable_title(ArticleInfo("s", LOADER_TITLE), opening)
+    assert not given and title.startswith("Armenian Foreign Minister") and "YEREVAN" not in title
+    assert title.endswith("…") and len(title) <= 91 and not title[:-1].endswith(" ")
+    # Without the opening passage, the loader's cut title is still recognised and shortened.
+    assert chat.readable_title(ArticleInfo("s", LOADER_TITLE))[0] == title
+    short = ArticleInfo("t", "", url="https://x.example/news/tram-night.html")
+    assert chat.readable_title(short) == ("tram-night.html", False)
+    assert chat.readable_title(ArticleInfo("u", "")) == ("Untitled article", False)
+    first_line = ArticleInfo("v", "The crane arrived on Monday.")
+    assert chat.readable_title(first_line, "The crane arrived on Monday. It is red.") == (
+        "The crane arrived on Monday",
+        False,
+    )
+    assert chat.readable_title(ArticleInfo("w", "Crane arrives"), "The crane came.") == (
+        "Crane arrives",
+        True,
+    )
+    card = chat.source_cards([_cite(1, ArticleInfo("x", "", published=date(2025, 1, 2)))])[0]
+    assert card.missing == ["title", "outlet", "link"]
+
+
+def test_timeline_marks_cited_and_other_dates() -> None:
+    def info(i: str, day: date | None) -> ArticleInfo:
+        return ArticleInfo(i, f"T{i}", published=day)
+
+    cited = [info("a", date(2025, 5, 21)), info("b", date(2025, 5, 1))]
+    retrieved = [*cited, info("c", date(2025, 4, 21)), info("d", date(2025, 5, 21)), info("e", None)]
+    line = chat.timeline(cited, retrieved)
+    assert line is not None and (line.first, line.last) == (date(2025, 4, 21), date(2025, 5, 21))
+    assert (line.cited, line.others, line.undated) == (2, 2, 1)
+    assert line.cited_days == [date(2025, 5, 1), date(2025, 5, 21)]
+    xs = {(m.day, m.cited): m.x for m in line.marks}
+    assert xs[(date(2025, 4, 21), False)] == line.start and xs[(date(2025, 5, 21), True)] == line.end
+    assert line.start < xs[(date(2025, 5, 1), True)] < line.end
+    assert [m.cited for m in line.marks] == [False, False, True, True], "cited marks drawn last, on top"
+    assert chat.timeline([info("x", None)], []) is None
+    one = chat.timeline([info("a", date(2025, 5, 21))], [])
+    assert one is not None and [m.x for m in one.marks] == [one.width / 2]
+
+
+def test_the_panel_timeline_matches_the_cards_dates(seeded) -> None:
+    session = chat.ChatSession()
+    _run(seeded, session, SEED_QUESTION)
+    panel = session.panel()
+    cited = re.findall(r'class="nq-mark nq-mark-cited"[^>]*data-date="([\d-]+)"', panel)
+    cards = re.findall(r'<time class="nq-date" datetime="([\d-]+)"', panel)
+    assert cited and sorted(set(cited)) == sorted(set(cards))
+    assert panel.index("nq-timeline") < panel.index('class="nq-src"'), "the timeline is above the sources"
+    assert panel.count("<svg") == 1 and "<title>2025-05-21: 1 cited article</title>" in panel
+
+
+def test_timeline_and_cards_of_hostile_metadata_stay_inert() -> None:
+    evil = ArticleInfo("e", XSS_TITLE, "<b>Evil</b>", "javascript:alert(1)", published=date(2025, 6, 1))
+    turn = chat.Turn(question="<img src=x>", stage="done", evidence=(_cite(1, evil, "<script>q"),))
+    turn.answer = Answer("q", "The articles do not say.", "", turn.evidence, True)
+    panel = sources_html(turn, 0, chat.conversation_markdown([turn]))
+    _assert_inert(panel)
+    assert 'href="javascript' not in panel and "&lt;script&gt;" in panel
+    svg = panel[panel.index("<svg") : panel.index("</svg>")]
+    assert "Evil" not in svg and "script" not in svg, "the timeline shows dates only"
+
+
+def test_markdown_of_an_answer_has_numbered_linked_sources(llm_qa) -> None:
+    qa = llm_qa(KAPAN_REPLY)
+    session = chat.ChatSession()
+    _run(qa, session, SEED_QUESTION)
+    md = chat.turn_markdown(session.turns[0])
+    assert md.startswith(f"## {SEED_QUESTION}\n\n**Kapan**\n\n")
+    assert "[1]" in md and "\nSources:\n\n1. Armenian Foreign Minister" in md
+    assert "(2025-05-21)" in md and "\n   > He confirmed that preparations are underway" in md
+    herald = ArticleInfo("h", "Gala <b>opens</b> [live]", "Herald", "https://h.example/a (1)", published=None)
+    turn = chat.Turn(question="When?", stage="done", evidence=(_cite(1, herald, "It opens *today*."),))
+    turn.answer = Answer("When?", "It opens today [1].", "today", turn.evidence, False)
+    md = chat.turn_markdown(turn)
+    assert "1. [Gala \\<b\\>opens\\</b\\> \\[live\\]](https://h.example/a%20%281%29) (Herald)" in md
+    assert "> It opens \\*today\\*." in md
+    bad = chat.Turn(
+        question="x", stage="done", evidence=(_cite(1, ArticleInfo("j", "J", url="javascript:x")),)
+    )
+    bad.answer = Answer("x", "x [1].", "", bad.evidence, False)
+    assert "javascript" not in chat.turn_markdown(bad)
+
+
+def test_conversation_export_holds_every_turn(llm_qa) -> None:
+    qa = llm_qa([KAPAN_REPLY, "When will Russia open its consulate general in Kapan?", KAPAN_REPLY])
+    session = chat.ChatSession()
+    _run(qa, session, SEED_QUESTION)
+    _run(qa, session, "and when was that?")
+    md = session.markdown()
+    assert md.startswith("# NewsQA conversation\n\n## Where will Russia") and md.count("\n---\n") == 1
+    assert "## and when was that?" in md and "*Searched for: When will Russia open" in md
+    panel = session.panel()
+    assert '<button type="button" class="nq-tool nq-copy">Copy answer as Markdown</button>' in panel
+    area = re.search(r'<textarea class="nq-md nq-md-conversation"[^>]*>(.*?)</textarea>', panel, re.S)
+    assert area and html.unescape(area.group(1)) == md, "the textarea holds the export, escaped"
+
+
+def test_the_short_answer_shows_before_the_cited_sentence(llm_qa, seeded) -> None:
+    for qa in (llm_qa(KAPAN_REPLY), seeded):
+        bots = [s[-1]["content"] for s in _run(qa, chat.ChatSession(), SEED_QUESTION)]
+        early = [i for i, b in enumerate(bots) if '<div class="nq-short nq-first">Kapan</div>' in b]
+        final = next(i for i, b in enumerate(bots) if "nq-done" in b)
+        assert early and early[0] < final and "cite turn-0" not in bots[early[0]]
+        assert bots[final].index('class="nq-short"') < bots[final].index('class="nq-answer"')
+
+
+def test_while_waiting_the_turn_says_what_it_does_and_for_how_long(seeded) -> None:
+    bots = [s[-1]["content"] for s in _run(seeded, chat.ChatSession(), SEED_QUESTION)]
+    assert any("Searching the articles…" in b and 'class="nq-elapsed">0 s<' in b for b in bots)
+    assert any("Reading 5 passages from 1 article…" in b for b in bots)
+    turn = chat.Turn(question="q", stage="searching", began=time.monotonic() - 7)
+    assert turn.elapsed == 7
+
+
+def test_settings_panel_shows_effective_settings_and_hides_secrets() -> None:
+    s = chat.ChatSettings(
+        llm="local", llm_model="smollm2-135m", top_k=7, auth_user="ed", auth_password="hunter22"
+    )
+    out = html.unescape(chat.settings_html(s))
+    assert '<code>NEWSQA_TOP_K</code></td><td class="nq-value">7<' in out
+    assert 'Answers by</code></td><td class="nq-value">local model smollm2-135m<' in out
+    assert "hunter22" not in out and "set (hidden)" in out and "<code>OPENAI_API_KEY</code>" in out
+    assert "<input" not in out and "<textarea" not in out, "read-only"
+
+
+# -- followed feeds in the Library tab -------------------------------------------------------------------
+
+
+@pytest.fixture
+def feed_site(tmp_path: Path) -> Iterator[str]:
+    """A synthetic RSS feed on a local http.server."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    items = "".join(
+        f"<item><title>Ferry {n} (synthetic)</title><link>https://ferry.example/{n}</link>"
+        f"<pubDate>0{n} May 2025 08:00:00 GMT</pubDate><description>The ferry number {n} sails to "
+        f"Orrin island at dawn, the harbour office said. It carries forty cars.</description></item>"
+        for n in (1, 2)
+    )
+    (tmp_path / "feed.xml").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Ferry News</title>{items}</channel></rss>',
+        encoding="utf-8",
+    )
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(tmp_path)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_following_a_feed_checks_it_at_once_and_lists_its_status(make_qa, feed_site: str) -> None:
+    qa = make_qa(allow_private_urls=True, feed_host_delay=0)
+    url = f"{feed_site}/feed.xml"
+    out = html.unescape(chat.follow_feed(qa, url, "1h"))
+    assert "nq-ok" in out and f"Following {url}, checked every 1h. Checked now: added 2 articles" in out
+    assert qa.store.count_articles() == 2 and chat.feed_choices(qa) == [url]
+    table = html.unescape(chat.feeds_html(qa))
+    assert f'href="{url}"' in table and "<td>1h</td>" in table and ">OK</span>" in table
+    assert len(re.findall(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>", table)) == 3, "last check, new article, next"
+    assert "Already following" in chat.follow_feed(qa, url, "15m") and "<td>15m</td>" in chat.feeds_html(qa)
+    missing = f"{feed_site}/gone.xml"
+    out = html.unescape(chat.follow_feed(qa, missing, "1d"))
+    assert "nq-warn" in out and "The first check failed" in out and "HTTP 404" in out
+    assert "Failed once: " in html.unescape(chat.feeds_html(qa)) and "HTTP 404" in chat.feeds_html(qa)
+    assert "Unfollowed" in chat.unfollow_feed(qa, missing) and chat.feed_choices(qa) == [url]
+    assert "Not following" in chat.unfollow_feed(qa, missing)
+    assert "Pick the feed" in chat.unfollow_feed(qa, None)
+    assert "interval like" in chat.follow_feed(qa, url, "often")
+    assert "Only http and https" in chat.follow_feed(qa, "ftp://x.example/feed.xml")

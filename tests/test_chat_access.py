@@ -62,9 +62,12 @@ def test_read_only_library_actions_refuse_and_change_nothing(make_qa: MakeQA, tm
         chat.delete_articles(qa, [seed_id], read_only=True),
         chat.ingest_files(qa, [str(tmp_path / "a.md")], read_only=True),
         chat.ingest_url(qa, "https://news.example/feed.xml", read_only=True),
+        chat.follow_feed(qa, "https://news.example/feed.xml", "1h", read_only=True),
+        chat.unfollow_feed(qa, "https://news.example/old.xml", read_only=True),
     ):
         assert "nq-bad" in out and "read-only (NEWSQA&#95;READ&#95;ONLY=true)" in out
     assert qa.store.count_articles() == 1
+    assert chat.feed_choices(qa) == [] and "No feeds followed yet" in chat.feeds_html(qa)
 
 
 def test_a_question_while_the_last_is_answered_is_refused_not_lost(make_qa: MakeQA) -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,9 +21,10 @@ import pytest
 from index.fetching import Fetched, FetchError, fetch
 from index.refresh import PoliteFetcher, refresh_feeds
 from index.subscriptions import MAX_BACKOFF, Subscription, Subscriptions, format_every, parse_every
+from qa.chat.refresher import NICENESS, FeedRefresher
 from qa.cli import main
 from qa.pipeline import NewsQA
-from tests.cli_run import run
+from tests.cli_run import ROOT, run, shared_models
 from tests.conftest import MakeQA
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -329,3 +334,113 @@ def test_the_newsqa_command_follows_and_refreshes(site: Site, tmp_path: Path) ->
     assert run(home, "unfollow", feed).returncode == 0
     gone = run(home, "unfollow", feed)
     assert gone.returncode == 2 and "not following" in gone.stderr
+
+
+def test_a_stop_leaves_the_feeds_not_started_due(site: Site, qa: NewsQA) -> None:
+    subs = Subscriptions(qa.settings.feeds_path)
+    for path in ("/feed.xml", "/page.html"):
+        subs.follow(f"{site.base}{path}", now=T0)
+    stop = threading.Event()
+    results = refresh_feeds(subs, _ingest(qa), qa.settings, now=T0, on_result=lambda _: stop.set(), stop=stop)
+    assert [r.subscription.url for r in results] == [f"{site.base}/feed.xml"]
+    assert [s.url for s in subs.due(T0)] == [f"{site.base}/page.html"], "the feed not started stays due"
+    assert qa.store.count_articles() == 3
+
+
+def test_the_background_refresher_waits_for_the_index_then_checks_due_feeds(
+    site: Site, make_qa: MakeQA
+) -> None:
+    # A long timeout: the refresher's thread runs at a low priority, and busy cores slow its fetch.
+    qa = make_qa(allow_private_urls=True, feed_host_delay=0.0, feed_timeout=60.0)
+    Subscriptions(qa.settings.feeds_path).follow(f"{site.base}/feed.xml")
+    ready, seen = threading.Event(), []
+
+    def note(result: Any) -> None:  # runs on the refresher's thread
+        seen.append((result, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+
+    refresher = FeedRefresher(qa, poll=0.05, ready=ready, on_result=note)
+    refresher.start()
+    try:
+        time.sleep(0.3)
+        assert seen == [] and not site.seen, "nothing is fetched before the index is ready"
+        ready.set()
+        deadline = time.monotonic() + 10
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # several more polls: the feed is not due again for 30 minutes
+    finally:
+        refresher.stop(timeout=10)
+    [(result, niceness)] = seen
+    assert result.ok and result.added == 3 and qa.store.count_articles() == 3
+    assert niceness >= NICENESS, "a refresh runs below the answers' priority"
+    assert refresher.checked == 1 and [p for p, _ in site.seen].count("/feed.xml") == 1
+    assert refresher._thread is not None and not refresher._thread.is_alive()
+
+
+@pytest.mark.slow  # a new process with the real embedder and Chroma
+def test_sigterm_stops_a_refresh_after_the_feed_in_hand(site: Site, tmp_path: Path) -> None:
+    home = shared_models(tmp_path / "home")
+    env = {
+        **os.environ,
+        "NEWSQA_HOME": str(home),
+        "NEWSQA_LLM": "extractive",
+        "NEWSQA_ALLOW_PRIVATE_URLS": "true",
+        "NEWSQA_FEED_HOST_DELAY": "0",
+        "NEWSQA_FEED_TIMEOUT": "30",
+    }
+    site.delay = 3.0
+    for path in ("/slow.xml", "/feed.xml"):
+        assert run(home, "follow", f"{site.base}{path}").returncode == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "refresh"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not any(path == "/slow.xml" for path, _ in site.seen) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)  # while the slow feed is being fetched
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert "SIGTERM: stopping after the feed being checked" in err
+    assert f"ok      {site.base}/slow.xml: added 3" in out and "Stopped after 1 feed(s); 1 still due" in out
+    assert "/feed.xml" not in [path for path, _ in site.seen], "no feed is started after the signal"
+    listed = {s["url"]: s for s in json.loads(run(home, "follow", "--list", "--json").stdout)}
+    assert (
+        listed[f"{site.base}/slow.xml"]["last_checked"]
+        and not listed[f"{site.base}/feed.xml"]["last_checked"]
+    )
+
+
+@pytest.mark.slow  # the chat's process, with the real embedder and Chroma
+def test_the_chat_refreshes_followed_feeds_in_the_background(site: Site, tmp_path: Path) -> None:
+    from qa.llm.local import free_port
+    from tests.app_process import clean_env, start, wait_http
+
+    home, feed = shared_models(tmp_path / "home"), f"{site.base}/feed.xml"
+    assert run(home, "follow", feed).returncode == 0
+    port = free_port()
+    env = clean_env() | {
+        "NEWSQA_HOME": str(home),
+        "NEWSQA_LLM": "extractive",
+        "NEWSQA_PORT": str(port),
+        "NEWSQA_ALLOW_PRIVATE_URLS": "true",
+        "NEWSQA_FEED_HOST_DELAY": "0",
+    }
+    app = start("chat", [sys.executable, str(ROOT / "app.py")], env, tmp_path)
+    try:
+        wait_http(app, f"http://127.0.0.1:{port}/", time.monotonic() + 180)
+        deadline = time.monotonic() + 180
+        while f"ok      {feed}: added 3" not in app.tail() and time.monotonic() < deadline:
+            assert app.popen.poll() is None, app.tail()
+            time.sleep(0.5)
+        assert f"ok      {feed}: added 3, updated 0, skipped 0" in app.tail()
+        assert [path for path, _ in site.seen].count("/feed.xml") == 1, "checked once, then not due"
+    finally:
+        app.stop()
+    [listed] = json.loads(run(home, "follow", "--list", "--json").stdout)
+    assert listed["last_new"] and listed["failures"] == 0
+    assert json.loads(run(home, "stats", "--json").stdout)["articles"] == 4, "the seed article and 3 new"

@@ -7,6 +7,7 @@ Every article, page and feed written here is synthetic (invented names, .example
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import threading
@@ -37,9 +38,12 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 DOCS_SCREENSHOT = ROOT / "docs" / "screenshot-chat.png"
+PHONE_SCREENSHOT = ROOT / "docs" / "screenshot-phone.png"
+REFUSED_QUESTION = "What colour is the Kapan consulate's front door?"
 SEED_QUESTION = "Where will Russia open a consulate general?"
 SEED_DATE = "2025-05-21"
 VIEWPORT = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
 START_TIMEOUT = 180.0  # seconds for an app to answer HTTP and finish seeding (2 busy cores)
 ANSWER_TIMEOUT_MS = 150_000  # an LLM answer on a loaded 2-core machine
 
@@ -207,6 +211,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         f"<description>{text}</description></item>"
         for i, (title, when, text) in enumerate(items)
     )
+    (root / "harbour.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>Harbour Notes (synthetic)</title><link>{url}/</link>"
+        f"<item><title>Crane for Orrin harbour (synthetic)</title><link>{url}/crane.html</link>"
+        "<pubDate>Mon, 12 May 2025 08:00:00 GMT</pubDate><description>Orrin harbour received a new crane "
+        "that lifts sixty tonnes, the port office said. It was shipped from the coastal yards in two parts."
+        "</description></item></channel></rss>",
+        encoding="utf-8",
+    )
     (root / "feed.xml").write_text(
         '<?xml version="1.0" encoding="UTF-8"?><!-- synthetic test feed --><rss version="2.0"><channel>'
         f"<title>Verrin News (synthetic)</title><link>{url}/</link>{entries}</channel></rss>",
@@ -223,8 +236,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 class Session:
     """One browser tab on the app, recording dialogs and page errors."""
 
-    def __init__(self, browser: Any, url: str) -> None:
-        self.context = browser.new_context(viewport=VIEWPORT)
+    def __init__(
+        self,
+        browser: Any,
+        url: str,
+        viewport: dict[str, int] = VIEWPORT,
+        permissions: list[str] | None = None,
+    ) -> None:
+        self.context = browser.new_context(viewport=viewport, permissions=permissions or [])
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
         self.errors: list[str] = []
@@ -271,26 +290,38 @@ class Session:
 
 
 def _sources(page: Any) -> Any:
+    """The cards of the sources panel, one per article."""
     return page.locator("#nq-sources .nq-src")
 
 
 def _assert_sources_listed(page: Any, date_text: str | None = None) -> None:
-    entries = _sources(page)
-    assert entries.count() >= 1, "the sources panel lists citations or evidence"
-    for i in range(entries.count()):
-        entry = entries.nth(i)
-        assert entry.get_attribute("id") == f"src-{i + 1}"
-        assert entry.locator(".nq-src-title").inner_text().strip()
-        assert entry.locator(".nq-src-meta").is_visible()
+    cards = _sources(page)
+    assert cards.count() >= 1, "the sources panel lists citations or evidence"
+    titles = [cards.nth(i).locator(".nq-src-title").inner_text().strip() for i in range(cards.count())]
+    assert all(titles) and len(set(titles)) == len(titles), f"one card per article: {titles}"
+    passages = page.locator("#nq-sources .nq-cited")
+    ids = sorted(int((passages.nth(i).get_attribute("id") or "")[4:]) for i in range(passages.count()))
+    assert ids == list(range(1, len(ids) + 1)), f"every cited passage has its number: {ids}"
+    for i in range(cards.count()):
         if date_text:
-            assert entry.locator("time.nq-date").inner_text() == date_text
+            assert cards.nth(i).locator("time.nq-date").inner_text() == date_text
+
+
+def _assert_timeline_matches_sources(page: Any) -> None:
+    marks = page.locator("#nq-sources .nq-timeline-svg .nq-mark-cited")
+    cited = {marks.nth(i).get_attribute("data-date") for i in range(marks.count())}
+    dates = page.locator("#nq-sources .nq-src time.nq-date")
+    shown = {dates.nth(i).get_attribute("datetime") for i in range(dates.count())}
+    assert cited and cited == shown, (cited, shown)
+    svg = page.locator("#nq-sources .nq-timeline-svg")
+    assert svg.is_visible() and svg.bounding_box()["y"] < _sources(page).first.bounding_box()["y"]
 
 
 def _click_citation(s: Session, message: Any) -> str:
     link = message.locator("a.cite").first
     target = (link.get_attribute("href") or "").lstrip("#")
     link.click()
-    active = s.page.locator(f'#nq-sources .nq-src.nq-active[id="{target}"]')
+    active = s.page.locator(f'#nq-sources .nq-cited.nq-active[id="{target}"]')
     active.wait_for(state="visible", timeout=10_000)
     return target
 
@@ -303,7 +334,8 @@ def test_llm_answer_streams_with_citations_and_follow_up(apps: dict[str, str], b
 
     s = Session(browser, apps["llm"])
     try:
-        assert "smollm2-135m" in s.page.inner_text("#nq-status")
+        status = s.page.inner_text("#nq-status")
+        assert "Answers: smollm2-135m at 127.0.0.1:" in status and "Index: 1 article, " in status
         message = s.ask(SEED_QUESTION)
         states = s.states()
         s.shot("llm-1-answer")
@@ -377,10 +409,133 @@ def test_docs_screenshot_of_a_cited_answer(apps: dict[str, str], browser: Any) -
         _assert_sources_listed(s.page, SEED_DATE)
         _click_citation(s, message)
         assert "Kapan" in s.page.inner_text("#nq-sources #src-1 mark")
+        _assert_timeline_matches_sources(s.page)
         s.page.wait_for_timeout(600)  # let the smooth scroll settle before the picture
         DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
         s.page.screenshot(path=str(DOCS_SCREENSHOT))
         s.shot("extractive-cited-answer")
+    finally:
+        s.close()
+
+
+def test_a_refusal_shows_one_card_for_three_passages_of_one_article(
+    apps: dict[str, str], browser: Any
+) -> None:
+    s = Session(browser, apps["extractive"])  # before the upload tests: only the seed article is indexed
+    try:
+        message = s.ask(REFUSED_QUESTION, timeout=60_000)
+        assert "Not answered" in message.inner_text()
+        assert s.page.inner_text("#nq-sources h3") == "Closest evidence"
+        assert _sources(s.page).count() == 1, "the seed article once, not once per passage"
+        card = _sources(s.page).first
+        assert card.locator(".nq-cited").count() == 3 and card.locator(".nq-cited mark").count() == 3
+        assert card.locator(".nq-src-ns .nq-src-n").all_inner_texts() == ["1", "2", "3"]
+        title = card.locator(".nq-src-title").inner_text()
+        assert title.startswith("Armenian Foreign Minister") and len(title) <= 91, title
+        assert card.get_by_text("No title, outlet or link came with this article.").count() == 1
+        assert "outlet unknown" not in card.inner_text() and "no link" not in card.inner_text()
+        _assert_timeline_matches_sources(s.page)
+        s.shot("refusal-one-card")
+    finally:
+        s.close()
+
+
+def test_the_short_answer_comes_first_and_the_wait_is_explained(apps: dict[str, str], browser: Any) -> None:
+    s = Session(browser, apps["slow"])  # its LLM writes the reply word by word over 12 s
+    try:
+        message = s.ask(SEED_QUESTION)
+        states = s.states()
+        final = message.inner_text()
+        assert final.startswith("Kapan") and "reparations are underway" in final
+        waiting = [
+            st
+            for st in states
+            if "Searching the articles…" in st or "Reading 5 passages from 1 article…" in st
+        ]
+        assert waiting, f"the wait says what is happening: {states}"
+        seconds = [int(n) for st in states for n in re.findall(r"(\d+) s\b", st)]
+        assert seconds and max(seconds) >= 2, f"the elapsed time counts up: {states}"
+        early = [i for i, st in enumerate(states) if st.startswith("Kapan") and "reparations" not in st]
+        assert early and early[0] < len(states) - 1, f"the short answer shows before the sentence: {states}"
+        assert s.errors == []
+    finally:
+        s.close()
+
+
+def test_status_line_and_settings_tab_name_the_model(apps: dict[str, str], browser: Any) -> None:
+    s = Session(browser, apps["extractive"])
+    try:
+        status = s.page.inner_text("#nq-status")
+        assert "Answers: extractive, no LLM" in status and re.search(
+            r"Index: \d+ articles?, \d+ passages", status
+        )
+        s.tab("Settings")
+        table = s.page.locator("#nq-settings table")
+        table.wait_for()
+        row = table.locator("tr", has_text="NEWSQA_LLM").first
+        assert "extractive" in row.inner_text()
+        assert "Answers by" in table.inner_text() and "NEWSQA_TOP_K" in table.inner_text()
+        assert s.page.locator("#nq-settings input, #nq-settings textarea, #nq-settings select").count() == 0
+        s.shot("settings-tab")
+    finally:
+        s.close()
+
+
+def test_controls_have_accessible_names(apps: dict[str, str], browser: Any) -> None:
+    s = Session(browser, apps["extractive"])
+    try:
+        s.page.get_by_role("textbox", name="Question").fill(SEED_QUESTION)
+        s.page.get_by_role("button", name="Ask", exact=True).click()
+        s.page.wait_for_selector('#nq-sources .nq-final[data-turn="0"]', timeout=60_000)
+        links = s.bots().first.locator("a.cite")
+        assert links.count() >= 1
+        for i in range(links.count()):
+            n = (links.nth(i).get_attribute("href") or "").removeprefix("#src-")
+            assert s.page.get_by_role("link", name=f"Source {n}", exact=True).count() >= 1
+        # Sighted readers see [1]: the brackets are drawn by CSS around the number, "Source " is hidden.
+        seen = links.first.evaluate(
+            "e => [getComputedStyle(e, '::before').content, e.querySelector('.nq-sr').offsetWidth]"
+        )
+        assert seen[0].startswith('"["') and seen[1] <= 1, seen
+        for name in ("Copy answer as Markdown", "Export conversation"):
+            assert s.page.get_by_role("button", name=name).is_visible()
+        for tab in ("Chat", "Library", "Settings"):
+            assert s.page.get_by_role("tab", name=tab).count() == 1
+    finally:
+        s.close()
+
+
+def test_a_phone_shows_one_readable_column(apps: dict[str, str], browser: Any) -> None:
+    s = Session(browser, apps["extractive"], viewport=PHONE)
+    try:
+        message = s.ask(SEED_QUESTION, timeout=60_000)
+        assert "Kapan" in message.inner_text()
+        width = s.page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert width[0] <= width[1] == PHONE["width"], f"no horizontal scroll: {width}"
+        boxes = {
+            sel: s.page.locator(sel).bounding_box() for sel in ("#nq-chat", "#nq-question", "#nq-sources")
+        }
+        for sel, box in boxes.items():
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, sel
+        assert boxes["#nq-chat"]["y"] < boxes["#nq-question"]["y"] < boxes["#nq-sources"]["y"], "one column"
+        font = message.evaluate("e => parseFloat(getComputedStyle(e.querySelector('.nq-answer')).fontSize)")
+        assert font >= 14, "readable text"
+        PHONE_SCREENSHOT.parent.mkdir(exist_ok=True)
+        s.page.screenshot(
+            path=str(PHONE_SCREENSHOT),
+            clip={"x": 0, "y": 0, "width": PHONE["width"], "height": 1800},
+            full_page=True,
+        )
+        s.shot("phone-chat")
+        s.tab("Library")
+        s.page.locator("#nq-articles table").wait_for()
+        width = s.page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert width[0] <= width[1], f"the library fits too: {width}"
+        s.shot("phone-library")
     finally:
         s.close()
 
@@ -426,7 +581,7 @@ def test_upload_an_article_and_ask_about_it(apps: dict[str, str], browser: Any, 
     )
     bad = tmp_path / "broken.json"
     bad.write_text('{"title": "no text field"}', encoding="utf-8")
-    s = Session(browser, apps["extractive"])
+    s = Session(browser, apps["extractive"], permissions=["clipboard-read", "clipboard-write"])
     try:
         s.tab("Library")
         s.page.set_input_files("#nq-files input[type=file]", [str(good), str(bad)])
@@ -449,6 +604,23 @@ def test_upload_an_article_and_ask_about_it(apps: dict[str, str], browser: Any, 
         assert "Orrin Post (synthetic)" in first.inner_text() and "2025-04-09" in first.inner_text()
         assert first.locator("a.nq-link").get_attribute("href") == "https://orrin-post.example/telescope"
         s.shot("chat-uploaded-article")
+
+        # The answer copied as Markdown, and the conversation exported, with numbered, linked sources.
+        link = "[Observatory names its telescope (synthetic)](https://orrin-post.example/telescope)"
+        s.page.get_by_role("button", name="Copy answer as Markdown").click()
+        s.page.locator("#nq-sources .nq-copied", has_text="Copied").wait_for(timeout=5_000)
+        copied = s.page.evaluate("() => navigator.clipboard.readText()")
+        assert copied.startswith(
+            "## What did the Orrin Valley observatory name its new telescope?\n\n**Kestrel**"
+        )
+        assert f"Sources:\n\n1. {link} (Orrin Post (synthetic), 2025-04-09)" in copied and "[1]" in copied
+        with s.page.expect_download() as download:
+            s.page.get_by_role("button", name="Export conversation").click()
+        assert download.value.suggested_filename == "newsqa-conversation.md"
+        exported = Path(download.value.path()).read_text(encoding="utf-8")
+        assert (
+            exported.startswith("# NewsQA conversation\n\n## What did the Orrin Valley") and link in exported
+        )
     finally:
         s.close()
 
@@ -540,9 +712,12 @@ def test_hostile_article_renders_inert(apps: dict[str, str], browser: Any, tmp_p
         assert "<img src=x" in message.inner_text() or "Portvale" in message.inner_text()
         assert s.page.evaluate("() => typeof window.__nqXss") == "undefined"
         assert (
-            s.page.locator("#nq-sources script, #nq-sources img, #nq-sources svg, #nq-chat script").count()
+            s.page.locator(
+                "#nq-sources script, #nq-sources img, #nq-sources svg:not(.nq-timeline-svg), #nq-chat script"
+            ).count()
             == 0
         )
+        assert s.page.locator("#nq-sources .nq-timeline-svg [onload], #nq-sources [onerror]").count() == 0
         assert s.page.locator("#nq-sources a[href^='javascript']").count() == 0
         s.shot("xss-inert")
 
@@ -555,5 +730,51 @@ def test_hostile_article_renders_inert(apps: dict[str, str], browser: Any, tmp_p
         assert "Portvale" not in s.page.inner_text("#nq-articles")
         assert s.dialogs == [] and s.errors == []
         assert s.page.evaluate("() => typeof window.__nqXss") == "undefined"
+    finally:
+        s.close()
+
+
+def test_follow_a_feed_in_the_library_and_see_its_status(
+    apps: dict[str, str], browser: Any, site: str
+) -> None:
+    s = Session(browser, apps["extractive"])
+    try:
+        s.tab("Library")
+        report = s.page.locator("#nq-report .nq-report")
+        feeds = s.page.locator("#nq-feeds")
+
+        def follow(url: str, every: str) -> str:
+            before = report.inner_text() if report.count() else ""
+            s.page.get_by_role("textbox", name="Page or RSS/Atom feed URL").fill(url)
+            s.page.click("#nq-every input")
+            s.page.locator("#nq-every [role=option]", has_text=every).click()
+            s.page.get_by_role("button", name="Follow this feed").click()
+            s.page.wait_for_function(
+                "b => (document.querySelector('#nq-report .nq-report') || {}).innerText !== b",
+                arg=before,
+                timeout=60_000,
+            )
+            return report.inner_text()
+
+        url = f"{site}/harbour.xml"
+        out = follow(url, "every hour")
+        assert f"Following {url}, checked every 1h. Checked now: added 1 article" in out
+        row = feeds.locator("tr", has_text=url)
+        row.wait_for()
+        cells = row.locator("td").all_inner_texts()
+        when = r"\d{4}-\d\d-\d\d \d\d:\d\d"
+        assert cells[1] == "1h" and all(re.fullmatch(when, c) for c in cells[2:5]) and cells[5] == "OK", cells
+        assert "Crane for Orrin harbour (synthetic)" in s.page.inner_text("#nq-articles")
+        missing = f"{site}/gone.xml"
+        assert "The first check failed" in follow(missing, "every day")
+        failed = feeds.locator("tr", has_text=missing).locator("td").all_inner_texts()
+        assert failed[1] == "1d" and failed[5].startswith("Failed once: ") and "HTTP 404" in failed[5], failed
+        s.shot("library-followed-feeds")
+        s.page.click("#nq-unfollow-pick input")
+        s.page.locator("#nq-unfollow-pick [role=option]", has_text="gone.xml").click()
+        s.page.get_by_role("button", name="Unfollow").click()
+        s.page.locator("#nq-report").get_by_text("Unfollowed").wait_for(timeout=30_000)
+        assert missing not in feeds.inner_text() and url in feeds.inner_text()
+        assert s.errors == []
     finally:
         s.close()

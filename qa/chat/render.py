@@ -17,6 +17,9 @@ from urllib.parse import urlparse
 from markupsafe import Markup
 
 from index.models import ArticleInfo
+from qa.chat.cards import SourceCard, missing_note, readable_title, source_cards
+from qa.chat.markdown import turn_markdown
+from qa.chat.timeline import timeline
 from qa.models import Answer, Citation
 from qa.pipeline.citations import MARKER
 from qa.templating import environment
@@ -125,33 +128,52 @@ def passage_html(c: Citation) -> str:
     return str(_fragments().passage(text[:a], text[a:b], text[b:]))
 
 
-def also_html(c: Citation) -> str:
+def copies_html(copies: Sequence[ArticleInfo]) -> str:
     """The other outlets that carried the same story (near-duplicate articles), linked."""
     items = [
         (
             safe_href(a.url),
-            a.source or a.title or "another article",
+            a.source or readable_title(a)[0],
             a.published.isoformat() if a.published else "",
         )
-        for a in c.also_reported_by
+        for a in copies
     ]
     return str(_fragments().also(items))
 
 
+def also_html(c: Citation) -> str:
+    """The copies of one citation's article."""
+    return copies_html(c.also_reported_by)
+
+
+def card_html(card: SourceCard) -> str:
+    """One article of the sources panel: title, outlet, date, link, each cited passage, its copies."""
+    a = card.article
+    passages = [(c, Markup(passage_html(c))) for c in card.citations]
+    note = missing_note(card.missing)
+    also = Markup(copies_html(card.also))
+    return str(_fragments().source_card(card, safe_href(a.url), short_url(a.url), passages, note, also))
+
+
 def source_entry_html(c: Citation) -> str:
-    """One entry of the sources panel: number, title, outlet, date, link and passage."""
-    return str(
-        _fragments().source_entry(
-            c, safe_href(c.url), short_url(c.url), Markup(passage_html(c)), Markup(also_html(c))
-        )
-    )
+    """The card of a single citation."""
+    return card_html(source_cards([c])[0])
 
 
-def sources_html(turn: Turn, index: int) -> str:
-    """The sources panel of one turn: its citations, or the closest evidence when it was not answered."""
+def timeline_html(turn: Turn) -> str:
+    """The coverage timeline of a turn's sources (SVG from the template), or "" without dates."""
+    cited = [c.article for c in turn.evidence]
+    line = timeline(cited, [p.chunk.article for p in turn.passages])
+    return str(_fragments().timeline(line)) if line else ""
+
+
+def sources_html(turn: Turn, index: int, conversation: str = "") -> str:
+    """The sources panel of one turn: cards by article, a timeline, and the Markdown to copy or export."""
     refused = turn.answer is None or turn.answer.refused
-    entries = [Markup(source_entry_html(c)) for c in turn.evidence]
-    return str(_fragments().sources(turn, index, refused, entries))
+    cards = [Markup(card_html(card)) for card in source_cards(turn.evidence)]
+    line = Markup(timeline_html(turn)) if turn.stage in ("done", "failed") else ""
+    markdown = turn_markdown(turn) if turn.stage in ("done", "failed") else ""
+    return str(_fragments().sources(turn, index, refused, cards, line, markdown, conversation))
 
 
 # -- status and library ----------------------------------------------------------------------------------
@@ -177,7 +199,7 @@ def articles_table(articles: Sequence[tuple[ArticleInfo, int]]) -> str:
     rows = [
         (
             safe_href(a.url),
-            a.title or "Untitled article",
+            *readable_title(a),
             a.source,
             a.published.isoformat() if a.published else "",
             chunks,
@@ -185,3 +207,13 @@ def articles_table(articles: Sequence[tuple[ArticleInfo, int]]) -> str:
         for a, chunks in articles
     ]
     return str(_fragments().articles(rows))
+
+
+def feeds_table(rows: Sequence[tuple[Any, ...]]) -> str:
+    """The table of followed feeds: (href, url, every, last check, last new, next check, kind, status)."""
+    return str(_fragments().feeds(list(rows)))
+
+
+def settings_table(rows: Sequence[tuple[str, str, str]]) -> str:
+    """The read-only table of effective settings: (variable, value, description)."""
+    return str(_fragments().settings(list(rows)))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from index.store.base import StoreError
+from qa.chat.markdown import conversation_markdown
 from qa.chat.render import empty_panel, question_html, sources_html, turn_html
 from qa.chat.turns import FilterError, Turn, error_message, parse_filters
 from qa.llm.base import LLMError
@@ -73,7 +74,11 @@ class ChatSession:
         i = len(self.turns) - 1 if turn_index is None else turn_index
         if not 0 <= i < len(self.turns):
             return empty_panel()
-        return sources_html(self.turns[i], i)
+        return sources_html(self.turns[i], i, self.markdown())
+
+    def markdown(self) -> str:
+        """The conversation as Markdown, with each answer's numbered sources, for export."""
+        return conversation_markdown(self.turns)
 
 
 def passage_evidence(
@@ -194,7 +199,8 @@ def answer(
 ) -> Generator[ChatSession, None, None]:
     """Answer the session's last turn (added by submit); yields the session after each step.
 
-    While the LLM's reply waits for a slot, the turn says its place in line (updated about every second).
+    While nothing new comes, the session is yielded about every second: the turn shows the time elapsed, and
+    while the LLM's reply waits for a slot, its place in line.
     """
     with _claims:  # a turn is answered once, though a refused second submit also asks for an answer
         if not session.turns or session.turns[-1].stage != "waiting" or session.turns[-1].started:
@@ -208,27 +214,24 @@ def answer(
             turn.note = SEEDING_NOTE
             yield session
             startup.indexed.wait()
-        turn.stage, turn.note = "searching", ""
+        turn.stage, turn.note, turn.began = "searching", "", time.monotonic()
         yield session
-        shown = ""
         for event in _events(qa, turn, history):
-            if event is None:  # nothing new: only a changed place in line is worth an update
-                if turn.note != shown:
-                    shown = turn.note
-                    yield session
+            if event is None:  # nothing new: the elapsed time (and any place in line) moved on
+                yield session
                 continue
             if isinstance(event, Retrieved):
                 turn.passages, turn.stage = event.passages, "writing"
                 if event.query != turn.question:
                     turn.query = event.query
             elif isinstance(event, Partial):
-                turn.partial, turn.note = event.text, ""
+                turn.short, turn.note = event.short, ""
+                turn.partial = "" if event.text.strip() == event.short.strip() else event.text
             elif isinstance(event, Final):
                 turn.answer = event.answer
                 turn.evidence = event.answer.citations
                 turn.query = event.answer.rewritten_question or turn.query
                 turn.stage, turn.note = "done", ""
-            shown = turn.note
             yield session
     except GeneratorExit:  # the request was cancelled (the page closed, a client gave up)
         turn.error, turn.stage, turn.note = "The answer was stopped before it was done.", "failed", ""

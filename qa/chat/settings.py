@@ -34,3 +34,9 @@ class ChatSettings(Settings):
         description="Questions in progress at once (searching, waiting for the model, writing); more wait "
         "in the web server's queue.",
     )
+    feed_refresh: bool = Field(
+        True,
+        description="Check the followed feeds (`newsqa follow`) in the background while the chat runs, each "
+        "on its own interval, at a lower CPU priority than answers. False: leave it to `newsqa refresh` "
+        "from cron or a timer.",
+    )

@@ -88,9 +88,10 @@ def status_html(qa: NewsQA, startup: Startup | None) -> str:
         articles, chunks = store.count_articles(), store.count_chunks()
     except Exception as exc:
         return status_line("bad", error_message(exc))
+    plural = lambda n: "" if n == 1 else "s"  # noqa: E731
     line = (
-        f"Ready · {articles} article{'s' if articles != 1 else ''} ({chunks} passages) indexed · "
-        f"answers by {describe_llm(qa.settings)}"
+        f"Ready · Answers: {describe_llm(qa.settings)} · "
+        f"Index: {articles} article{plural(articles)}, {chunks} passage{plural(chunks)}"
     )
     if startup is not None and not startup.llm_done.is_set() and qa.settings.llm == "local":
         line += " (starting the model…)"

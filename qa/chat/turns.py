@@ -51,13 +51,25 @@ class Turn:
     stage: str = "waiting"  # waiting -> searching -> writing -> done | failed
     query: str = ""  # the standalone question searched, when it differs from the question
     passages: tuple[Passage, ...] = ()
-    partial: str = ""
+    partial: str = ""  # the answer text streamed so far
+    short: str = ""  # the short answer, shown first as soon as it is known
     answer: Answer | None = None
     error: str = ""
     evidence: tuple[Citation, ...] = ()  # what the sources panel lists
     note: str = ""  # what a waiting turn waits for (a free place, the seed articles, a slot of the model)
     created: float = field(default_factory=time.monotonic)
     started: bool = False  # taken up by an answer() (only one may run per turn)
+    began: float = 0.0  # when searching began (time.monotonic()), for the elapsed time shown
+
+    @property
+    def elapsed(self) -> int:
+        """Whole seconds since searching began (since the question came, before that)."""
+        return int(time.monotonic() - (self.began or self.created))
+
+    @property
+    def articles(self) -> int:
+        """How many articles the retrieved passages come from."""
+        return len({p.chunk.article_id for p in self.passages})
 
 
 def error_message(exc: BaseException) -> str:

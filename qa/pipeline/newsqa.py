@@ -24,7 +24,7 @@ from qa.backends import make_embedder, make_llm
 from qa.llm.base import LLM, LLMError, complete
 from qa.models import Answer, Event, Final, Partial, Passage, Retrieved
 from qa.pipeline.chooser import choose
-from qa.pipeline.citations import display_text
+from qa.pipeline.citations import display_text, parse_reply
 from qa.pipeline.conflicts import with_conflict
 from qa.pipeline.freshness import freshness_notes
 from qa.pipeline.grounder import Grounder
@@ -211,7 +211,7 @@ class NewsQA:
                 except LLMError as exc:  # the reader's own choice stands
                     notes.append(f"The LLM could not choose an answer ({exc}); the reader's choice stands.")
             if not reading.refused:
-                yield Partial(reading.short)  # the short answer first, then the cited sentence
+                yield Partial(reading.short, reading.short)  # the short answer first, then the sentence
             answer = Grounder(query, passages).from_reading(reading)
             yield final(self._with_conflict(query, answer, passages, ranked))
             return
@@ -223,7 +223,7 @@ class NewsQA:
             messages = build_messages(query, evidence)
             for piece in llm.stream(messages, max_tokens=s.llm_max_tokens, temperature=s.llm_temperature):
                 raw += piece
-                yield Partial(display_text(raw))
+                yield Partial(display_text(raw), "" if (r := parse_reply(raw)).says_unknown else r.short)
         except LLMError as exc:
             yield final(grounder.refusal([str(exc)], reason=str(exc)))
             return
