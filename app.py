@@ -181,7 +181,9 @@ def build(
         chatbot.clear(on_clear, None, [chatbot, sources, session], concurrency_limit=None)
         lib_outputs = [*library.outputs, outlets, status]  # status last: see on_load
         timer.tick(on_tick, None, [*lib_outputs, timer], concurrency_limit=None, show_progress="hidden")
-        demo.load(on_load, None, lib_outputs, concurrency_limit=None, show_progress="hidden")
+        demo.load(
+            on_load, None, lib_outputs, concurrency_limit=None, show_progress="hidden", api_name="on_load"
+        )
         library.tab.select(library_views, None, lib_outputs, concurrency_limit=None, show_progress="hidden")
     return demo
 

@@ -130,21 +130,29 @@ def library_tab(
 
     outputs = [articles, to_delete, feeds, to_unfollow]
     refreshed = [report, *outputs, *others]
-    add_files.click(on_files, [files], [files, *refreshed], concurrency_limit=1)
+    # Named endpoints: the API (gradio_client) calls them by these names, whatever the functions are called.
+    add_files.click(on_files, [files], [files, *refreshed], concurrency_limit=1, api_name="on_files")
     gr.on(
-        triggers=[url.submit, add_url.click], fn=on_url, inputs=[url], outputs=refreshed, concurrency_limit=1
+        triggers=[url.submit, add_url.click],
+        fn=on_url,
+        inputs=[url],
+        outputs=refreshed,
+        concurrency_limit=1,
+        api_name="on_url",
     )
-    follow.click(on_follow, [url, every], refreshed, concurrency_limit=1)
+    follow.click(on_follow, [url, every], refreshed, concurrency_limit=1, api_name="on_follow")
     delete.click(
         lambda ids: after(chat.delete_articles(qa, ids, read_only=read_only)),
         [to_delete],
         refreshed,
         concurrency_limit=1,
+        api_name="on_delete",
     )
     unfollow.click(
         lambda feed: after(chat.unfollow_feed(qa, feed, read_only=read_only)),
         [to_unfollow],
         refreshed,
         concurrency_limit=1,
+        api_name="on_unfollow",
     )
     return Library(tab, outputs)

@@ -90,7 +90,7 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: floa
             raise SystemExit(f"the app exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
             if httpx.get(url + "/", timeout=2).status_code == 200:
-                status = str(Client(url, verbose=False).predict(api_name="/on_load")[0])
+                status = str(Client(url, verbose=False).predict(api_name="/on_load")[-1])  # status: last
                 if "nq-ready" in status and "starting the model" not in status:
                     return
         except (httpx.HTTPError, OSError, ValueError):

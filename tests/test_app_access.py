@@ -78,7 +78,7 @@ def _ask(client: Any) -> str:
 
 def _wait_ready(client: Any) -> None:
     deadline = time.monotonic() + START_TIMEOUT
-    while "nq-ready" not in str(client.predict(api_name="/on_load")[0]):
+    while "nq-ready" not in str(client.predict(api_name="/on_load")[-1]):  # the status is the last output
         assert time.monotonic() < deadline, "the app did not finish seeding"
         time.sleep(1)
 
@@ -90,7 +90,7 @@ def test_read_only_mode_refuses_upload_fetch_and_delete_through_the_api(
 
     client = _client(apps["read-only"])
     _wait_ready(client)
-    before = str(client.predict(api_name="/on_load")[1])
+    before = str(client.predict(api_name="/on_load")[0])  # the articles table
     assert "Kapan" in before or "Armenia" in before or "Russia" in before, "the seed article is listed"
     [seed] = load_paths([SEEDS]).articles
     report, articles, *_ = client.predict([seed.id], api_name="/on_delete")
@@ -98,16 +98,21 @@ def test_read_only_mode_refuses_upload_fetch_and_delete_through_the_api(
     assert articles == before, "nothing was deleted"
     path = tmp_path / "crane.md"
     path.write_text(ARTICLE, encoding="utf-8")
-    report, *_ = client.predict([handle_file(str(path))], api_name="/on_files")
+    _files, report, *_ = client.predict([handle_file(str(path))], api_name="/on_files")
     assert "read-only" in report
     report, *_ = client.predict("https://news.example/feed.xml", api_name="/on_url")
     assert "read-only" in report
-    assert str(client.predict(api_name="/on_load")[1]) == before and "Crane" not in before
+    report, *_ = client.predict("https://news.example/feed.xml", "30m", api_name="/on_follow")
+    assert "read-only" in report
+    report, *_ = client.predict(None, api_name="/on_unfollow")
+    assert "read-only" in report
+    assert str(client.predict(api_name="/on_load")[0]) == before and "Crane" not in before
     assert "Kapan" in _ask(client), "reading still works"
     # The page shows the library controls disabled.
     config = httpx.get(apps["read-only"] + "/config", timeout=10).json()
     props = {c["props"].get("elem_id"): c["props"] for c in config["components"]}
-    for elem in ("nq-files", "nq-add-files", "nq-url", "nq-add-url", "nq-delete", "nq-delete-pick"):
+    editing = ("nq-files", "nq-add-files", "nq-url", "nq-add-url", "nq-delete", "nq-delete-pick", "nq-follow")
+    for elem in (*editing, "nq-unfollow", "nq-unfollow-pick"):
         assert props[elem]["interactive"] is False, elem
 
 
@@ -129,7 +134,7 @@ def test_login_mode_refuses_strangers_and_serves_the_user(apps: dict[str, str], 
     assert "Kapan" in _ask(client)
     path = tmp_path / "crane.md"
     path.write_text(ARTICLE, encoding="utf-8")
-    report, _files, articles, *_ = client.predict([handle_file(str(path))], api_name="/on_files")
+    _files, report, articles, *_ = client.predict([handle_file(str(path))], api_name="/on_files")
     assert "Added 1 article" in report and "Crane arrives in Portvale" in articles
 
 
