@@ -266,3 +266,12 @@ def test_a_nationality_answers_a_country_question_as_the_country() -> None:
     )
     question = "Which country has Ostria relied on for ships since independence?"
     assert read(question, [_passage(text)], _similarity).short == "Russia"
+
+
+def test_words_saying_when_the_question_is_asked_are_not_words_to_match() -> None:
+    from qa.pipeline.question_facts import question
+
+    text = "Which ferry company recently raised its fares this week?"
+    q = question(text, answer_type(text), parse([text])[0])
+    assert {"ferri", "compani", "rais", "fare"} <= q.stems
+    assert not {"recent", "week"} & q.stems

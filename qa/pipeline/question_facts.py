@@ -22,6 +22,15 @@ PAST = re.compile(
     r"\b(previous|previously|earlier|past|former|prior|last|was held|were held|took place)\b", re.IGNORECASE
 )
 
+# Words that say when the question is asked, not what it asks ("Which cryptocurrency recently hit ...?", "...
+# this week?"): a report states the fact without them, and matching them would only favour sentences that
+# happen to hold "recently". The as-of date already limits the search to what was published by then.
+_WHEN_ASKED = re.compile(
+    r"\b(recently|currently|nowadays|today|this (?:past )?(?:week|weekend|month|year)|"
+    r"(?:last|past) (?:week|weekend|month))\b",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True)
 class Question:
@@ -56,7 +65,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
     return Question(
         text=text,
         asked=asked,
-        stems=terms(text).stems,
+        stems=terms(_WHEN_ASKED.sub(" ", text)).stems,
         places=tuple(terms(p).stems for p in _qualifiers(doc)),
         verbs=frozenset(verbs),
         predicate=frozenset(predicate),
