@@ -20,7 +20,8 @@ import numpy as np
 
 from index.models import ArticleInfo, Chunk, ChunkRef, StoredArticle
 from index.store.base import EmbedderMismatchError, Hit, StoreError, WriteItem
-from index.store.codec import chunk_from_record, chunk_metadata, manifest_metadata, where
+from index.store.codec import chunk_from_record, chunk_metadata, manifest_metadata
+from index.store.dense import filtered_search
 from index.store.filters import Filters
 from index.store.manifest import Manifest, get_all
 from index.store.search_index import SearchIndex
@@ -28,10 +29,6 @@ from index.store.stories import Stories
 
 if TYPE_CHECKING:
     from index.settings import IndexSettings
-
-# A filtered HNSW query is slow in Chroma (0.2 s at 33k chunks against 10 ms unfiltered): an unfiltered
-# query this many times deeper is tried first and filtered here; only when too few pass does Chroma filter.
-_OVERFETCH = 2
 
 
 @contextmanager
@@ -123,9 +120,9 @@ class ChromaStore:
                 f"or use another NEWSQA_COLLECTION (or NEWSQA_HOME) for the new embedder and re-ingest."
             )
         self.manifest = Manifest(self._open(f"{collection}__articles"))
-        self.stories = Stories(self.manifest, duplicate_threshold)
         # In client/server mode the SQLite file lives on the machine that answers; None keeps it in memory.
         self.index = SearchIndex(index_path or Path(":memory:"))
+        self.stories = Stories(self.manifest, duplicate_threshold, self.index.story_articles)
         if self.index.count_chunks() != self.count_chunks():
             self._rebuild_index()
 
@@ -225,7 +222,7 @@ class ChromaStore:
         return int(self._chunks.count())
 
     def sources(self) -> list[str]:
-        return sorted({s.info.source for s in self.manifest.articles() if s.info.source})
+        return self.index.sources()  # not from the manifest: that reads every entry
 
     def chunks(self, article_id: str | None = None) -> list[Chunk]:
         clause = {"article_id": article_id} if article_id is not None else None
@@ -235,21 +232,17 @@ class ChromaStore:
         ]
 
     def search(self, vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[Hit]:
-        n = self.count_chunks()
-        if n == 0:
-            return []
-        want = min(k * _OVERFETCH if filters else k, n)
-        hits = [(ref, score) for ref, score in self._nearest(vector, want, None) if filters.admits(ref)]
-        if len(hits) >= k or want == n:
-            return hits[:k]
-        return self._nearest(vector, min(k, n), where(filters))  # too few pass: Chroma filters, exactly
+        return filtered_search(self._nearest, self.index.chunk_ids, vector, k, filters)
 
-    def _nearest(self, vector: np.ndarray, k: int, clause: dict[str, Any] | None) -> list[Hit]:
+    def _nearest(
+        self, vector: np.ndarray, k: int, clause: dict[str, Any] | None, ids: list[str] | None = None
+    ) -> list[Hit]:
         # Ids and distances only: the chunk rows beside the vectors say the rest, for far less time.
         res = self._chunks.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
             n_results=k,
             where=clause,
+            ids=ids,
             include=["distances"],
         )
         ids, distances = res["ids"][0], res["distances"][0]

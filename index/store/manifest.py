@@ -82,6 +82,17 @@ class Manifest:
         """The finished articles matching `where`."""
         return [stored_from_manifest(aid, m) for aid, m in self.entries(where)]
 
+    def by_ids(self, ids: Sequence[str]) -> list[StoredArticle]:
+        """The finished articles among `ids`, read by id (no scan of the other entries)."""
+        out = []
+        unique = list(dict.fromkeys(ids))
+        for i in range(0, len(unique), 500):
+            got = self._entries.get(ids=unique[i : i + 500], include=["metadatas"])
+            for aid, meta in zip(got["ids"], got["metadatas"], strict=True):
+                if meta and meta.get("status") == "done":
+                    out.append(stored_from_manifest(aid, meta))
+        return out
+
     def count(self) -> int:
-        """Finished articles."""
-        return len(self._entries.get(where=_DONE, include=[])["ids"])
+        """Finished articles: every entry but the pending ones (listing every finished id grows with them)."""
+        return int(self._entries.count()) - len(self.pending())

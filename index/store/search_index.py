@@ -34,6 +34,12 @@ _SCHEMA = [
     "article_id TEXT NOT NULL, ordinal INTEGER NOT NULL, published_day INTEGER NOT NULL, "
     "source TEXT NOT NULL, story TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS chunk_rows_article ON chunk_rows (article_id, ordinal)",
+    # A story's members and the outlets list are read by index, not by a scan of every entry.
+    "CREATE INDEX IF NOT EXISTS chunk_rows_story ON chunk_rows (story, article_id)",
+    "CREATE INDEX IF NOT EXISTS article_rows_source ON article_rows (source)",
+    # The chunks a rare filter admits, listed without a scan (index/store/dense.py).
+    "CREATE INDEX IF NOT EXISTS chunk_rows_day ON chunk_rows (published_day)",
+    "CREATE INDEX IF NOT EXISTS chunk_rows_source ON chunk_rows (source, published_day)",
     # Chunk texts and their terms' document counts, for the term coverage of a candidate passage.
     f"CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5(body, {_TOKENIZE})",
     "CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5vocab(chunks, 'row')",
@@ -215,6 +221,37 @@ class SearchIndex:
                 ).fetchall()
                 out.extend(_ref(r) for r in rows)
         return out
+
+    def story_articles(self, stories: Sequence[str]) -> dict[str, list[str]]:
+        """The article ids of each story (of the chunk rows), by story."""
+        out: dict[str, list[str]] = {}
+        wanted = list(dict.fromkeys(stories))
+        with self._lock:
+            for i in range(0, len(wanted), 500):
+                part = wanted[i : i + 500]
+                sql = (
+                    "SELECT DISTINCT story, article_id FROM chunk_rows "
+                    f"WHERE story IN ({','.join('?' * len(part))})"
+                )
+                for story, article_id in self._db.execute(sql, part):
+                    out.setdefault(story, []).append(article_id)
+        return out
+
+    def chunk_ids(self, filters: Filters, limit: int) -> list[str] | None:
+        """The ids of the chunks that pass the filters; None when more than `limit` do."""
+        clauses, params = _filter_sql("r", filters)
+        sql = "SELECT r.chunk_id FROM chunk_rows r" + "".join(
+            f" {'WHERE' if i == 0 else 'AND'} {c}" for i, c in enumerate(clauses)
+        )
+        with self._lock:
+            rows = self._db.execute(sql + " LIMIT ?", (*params, limit + 1)).fetchall()
+        return None if len(rows) > limit else [chunk_id for (chunk_id,) in rows]
+
+    def sources(self) -> list[str]:
+        """The distinct outlets of the indexed articles, sorted."""
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT source FROM article_rows WHERE source != '' ORDER BY 1")
+            return [source for (source,) in rows]
 
     def count_chunks(self) -> int:
         """Chunk rows in the index."""

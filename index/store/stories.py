@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -98,12 +98,20 @@ class Stories:
     """The story grouping of one store: assigns groups at write time, lists a story's members at read time.
 
     The LSH index is built from the manifest's stored signatures at the first write, not at open, so a
-    store opened only to answer questions never reads every signature.
+    store opened only to answer questions never reads every signature. A story's members are found by
+    `articles_of` (story -> article ids, from an index) and read by id: a manifest query by group grows
+    with the archive (28 ms at 23,590 articles, against 1.2 ms by id).
     """
 
-    def __init__(self, manifest: Manifest, threshold: float) -> None:
+    def __init__(
+        self,
+        manifest: Manifest,
+        threshold: float,
+        articles_of: Callable[[Sequence[str]], dict[str, list[str]]],
+    ) -> None:
         self._manifest = manifest
         self.threshold = threshold
+        self._articles_of = articles_of
         self._groups: DuplicateGroups | None = None
 
     @property
@@ -137,7 +145,8 @@ class Stories:
         if not wanted or not self.enabled:
             return {}
         out: dict[str, list[ArticleInfo]] = {g: [] for g in wanted}
-        for stored in self._manifest.articles({"group": {"$in": wanted}}):
+        ids = [aid for aids in self._articles_of(wanted).values() for aid in aids]
+        for stored in self._manifest.by_ids(ids):
             out.setdefault(stored.info.story, []).append(stored.info)
         for infos in out.values():
             infos.sort(key=lambda i: (i.published or date.max, i.source, i.id))
