@@ -120,10 +120,11 @@ class MemoryStore(Store):
             self._groups.remove(article_id)
         return self._articles.pop(article_id, None) is not None
 
-    def articles(self) -> list[StoredArticle]:
-        return sorted(
+    def articles(self, limit: int | None = None) -> list[StoredArticle]:
+        newest = sorted(
             self._articles.values(), key=lambda s: (s.info.published or date.min, s.info.title), reverse=True
         )
+        return newest if limit is None else newest[:limit]
 
     def count_articles(self) -> int:
         return len(self._articles)

@@ -140,3 +140,22 @@ def test_a_filter_admitting_too_many_ids_is_left_to_chroma(
     hits = store.search(FakeEmbedder().embed(["harbour"])[0], 3, Filters(sources=("Rare",)))
     assert [r.article_id for r, _ in hits] == ["a007"]
     assert calls[-1] == ({"source": {"$in": ["Rare"]}}, None)
+
+
+def test_the_library_lists_the_newest_articles_without_reading_the_whole_manifest(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa.chat import library
+    from qa.pipeline import NewsQA
+
+    articles = [_article(i, "Daily A") for i in range(12)]  # published 2024-10-01 .. 2024-10-12
+    store = _store(settings, articles)
+    assert len(store.articles()) == 12
+    sizes = _no_manifest_scan(store, monkeypatch)
+    newest = store.articles(limit=3)
+    assert [s.info.published for s in newest] == [date(2024, 10, 12), date(2024, 10, 11), date(2024, 10, 10)]
+    assert sizes == [3], "read by id, only the three"
+    monkeypatch.setattr(library, "LISTED", 3)
+    html = library.articles_html(NewsQA(settings, llm=None, embedder=FakeEmbedder(), store=store))
+    assert "12 articles indexed; the newest 3 are listed" in html
+    assert html.count("<tr>") == 4  # the header and three articles

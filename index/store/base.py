@@ -49,8 +49,8 @@ class Store(Protocol):
         ...
 
     # -- reading -----------------------------------------------------------------------------------
-    def articles(self) -> list[StoredArticle]:
-        """Every finished article, newest first."""
+    def articles(self, limit: int | None = None) -> list[StoredArticle]:
+        """Every finished article (or the `limit` newest), newest first."""
         ...
 
     def count_articles(self) -> int:

@@ -210,8 +210,13 @@ class ChromaStore:
             self.index.delete(article_ids)
 
     # -- reading -----------------------------------------------------------------------------------
-    def articles(self) -> list[StoredArticle]:
-        found = self.manifest.articles()
+    def articles(self, limit: int | None = None) -> list[StoredArticle]:
+        # With a limit, only the newest are read, by id: the whole manifest takes seconds at 100k articles.
+        found = (
+            self.manifest.articles()
+            if limit is None
+            else self.manifest.by_ids(self.index.newest_articles(limit))
+        )
         found.sort(key=lambda s: (s.info.published or date.min, s.info.title), reverse=True)
         return found
 

@@ -37,6 +37,7 @@ _SCHEMA = [
     # A story's members and the outlets list are read by index, not by a scan of every entry.
     "CREATE INDEX IF NOT EXISTS chunk_rows_story ON chunk_rows (story, article_id)",
     "CREATE INDEX IF NOT EXISTS article_rows_source ON article_rows (source)",
+    "CREATE INDEX IF NOT EXISTS article_rows_day ON article_rows (published_day)",  # the Library's newest
     # The chunks a rare filter admits, listed without a scan (index/store/dense.py).
     "CREATE INDEX IF NOT EXISTS chunk_rows_day ON chunk_rows (published_day)",
     "CREATE INDEX IF NOT EXISTS chunk_rows_source ON chunk_rows (source, published_day)",
@@ -246,6 +247,14 @@ class SearchIndex:
         with self._lock:
             rows = self._db.execute(sql + " LIMIT ?", (*params, limit + 1)).fetchall()
         return None if len(rows) > limit else [chunk_id for (chunk_id,) in rows]
+
+    def newest_articles(self, limit: int) -> list[str]:
+        """The ids of the `limit` most recently published articles (by the index on their day)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT article_id FROM article_rows ORDER BY published_day DESC LIMIT ?", (limit,)
+            )
+            return [aid for (aid,) in rows]
 
     def sources(self) -> list[str]:
         """The distinct outlets of the indexed articles, sorted."""

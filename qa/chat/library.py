@@ -17,6 +17,10 @@ from qa.pipeline.newsqa import NewsQA
 
 log = logging.getLogger("newsqa.chat")
 
+# Articles listed in the Library tab and its delete picker, newest first: reading and rendering every one took
+# 7.5 s per page load at 94,000 articles (benchmarks/scale.py).
+LISTED = 500
+
 # on_progress(fraction of the ingest done, a line saying how far: file, articles, chunks, rate, ETA)
 Progress = Callable[[float, str], None]
 
@@ -102,18 +106,18 @@ def ingest_url(qa: NewsQA, url: str, on_progress: Progress | None = None, *, rea
 
 
 def articles_html(qa: NewsQA) -> str:
-    """The table of indexed articles, newest first."""
+    """The table of the newest LISTED articles, and how many there are in all."""
     try:
-        stored = qa.store.articles()
+        stored, total = qa.store.articles(limit=LISTED), qa.store.count_articles()
     except Exception as exc:
         return message_html("bad", error_message(exc))
-    return articles_table([(s.info, s.chunks) for s in stored])
+    return articles_table([(s.info, s.chunks) for s in stored], total)
 
 
 def article_choices(qa: NewsQA) -> list[tuple[str, str]]:
-    """(label, article id) pairs for the delete picker."""
+    """(label, article id) pairs for the delete picker (the newest LISTED articles)."""
     try:
-        stored = qa.store.articles()
+        stored = qa.store.articles(limit=LISTED)
     except Exception:
         return []
     out = []

@@ -194,8 +194,8 @@ def message_html(kind: str, text: str) -> str:
     return str(_fragments().message(kind, text))
 
 
-def articles_table(articles: Sequence[tuple[ArticleInfo, int]]) -> str:
-    """The table of indexed articles with their passage counts."""
+def articles_table(articles: Sequence[tuple[ArticleInfo, int]], total: int | None = None) -> str:
+    """The table of indexed articles with their passage counts; `total`: how many there are in all."""
     rows = [
         (
             safe_href(a.url),
@@ -206,7 +206,7 @@ def articles_table(articles: Sequence[tuple[ArticleInfo, int]]) -> str:
         )
         for a, chunks in articles
     ]
-    return str(_fragments().articles(rows))
+    return str(_fragments().articles(rows, len(rows) if total is None else max(total, len(rows))))
 
 
 def feeds_table(rows: Sequence[tuple[Any, ...]]) -> str:
