@@ -15,7 +15,7 @@ from index.ingest import IngestReport
 from index.loading import LoadError
 from index.models import Article
 from index.settings import IndexSettings
-from index.subscriptions import Subscription, Subscriptions, utc_now
+from index.subscriptions import Subscription, Subscriptions, format_moment, utc_now
 
 # Stores articles (new and changed ones; unchanged ones are skipped): NewsQA.ingest_articles, say.
 Ingest = Callable[[Sequence[Article]], IngestReport]
@@ -36,6 +36,11 @@ class PoliteFetcher:
         self.timeout, self.allow_private, self.delay = timeout, allow_private, delay
         self.clock, self.sleep = clock, sleep
         self._last: dict[str, float] = {}  # host -> when its last request ended
+
+    @classmethod
+    def for_settings(cls, settings: IndexSettings) -> PoliteFetcher:
+        """A fetcher with the feed settings: the feed timeout, the private-address guard, the host delay."""
+        return cls(settings.feed_timeout, settings.allow_private_urls, settings.feed_host_delay)
 
     def __call__(self, url: str, headers: Mapping[str, str] | None = None) -> Fetched:
         host = (urlparse(url).hostname or "").lower()
@@ -70,8 +75,8 @@ class FeedRefresh:
         url = self.subscription.url
         if self.error:
             sub = self.subscription
-            when = sub.next_due.strftime("%Y-%m-%d %H:%M UTC")
-            return f"failed  {url}: {self.error} (failure {sub.failures} in a row; next try {when})"
+            when = format_moment(sub.next_due)
+            return f"failed  {url}: {self.error} (failure {sub.failures} in a row; next try {when} UTC)"
         if self.not_modified:
             return f"ok      {url}: not modified"
         return (
@@ -131,7 +136,7 @@ def refresh_feeds(
     `stop` set: no further feed is started; the one being checked finishes and is recorded, so the
     index and the subscriptions agree and the feeds left are still due for the next run.
     """
-    fetcher = PoliteFetcher(settings.feed_timeout, settings.allow_private_urls, settings.feed_host_delay)
+    fetcher = PoliteFetcher.for_settings(settings)
     todo = subscriptions.all() if everything else subscriptions.due(now)
     results = []
     for sub in todo:

@@ -52,6 +52,11 @@ def format_every(seconds: int) -> str:
     return f"{seconds}s"
 
 
+def format_moment(moment: datetime | None) -> str:
+    """A stored time as the feed lists show it (UTC, to the minute), or "never"."""
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+
 def utc_now() -> datetime:
     """The current time, timezone-aware in UTC (every time stored here is)."""
     return datetime.now(UTC)

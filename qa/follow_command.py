@@ -6,13 +6,19 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 
 from index.fetching import FetchError, check_url
 from index.ingest import IngestReport
 from index.models import Article
 from index.refresh import FeedRefresh, refresh_feeds
-from index.subscriptions import DEFAULT_EVERY, Subscription, Subscriptions, format_every, parse_every
+from index.subscriptions import (
+    DEFAULT_EVERY,
+    Subscription,
+    Subscriptions,
+    format_every,
+    format_moment,
+    parse_every,
+)
 from qa.exit_statuses import UsageError
 from qa.ingest_command import stop_on_signals
 from qa.settings import load_settings
@@ -39,16 +45,19 @@ def _every(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
-
-
 def _table(subs: Sequence[Subscription]) -> str:
     rows = [("URL", "EVERY", "LAST CHECK (UTC)", "LAST NEW (UTC)", "FAILURES", "LAST ERROR")]
     for s in subs:
         error = s.last_error or ""
         rows.append(
-            (s.url, format_every(s.every), _when(s.last_checked), _when(s.last_new), str(s.failures), error)
+            (
+                s.url,
+                format_every(s.every),
+                format_moment(s.last_checked),
+                format_moment(s.last_new),
+                str(s.failures),
+                error,
+            )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return "\n".join(
@@ -121,10 +130,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         if not followed:
             print("No feeds followed; add one with `newsqa follow URL`.")
         else:
-            due = min(s.next_due for s in followed)
-            print(
-                f"No feed is due ({len(followed)} followed; the next at {_when(due)} UTC). --all checks all."
-            )
+            due = format_moment(min(s.next_due for s in followed))
+            print(f"No feed is due ({len(followed)} followed; the next at {due} UTC). --all checks all.")
         return 0
     failed = sum(not r.ok for r in results)
     feeds = "feed" if len(results) == 1 else "feeds"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
 
 from index.fetching import FetchError, check_url
 from index.ingest import IngestReport
 from index.models import Article
 from index.refresh import FeedRefresh, PoliteFetcher, refresh_feed
-from index.subscriptions import Subscription, Subscriptions, format_every, parse_every, utc_now
+from index.subscriptions import Subscription, Subscriptions, format_every, format_moment, parse_every, utc_now
 from qa.chat.access import READ_ONLY_MESSAGE
 from qa.chat.render import feeds_table, message_html, safe_href
 from qa.chat.turns import error_message
@@ -34,14 +33,10 @@ def subscriptions(qa: NewsQA) -> Subscriptions:
     return Subscriptions(qa.settings.feeds_path)
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
-
-
 def _checked_line(result: FeedRefresh) -> str:
     if result.error:
         sub = result.subscription
-        return f"The first check failed: {result.error}. Next try {_when(sub.next_due)} UTC."
+        return f"The first check failed: {result.error}. Next try {format_moment(sub.next_due)} UTC."
     if result.not_modified:
         return "Checked: not modified since the last check."
     failed = f", {len(result.entry_errors)} entries left out" if result.entry_errors else ""
@@ -54,8 +49,7 @@ def _checked_line(result: FeedRefresh) -> str:
 
 def check_now(qa: NewsQA, sub: Subscription, subs: Subscriptions) -> FeedRefresh:
     """Check one feed once, its articles ingested, and record the outcome (as `newsqa refresh` does)."""
-    s = qa.settings
-    fetcher = PoliteFetcher(s.feed_timeout, s.allow_private_urls, s.feed_host_delay)
+    fetcher = PoliteFetcher.for_settings(qa.settings)
 
     def ingest(articles: Sequence[Article]) -> IngestReport:
         return qa.ingest_articles(articles, progress=False)
@@ -117,9 +111,9 @@ def feeds_html(qa: NewsQA) -> str:
             safe_href(s.url),
             s.url,
             format_every(s.every),
-            _when(s.last_checked),
-            _when(s.last_new),
-            _when(s.next_due),
+            format_moment(s.last_checked),
+            format_moment(s.last_new),
+            format_moment(s.next_due),
             *_status(s),
         )
         for s in followed

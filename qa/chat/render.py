@@ -171,8 +171,8 @@ def sources_html(turn: Turn, index: int, conversation: str = "") -> str:
     """The sources panel of one turn: cards by article, a timeline, and the Markdown to copy or export."""
     refused = turn.answer is None or turn.answer.refused
     cards = [Markup(card_html(card)) for card in source_cards(turn.evidence)]
-    line = Markup(timeline_html(turn)) if turn.stage in ("done", "failed") else ""
-    markdown = turn_markdown(turn) if turn.stage in ("done", "failed") else ""
+    line = Markup(timeline_html(turn)) if turn.settled else ""
+    markdown = turn_markdown(turn) if turn.settled else ""
     return str(_fragments().sources(turn, index, refused, cards, line, markdown, conversation))
 
 

@@ -74,7 +74,9 @@ class ChatSession:
         i = len(self.turns) - 1 if turn_index is None else turn_index
         if not 0 <= i < len(self.turns):
             return empty_panel()
-        return sources_html(self.turns[i], i, self.markdown())
+        turn = self.turns[i]
+        # The export is offered once the turn is settled; rebuilding it on each update before that is waste.
+        return sources_html(turn, i, self.markdown() if turn.settled else "")
 
     def markdown(self) -> str:
         """The conversation as Markdown, with each answer's numbered sources, for export."""

@@ -67,6 +67,11 @@ class Turn:
         return int(time.monotonic() - (self.began or self.created))
 
     @property
+    def settled(self) -> bool:
+        """Answered or failed: nothing more will come for this turn."""
+        return self.stage in ("done", "failed")
+
+    @property
     def articles(self) -> int:
         """How many articles the retrieved passages come from."""
         return len({p.chunk.article_id for p in self.passages})
