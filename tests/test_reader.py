@@ -275,3 +275,20 @@ def test_words_saying_when_the_question_is_asked_are_not_words_to_match() -> Non
     q = question(text, answer_type(text), parse([text])[0])
     assert {"ferri", "compani", "rais", "fare"} <= q.stems
     assert not {"recent", "week"} & q.stems
+
+
+@pytest.mark.parametrize(
+    ("text", "stripped"),
+    [
+        ("VERRIN—The council met.", "The council met."),
+        ("PORT ALMA (Wire) — The fares rose.", "The fares rose."),
+        ("PORT ALMA, May 21 (Wire) - The fares rose.", "The fares rose."),
+        ("PORT ALMA, Osk Province — The fares rose.", "The fares rose."),
+        ("US-led patrols resumed.", "US-led patrols resumed."),
+        ("The Verrin council — its clerk said — met.", "The Verrin council — its clerk said — met."),
+    ],
+)
+def test_one_dateline_rule_for_answers_and_titles(text: str, stripped: str) -> None:
+    from index.datelines import strip_dateline
+
+    assert strip_dateline(text) == stripped

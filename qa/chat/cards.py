@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlparse
 
+from index.datelines import strip_dateline
 from index.models import ArticleInfo
 from qa.models import Citation
 
@@ -16,8 +17,6 @@ UNTITLED = "Untitled article"
 # The loader names an untitled article after its first line, cut at 120 characters with an ellipsis.
 _CUT_TITLE = 100
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
-# "YEREVAN—", "KAPAN, May 21 —": a dateline opens many wire reports and says nothing as a title.
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,30}(?:,[^—–\n]{1,30})?\s*[—–]\s*(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class SourceCard:
 def first_sentence(text: str, limit: int = TITLE_LIMIT) -> str:
     """The text's first sentence without a dateline, cut at a word boundary to `limit` characters."""
     line = " ".join(text.strip().split("\n", 1)[0].split()).rstrip("…").strip()
-    line = _DATELINE.sub("", line)
+    line = strip_dateline(line)  # "YEREVAN—", "KAPAN, May 21 —" says nothing as a title
     sentence = _SENTENCE_END.split(line, maxsplit=1)[0].strip()
     if len(sentence) <= limit:
         return sentence.removesuffix(".")  # a title, not a sentence

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from index.datelines import strip_dateline
 from qa.models import Passage
 from qa.pipeline.agreement import gather, like_head
 from qa.pipeline.answer_types import AnswerType, answer_type
@@ -40,12 +41,6 @@ _CONNECTIVE = re.compile(
     r"^(meanwhile|however|in addition|additionally|also|moreover|furthermore|but|and|still|yet|separately|"
     r"in turn|for (his|her|their|its) part),?\s+",
     re.IGNORECASE,
-)
-# A dateline opening the story's first sentence ("YEREVAN—", "LONDON, May 21 (Reuters) - "): the answer names
-# outlet and date itself, and "reported that YEREVAN—Armenian ..." reads as garbled.
-_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Z.'’-]+)*(?:,\s+[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?\s*"
-    r"(?:\([A-Za-z .&]+\)\s*)?|\([A-Za-z .&]+\)\s*)(?:[—–]{1,2}|\s-{1,2}\s)\s*"
 )
 _PRONOUN_SUBJECT = re.compile(r"^(he|she|they)\b", re.IGNORECASE)
 
@@ -247,7 +242,8 @@ def _evidence(doc: Any, passage: int, sent: Any) -> Evidence:
 def standalone(sent: Any) -> str:
     """The sentence without a dateline or an opening connective ("Meanwhile, ..."), its pronoun subject named
     when the passage names that person just before ("He confirmed ..." -> "Lavrov confirmed ...")."""
-    text = _DATELINE.sub("", sent.text.strip(), count=1) or sent.text.strip()
+    # No dateline: the answer names outlet and date, and "reported that YEREVAN—Armenian ..." reads garbled.
+    text = strip_dateline(sent.text.strip()) or sent.text.strip()
     text = _CONNECTIVE.sub("", text, count=1)
     text = text[:1].upper() + text[1:]
     if m := _PRONOUN_SUBJECT.match(text):
