@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -16,6 +17,8 @@ from index.loading import LoadError
 from index.models import Article
 from index.settings import IndexSettings
 from index.subscriptions import Subscription, Subscriptions, format_moment, utc_now
+
+log = logging.getLogger(__name__)
 
 # Stores articles (new and changed ones; unchanged ones are skipped): NewsQA.ingest_articles, say.
 Ingest = Callable[[Sequence[Article]], IngestReport]
@@ -109,7 +112,13 @@ def refresh_feed(
     unreadable = [e.reason for e in loaded.errors if e.path == fetched.url]
     if unreadable and not loaded.articles:
         return FeedRefresh(sub.failed(now, unreadable[0]), error=unreadable[0])
-    report = ingest(loaded.articles) if loaded.articles else IngestReport()
+    try:
+        report = ingest(loaded.articles) if loaded.articles else IngestReport()
+    except Exception as exc:  # the store or the embedder failed: recorded like a failed fetch, the next
+        # feed is still checked, and the feed backs off (ingest is idempotent: a retry stores nothing twice)
+        log.exception("indexing the articles of %s failed", sub.url)
+        reason = f"indexing failed ({type(exc).__name__}): {exc}"
+        return FeedRefresh(sub.failed(now, reason), error=reason)
     return FeedRefresh(
         sub.checked(
             now, etag=fetched.etag, last_modified=fetched.last_modified, found_new=bool(report.added)

@@ -347,6 +347,28 @@ def test_a_stop_leaves_the_feeds_not_started_due(site: Site, qa: NewsQA) -> None
     assert qa.store.count_articles() == 3
 
 
+def test_a_store_failure_is_recorded_on_its_feed_and_the_next_feed_is_still_checked(
+    site: Site, qa: NewsQA
+) -> None:
+    subs = Subscriptions(qa.settings.feeds_path)
+    for path in ("/feed.xml", "/slow.xml"):  # two feeds with the same three stories
+        subs.follow(f"{site.base}{path}", now=T0)
+    calls = []
+
+    def ingest(articles: Any) -> Any:
+        calls.append(len(articles))
+        if len(calls) == 1:
+            raise OSError("disk full")
+        return qa.ingest_articles(articles, progress=False)
+
+    results = refresh_feeds(subs, ingest, qa.settings, now=T0)
+    assert results[0].error == "indexing failed (OSError): disk full"
+    assert results[1].error == "" and results[1].added == 3
+    failed = next(s for s in subs.all() if s.url.endswith("/feed.xml"))
+    assert failed.failures == 1 and "disk full" in (failed.last_error or "")
+    assert qa.store.count_articles() == 3
+
+
 def test_the_background_refresher_waits_for_the_index_then_checks_due_feeds(
     site: Site, make_qa: MakeQA
 ) -> None:

@@ -292,3 +292,97 @@ def test_one_dateline_rule_for_answers_and_titles(text: str, stripped: str) -> N
     from index.datelines import strip_dateline
 
     assert strip_dateline(text) == stripped
+
+
+def test_a_passage_opening_with_he_takes_the_name_its_previous_passage_ends_on() -> None:
+    from qa.pipeline.pronouns import carried_names
+
+    info = ArticleInfo("v", "Verrin talks", "Daily (synthetic)", published=date(2024, 10, 8))
+    first = "Tomas Adler met the Ostrian delegation in Verrin on Monday. Adler praised the talks."
+    second = "He announced a new ferry link between Verrin and Osk, to open in May."
+    chunks = [Chunk("v:0", info, first, 0, len(first)), Chunk("v:1", info, second, len(first) + 1, 200)]
+    passages = [Passage(chunks[1], 1.0, 1)]
+
+    def fetch(ids: Sequence[str]) -> list[Chunk]:
+        return [c for c in chunks if c.id in ids]
+
+    assert carried_names(passages, fetch) == {0: "Adler"}
+    question = "Who announced a new ferry link between Verrin and Osk?"
+    reading = read(question, passages, _similarity, fetch)
+    assert reading.short == "Adler" and not reading.refused
+    assert reading.evidence is not None and reading.evidence.claim.startswith("Adler announced")
+    # without the previous passage nobody is named: no answer, and "He" is not the answer either
+    assert (
+        read(question, passages, _similarity).short in ("", "Verrin", "Osk")
+        or read(question, passages, _similarity).refused
+    )
+
+
+def test_what_the_question_is_about_may_be_named_by_a_pronoun() -> None:
+    text = (
+        "Tomas Adler spoke in Verrin on Monday. "
+        "He announced preparations for the next Verrin Harbour Forum, which aims to deepen trade ties."
+    )
+    reading = read("What event did Adler say is being prepared to deepen trade ties?", [_passage(text)])
+    assert reading.short == "Verrin Harbour Forum" and not reading.refused
+
+
+def test_an_abbreviation_stands_for_the_name_written_beside_it() -> None:
+    text = (
+        "Ostria renewed its seat in the Northern Fisheries Compact Organization (NFCO) on Monday. "
+        "The NFCO sets quotas for its eleven members."
+    )
+    for question in ("What does the abbreviation NFCO stand for?", "What does NFCO stand for?"):
+        reading = read(question, [_passage(text)], _similarity)
+        assert reading.short == "Northern Fisheries Compact Organization" and not reading.refused
+    assert read("What does OSK stand for?", [_passage(text)], _similarity).refused
+
+
+def test_the_parse_cache_returns_every_doc_even_when_new_ones_evict_old_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import qa.pipeline.nlp as nlp
+
+    monkeypatch.setattr(nlp, "_CACHE_DOCS", 2)
+    monkeypatch.setattr(nlp, "_docs", type(nlp._docs)())
+    parse(["Adler spoke.", "Oslen spoke."])
+    docs = parse(["Adler spoke.", "Verrin voted.", "Osk voted."])  # the first is cached, then evicted
+    assert [d.text for d in docs] == ["Adler spoke.", "Verrin voted.", "Osk voted."]
+
+
+def test_what_one_person_said_is_no_answer_to_what_another_said() -> None:
+    text = (
+        "At a joint press conference with Prime Minister Tomas Adler in Verrin, President Mara Oslen said "
+        "the ferry link to Osk would open in May."
+    )
+    passages = [_passage(text)]
+    assert read("When did Mara Oslen say the ferry link would open?", passages, _similarity).short == "May"
+    assert read("When did Tomas Adler say the ferry link would open?", passages, _similarity).refused
+    spoken = "Adler spoke after the vote. He said the ferry link to Osk would open in May."
+    reading = read("When did Tomas Adler say the ferry link would open?", [_passage(spoken)], _similarity)
+    assert reading.short == "May" and not reading.refused  # "he" is Adler
+
+
+def test_a_question_asking_for_two_gets_both_each_cited_where_it_is_stated() -> None:
+    passages = [
+        _passage("Tomas Adler held a press conference in the city of Verrin on Monday about the ferry link."),
+        _passage(
+            "On Tuesday Adler held a press conference in the port city of Osk about the ferry link.", "b"
+        ),
+    ]
+    question = "In which two cities did Adler hold press conferences about the ferry link?"
+    reading = read(question, passages, _similarity)
+    assert sorted(reading.short.split(" and ")) == ["Osk", "Verrin"] and not reading.refused
+    answer = Grounder(question, passages).from_reading(reading)
+    assert [c.n for c in answer.citations] == [1, 2] and "[1]" in answer.text and "[2]" in answer.text
+    assert {c.quote for c in answer.citations} == {p.chunk.text for p in passages}
+    one = read("In which city did Adler hold a press conference on Monday?", passages, _similarity)
+    assert one.short == "Verrin" and not one.more
+
+
+def test_irregular_past_forms_meet_their_verbs() -> None:
+    assert (
+        terms("Where did they hold the talks and whom did they meet?").stems
+        == terms("Where they held the talks and whom they met").stems
+    )
+    assert terms("The Fed left rates unchanged").stems == {"fed", "left", "rate", "unchang"}

@@ -9,7 +9,7 @@ from index.fetching import FetchError, check_url
 from index.ingest import IngestReport
 from index.models import Article
 from index.refresh import FeedRefresh, PoliteFetcher, refresh_feed
-from index.subscriptions import Subscription, Subscriptions, format_every, format_moment, parse_every, utc_now
+from index.subscriptions import Subscription, Subscriptions, format_every, format_moment, parse_every
 from qa.chat.access import READ_ONLY_MESSAGE
 from qa.chat.render import feeds_table, message_html, safe_href
 from qa.chat.turns import error_message
@@ -54,12 +54,7 @@ def check_now(qa: NewsQA, sub: Subscription, subs: Subscriptions) -> FeedRefresh
     def ingest(articles: Sequence[Article]) -> IngestReport:
         return qa.ingest_articles(articles, progress=False)
 
-    try:
-        result = refresh_feed(sub, ingest, fetcher)
-    except Exception as exc:  # the store or the embedder failed: recorded like a failed fetch
-        log.exception("checking %s failed", sub.url)
-        reason = error_message(exc)
-        result = FeedRefresh(sub.failed(utc_now(), reason), error=reason)
+    result = refresh_feed(sub, ingest, fetcher)  # a failure of the store is recorded on the feed there
     subs.save(result.subscription)
     return result
 

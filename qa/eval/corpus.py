@@ -26,9 +26,13 @@ def log_line(message: str) -> None:
 
 
 def corpus_fingerprint(settings: Settings, paths: Sequence[str | Path]) -> str:
-    """Hash of the corpus files (path, size, mtime) and of the settings that shape its index."""
-    files = [p.resolve() for p in iter_files(paths)]
-    stats = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(files)]
+    """Hash of the corpus files' contents and of the settings that shape its index.
+
+    Contents, not modification times: a corpus copied or re-created with the same bytes (a fresh checkout, a
+    shared data folder set up again) keeps its index, which takes minutes to build.
+    """
+    files = sorted(p.resolve() for p in iter_files(paths))
+    stats = [(p.name, _file_digest(p)) for p in files]
     shape = {
         "embedder": settings.embedder,
         "openai_embedding_model": settings.openai_embedding_model if settings.embedder == "openai" else "",
@@ -39,6 +43,14 @@ def corpus_fingerprint(settings: Settings, paths: Sequence[str | Path]) -> str:
         shape["title_pieces"] = settings.title_pieces
     blob = json.dumps({"files": stats, "index": shape}, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

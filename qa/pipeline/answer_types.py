@@ -23,6 +23,7 @@ _AUX = set(
 )
 # "which type of X", "one of the key reforms": look through to X ("name" stays: "the name of X" is NAME).
 _GENERIC = {"type", "kind", "sort", "form", "one", "part", "piece", "example", "category", "variety", "brand"}
+_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
 _WH = re.compile(r"\b(who|whom|whose|what|what's|which|where|when|why|how)\b", re.IGNORECASE)
 
 
@@ -34,6 +35,7 @@ class AnswerType:
     head: str = ""  # head noun of "which/what X", lower-case lemma ("" when there is none)
     plural: bool = False
     rule: str = ""  # the rule that decided, for reports
+    count: int = 0  # how many the question asks for: "which two cities" -> 2 (0 when it does not say)
 
     @property
     def typed(self) -> bool:
@@ -135,14 +137,14 @@ def _by_head_noun(q: str, ql: str) -> AnswerType:
             continue
         lemma = head.lemma_.lower()
         plural = head.tag_ in ("NNS", "NNPS") or any(c.lower_ in LIST_WORDS for c in head.children)
+        count = next((_COUNTS[c.lower_] for c in head.children if c.lower_ in _COUNTS), 0)
         if lemma in PHRASE_HEADS:
             return AnswerType("PHRASE", lemma, rule=f"{w.lower_} is the {lemma}")
         if lemma in NAME_HEADS:
-            return AnswerType("NAME", lemma, plural, f"{w.lower_} {lemma}")
+            return AnswerType("NAME", lemma, plural, f"{w.lower_} {lemma}", count)
         kind = _kind_of(lemma, head.text)
-        return AnswerType(
-            kind or "NP", lemma, plural, f"{w.lower_} X" if kind else f"{w.lower_} X (untyped head)"
-        )
+        rule = f"{w.lower_} X" if kind else f"{w.lower_} X (untyped head)"
+        return AnswerType(kind or "NP", lemma, plural, rule, count)
     if re.search(r"\bwhat\b", ql):
         return AnswerType("NP", rule="what")
     return AnswerType("PHRASE", rule="no wh-word")

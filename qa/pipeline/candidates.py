@@ -7,11 +7,13 @@ the question already names is never a candidate ("Who is Armenia's foreign minis
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from qa.pipeline.answer_heads import ENT, HEAD_TYPE, TYPE_LABELS
 from qa.pipeline.answer_types import AnswerType
+from qa.pipeline.pronouns import antecedents
 from qa.pipeline.reading import _CAPS, _DATE, _NUMBER
 from qa.pipeline.support import terms
 
@@ -132,8 +134,10 @@ def extract(
     question_stems: frozenset[str],
     passage: int,
     acronyms: frozenset[str] = frozenset(),
+    pronouns: Mapping[int, str] | None = None,
 ) -> list[Mention]:
-    """The candidate mentions of one passage doc for a question of type `asked`."""
+    """The candidate mentions of one passage doc for a question of type `asked` (`pronouns`: the reader's
+    `antecedents` of the doc, when it has them)."""
     c = _Collector(doc, passage, question_stems, acronyms)
     for e in doc.ents:
         if e.label_ == "DATE" and _DURATION.search(e.text) and not re.search(r"\b(ago|old)\b", e.text):
@@ -141,7 +145,7 @@ def extract(
         if e.label_ == "DATE" and _AGE.search(e.text):
             c.add(e.start, e.end, "AGE")
         c.add(e.start, e.end, e.label_)
-    _pronoun_people(c)
+    _pronoun_people(c, antecedents(doc) if pronouns is None else pronouns)
     numeric = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
     for a, b, label in [(e.start, e.end, e.label_) for e in doc.ents] + [
         (a, b, "CAPS") for a, b in _capitalised(doc)
@@ -195,33 +199,11 @@ def extract(
     return c.mentions
 
 
-def _named_subject(sent: Any) -> tuple[int, int] | None:
-    """The proper-noun subject of a sentence with its compound words ("Sergey Lavrov"), if it has one."""
-    for t in sent:
-        if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.dep_ == "ROOT":
-            words = [w.i for w in t.subtree if w.dep_ == "compound" or w.i == t.i]
-            return min(words), max(words) + 1
-    return None
-
-
-def _pronoun_people(c: _Collector) -> None:
+def _pronoun_people(c: _Collector, pronouns: Mapping[int, str]) -> None:
     """A "he" or "she" subject as a mention of the person it stands for, placed where the pronoun stands:
-    "He confirmed ..." answers "Who confirmed ...?". The antecedent is the named subject of one of the two
-    sentences before (centering: a pronoun subject continues the last subject), else the last PERSON named
-    (the tagger often calls a lone surname an ORG, so the subject comes first)."""
-    doc, sents = c.doc, list(c.doc.sents)
-    people = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
-    for si, sent in enumerate(sents):
-        for t in sent:
-            if t.lower_ not in ("he", "she") or t.dep_ not in ("nsubj", "nsubjpass"):
-                continue
-            subjects = [_named_subject(sents[j]) for j in (si - 1, si - 2) if j >= 0]
-            named = next((s for s in subjects if s), None)
-            if named is None:
-                before = [p for p in people if p[1] <= t.i]
-                named = before[-1] if before else None
-            if named is not None:
-                c.add(t.i, t.i + 1, "PERSON", text=doc[named[0] : named[1]].text)
+    "He confirmed ..." answers "Who confirmed ...?"."""
+    for i, name in pronouns.items():
+        c.add(i, i + 1, "PERSON", text=name)
 
 
 def _lists(c: _Collector, asked: AnswerType) -> None:

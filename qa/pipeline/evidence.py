@@ -9,12 +9,13 @@ once on both dev sets and are the reader's tuned parameters.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from qa.pipeline.answer_heads import TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
+from qa.pipeline.pronouns import name_of, names_in
 from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question
 from qa.pipeline.support import covers, terms
 
@@ -83,7 +84,14 @@ def overlap(weights: dict[str, float], pool: frozenset[str]) -> float:
     return sum(w for t, w in weights.items() if covers(t, pool)) / total if total else 0.0
 
 
-def mention_features(m: Mention, doc: Any, sent: Any, q: Question, weights: dict[str, float]) -> Features:
+def mention_features(
+    m: Mention,
+    doc: Any,
+    sent: Any,
+    q: Question,
+    weights: dict[str, float],
+    pronouns: Mapping[int, str] | None = None,
+) -> Features:
     """The features of one mention except sentence, context, cosine and passage (set by the reader)."""
     span = doc[m.start : m.end]
     root = span.root
@@ -123,11 +131,35 @@ def mention_features(m: Mention, doc: Any, sent: Any, q: Question, weights: dict
     stems = terms(m.text).stems
     f.named = sum(1 for s in stems if close_to(s, q.stems)) / len(stems) if stems else 0.0
     f.type_fit = TYPE_LABELS.get(q.asked.kind, {}).get(m.label, 0.0)
-    f.cues = _cues(m, doc, sent, q, root)
+    f.cues = _cues(m, doc, sent, q, root, pronouns or {})
     return f
 
 
-def _cues(m: Mention, doc: Any, sent: Any, q: Question, root: Any) -> dict[str, float]:
+def agent_acts(agent: frozenset[str], sent: Any, pronoun_names: str = "") -> bool:
+    """Whether the one the question says acts is an actor of the sentence: the subject of one of its verbs
+    (a "he" standing for them counts), the "by" of a passive, a possessive, or whom it is "according to".
+
+    "What did Orbán say at the press conference with Aliyev?" is not answered by what Aliyev said there,
+    though the sentence names Orbán.
+    """
+    if not agent:
+        return True
+    actors = set(terms(pronoun_names).stems)
+    for t in sent:
+        if t.dep_ == "nsubj":  # the whole subject: "Mirzoyan and his Russian counterpart Sergey Lavrov"
+            actors |= terms(" ".join(w.text for w in t.subtree)).stems
+        elif (
+            t.dep_ == "poss"
+            or (t.dep_ == "pobj" and t.head.dep_ == "agent")
+            or (t.dep_ == "pobj" and t.head.head.lower_ == "according")
+        ):
+            actors |= terms(name_of(t)).stems
+    return any(covers(a, frozenset(actors)) for a in agent)
+
+
+def _cues(
+    m: Mention, doc: Any, sent: Any, q: Question, root: Any, pronouns: Mapping[int, str]
+) -> dict[str, float]:
     """Signs that the sentence does not state the asked fact: a demand, another time, another country."""
     verb = root
     for _ in range(5):
@@ -143,6 +175,8 @@ def _cues(m: Mention, doc: Any, sent: Any, q: Question, root: Any) -> dict[str, 
         ),
         "place": 0.0,
     }
+    # "What did Orbán say?" is not answered by what Aliyev said beside him
+    cues["agent"] = float(not agent_acts(q.agent, sent, names_in(sent, pronouns)))
     if q.places:
         # "Hungarian Prime Minister Orbán" does not answer "Armenia's prime minister"
         near = [

@@ -154,18 +154,19 @@ class Grounder:
 
     def from_reading(self, reading: Reading, notes: Sequence[str] = ()) -> Answer:
         """The reader's answer, stated in its sentence and cited; a refusal when the passages do not say."""
-        ev = reading.evidence
-        if reading.refused or ev is None:
+        if reading.refused or reading.evidence is None:
             return self.refusal(notes)
-        text = self.passages[ev.passage].chunk.text
-        a, b = ev.start, ev.end
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        citation = self._cite(1, ev.passage, a, b)
-        claim = ev.claim or text[a:b]
-        answer = with_markers(attributed(claim, citation), [1])
+        citations, sentences = [], []
+        for n, ev in enumerate((reading.evidence, *reading.more), 1):  # a list's items may be stated apart
+            text = self.passages[ev.passage].chunk.text
+            a, b = ev.start, ev.end
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            citations.append(self._cite(n, ev.passage, a, b))
+            sentences.append(with_markers(attributed(ev.claim or text[a:b], citations[-1]), [n]))
+        answer = " ".join(sentences)
         if reading.asked.kind == "YESNO":
             answer = f"{reading.short.capitalize()}. {answer}"
-        return Answer(self.question, answer, reading.short, (citation,), False, tuple(notes))
+        return Answer(self.question, answer, reading.short, tuple(citations), False, tuple(notes))

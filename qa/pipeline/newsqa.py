@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -33,6 +33,7 @@ from qa.pipeline.questions import QuestionError, check_question, parse_as_of, us
 from qa.pipeline.reader import read
 from qa.pipeline.reading import ScoredSentence, rank_sentences, snippets
 from qa.pipeline.retrieval import Retriever
+from qa.pipeline.similarity import remembered
 from qa.settings import Settings
 
 EXTRACTIVE_MIN_SCORE = 0.55  # below this the best sentence is too far from the question to answer it
@@ -201,9 +202,11 @@ class NewsQA:
         except LLMError as exc:  # misconfigured or missing model: say so, and still show the evidence
             yield final(Grounder(query, passages).refusal([str(exc)], reason=str(exc)))
             return
-        similarity = _remembered(self.similarity)  # the reader and the sentence ranking embed alike
+        similarity = remembered(self.similarity)  # the reader and the sentence ranking embed alike
         ranked = rank_sentences(query, passages, similarity)
-        reading = read(query, passages, similarity) if s.reader_answers or llm is None else None
+        reading = (
+            read(query, passages, similarity, self.store.fetch) if s.reader_answers or llm is None else None
+        )
         if reading is not None and (llm is None or reading.asked.kind != "PHRASE"):
             if llm is not None and s.chooser:
                 try:
@@ -260,23 +263,6 @@ class NewsQA:
                 final = event.answer
         assert final is not None
         return final
-
-
-def _remembered(
-    similarity: Callable[[str, Sequence[str]], Sequence[float]],
-) -> Callable[[str, Sequence[str]], Sequence[float]]:
-    """The similarity function, remembering each (query, text) pair's score."""
-    scores: dict[tuple[str, str], float] = {}
-
-    def remembered(query: str, texts: Sequence[str]) -> Sequence[float]:
-        missing = [t for t in dict.fromkeys(texts) if (query, t) not in scores]
-        if missing:
-            scores.update(
-                zip(((query, t) for t in missing), map(float, similarity(query, missing)), strict=True)
-            )
-        return [scores[(query, t)] for t in texts]
-
-    return remembered
 
 
 _default: dict[Settings, NewsQA] = {}

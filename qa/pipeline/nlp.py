@@ -43,8 +43,10 @@ def parse(texts: Sequence[str]) -> list[Any]:
         todo = [t for t in dict.fromkeys(texts) if t not in _docs]
     parsed = dict(zip(todo, nlp.pipe(todo, batch_size=16), strict=True))
     with _lock:
+        # read the cached ones before storing the new ones, whose insertion may evict them
+        found = {t: parsed[t] if t in parsed else _docs[t] for t in texts}
         for text, doc in parsed.items():
             _docs[text] = doc
         while len(_docs) > _CACHE_DOCS:
             _docs.popitem(last=False)
-        return [parsed.get(t) or _docs[t] for t in texts]
+        return [found[t] for t in texts]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa.pipeline.answer_types import AnswerType
+from qa.pipeline.pronouns import name_of
 from qa.pipeline.support import covers, terms
 
 MODALS = set("must should could would may might ought shall".split())
@@ -43,6 +44,7 @@ class Question:
     verbs: frozenset[str]  # stems of the question's verbs
     predicate: frozenset[str]  # forms of the question's main verb ("realised": realiz, unrealiz, ...)
     subject: Subject  # what the question is about ("the previous 3+3 ministerial meetings")
+    agent: frozenset[str]  # stems of the named one who acts: "What did Viktor Orbán say?" -> viktor, orban
     title: Office | None  # the office a who-question asks after ("prime minister"), if it names one
     modal: bool
     past: bool  # asks about the past ("previous", "last") and not the future
@@ -65,11 +67,13 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
     return Question(
         text=text,
         asked=asked,
-        stems=terms(_WHEN_ASKED.sub(" ", text)).stems,
+        # "which two cities": the count says how many answers, not a word their sentences hold
+        stems=terms(_WHEN_ASKED.sub(" ", text)).stems - (_COUNT_WORDS if asked.count else frozenset()),
         places=tuple(terms(p).stems for p in _qualifiers(doc)),
         verbs=frozenset(verbs),
         predicate=frozenset(predicate),
         subject=_subject(doc, asked.head),
+        agent=_agent(doc),
         title=_office(doc) if asked.kind == "PERSON" else None,
         modal=any(t.lower_ in MODALS for t in doc),
         past=bool(_ASKS_PAST.search(low)) and not FUTURE.search(low),
@@ -77,6 +81,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
     )
 
 
+_COUNT_WORDS = frozenset({"two", "three", "four", "five", "both"})
 _WH_WORDS = set("who whom whose what which where when why how".split())
 
 
@@ -137,6 +142,16 @@ def _subject(doc: Any, asked_head: str) -> Subject:
                 terms(" ".join(t.text for t in heads)).stems, terms(" ".join(n.text for n in names)).stems
             )
     return Subject(frozenset(), frozenset())
+
+
+def _agent(doc: Any) -> frozenset[str]:
+    """The person the question says acts: the proper-noun subject of its verb, tagged a PERSON, with its
+    compound words ("Vladimir Putin"). Not a document or a body: "the Prague Declaration referred to"."""
+    people = {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
+    for t in doc:
+        if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.pos_ == "VERB" and t.i in people:
+            return terms(name_of(t)).stems
+    return frozenset()
 
 
 _NEGATING_PREFIX = re.compile(r"^(un|in|im|non|dis)(?=[a-z]{4})")

@@ -10,7 +10,7 @@ states something else), the reader refuses: NewsQA answers "the articles do not 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,9 +19,13 @@ from qa.models import Passage
 from qa.pipeline.agreement import gather, like_head
 from qa.pipeline.answer_types import AnswerType, answer_type
 from qa.pipeline.candidates import extract, question_acronyms
-from qa.pipeline.evidence import focus_weights, is_modal, mention_features, overlap
+from qa.pipeline.evidence import W, agent_acts, focus_weights, is_modal, mention_features, overlap
+from qa.pipeline.expansions import asked_abbreviation, find_expansion
+from qa.pipeline.lists import items, joined, several
 from qa.pipeline.nlp import parse
+from qa.pipeline.pronouns import Fetch, antecedents, carried_names, names_in
 from qa.pipeline.question_facts import Question, predicate_forms, question
+from qa.pipeline.short_answers import function_words, tidy
 from qa.pipeline.support import covers, denies, terms
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
@@ -73,6 +77,7 @@ class Reading:
     support: float
     evidence: Evidence | None
     candidates: tuple[Candidate, ...] = ()  # the best answers, best first (for a chooser)
+    more: tuple[Evidence, ...] = ()  # the sentences stating the other items of a list answer
 
     def choosing(self, text: str | None) -> Reading:
         """The reading with another of its candidates as the answer (None: not stated, a refusal)."""
@@ -87,41 +92,59 @@ class Reading:
         return self.evidence is None or not self.short or self.support < MIN_SUPPORT
 
 
-def read(question_text: str, passages: Sequence[Passage], similarity: Similarity | None = None) -> Reading:
-    """Read the passages for a question."""
+def read(
+    question_text: str,
+    passages: Sequence[Passage],
+    similarity: Similarity | None = None,
+    fetch: Fetch | None = None,
+) -> Reading:
+    """Read the passages for a question (`fetch`: chunks by id, for the name a passage's opening "He" stands
+    for, which its article's previous passage holds; see `pronouns.carried_names`)."""
+    leads = carried_names(passages, fetch) if fetch is not None else {}
     asked = answer_type(question_text)
     docs = parse([p.chunk.text for p in passages])
     published = passages[0].chunk.article.published if passages else None
     if published is not None and _DATE_OF_ARTICLE.match(question_text.lower().replace("’", "'")):
         first = next(iter(docs[0].sents))  # the metadata says it; the article's opening is what it dates
         return Reading(asked, published.isoformat(), 1.0, _evidence(docs[0], 0, first))
+    if (acronym := asked_abbreviation(question_text)) and (found := find_expansion(acronym, docs)):
+        i, sent, name = found  # "What does CSTO stand for?": the name written out beside it
+        return Reading(asked, name, 1.0, _evidence(docs[i], i, sent))
     qdoc = parse([question_text])[0]
     q = question(question_text, asked, qdoc)
     sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip()]
     stems = [terms(s.text).stems for _, s in sentences]
     weights = focus_weights(q.stems, stems)
-    sims = list(similarity(question_text, [s.text for _, s in sentences])) if similarity and sentences else []
-    cosine = {(i, s.start): float(c) for (i, s), c in zip(sentences, sims, strict=True)}
+    sims = list(similarity(question_text, [s.text for _, s in sentences])) if similarity else []
+    cosine = {(i, s.start): float(c) for (i, s), c in zip(sentences, sims, strict=True)} if sims else {}
     matched = {(i, s.start): overlap(weights, st) for (i, s), st in zip(sentences, stems, strict=True)}
     if asked.kind == "YESNO":
-        return _yes_no(q, docs, sentences, matched, cosine)
+        return _yes_no(q, docs, sentences, matched, cosine, leads)
     if asked.kind == "PHRASE":
-        return _phrase(q, docs, sentences, matched, cosine)
+        return _phrase(q, docs, sentences, matched, cosine, leads)
     scored = []
     acronyms = question_acronyms(question_text)
+    head = terms(asked.head).stems if asked.head else frozenset()
     for i, (p, doc) in enumerate(zip(passages, docs, strict=True)):
         passage_match = overlap(weights, terms(p.chunk.article.title).stems | terms(p.chunk.text).stems)
         sents = list(doc.sents)
-        for m in extract(doc, asked, q.stems, i, acronyms):
+        pronouns = antecedents(doc, leads.get(i, ""))
+        for m in extract(doc, asked, q.stems, i, acronyms, pronouns):
+            if function_words(doc[m.start : m.end], m.text) or (
+                head and m.text[:1].islower() and head & terms(m.text.split()[-1]).stems
+            ):  # no content word ("However"), or the category asked about ("two primary conditions")
+                continue
             sent = sents[m.sentence]
-            f = mention_features(m, doc, sent, q, weights)
+            f = mention_features(m, doc, sent, q, weights, pronouns)
             f.sentence = matched.get((i, sent.start), 0.0)
             before = matched.get((i, sents[m.sentence - 1].start)) if m.sentence else None
             f.context = max(f.sentence, 0.5 * before + 0.5 * f.sentence) if before is not None else f.sentence
             f.cosine = cosine.get((i, sent.start), 0.0)
             if q.subject.head:  # "Where were the previous meetings held?" is not answered by talks
-                near = terms(sent.text).stems | (
-                    terms(sents[m.sentence - 1].text).stems if m.sentence else frozenset()
+                # the sentence and the one before, "he" counting as the person it stands for
+                near_sents = [sent, sents[m.sentence - 1]] if m.sentence else [sent]
+                near = frozenset().union(
+                    *(terms(s.text + " " + names_in(s, pronouns)).stems for s in near_sents)
                 )
                 f.about = float(q.subject.named_in(near))
             f.passage = passage_match
@@ -138,31 +161,15 @@ def read(question_text: str, passages: Sequence[Passage], similarity: Similarity
             Candidate(
                 tidy(a.text, asked.kind),
                 f.support(asked.kind in STRICT),
-                _evidence(docs[m.passage], m.passage, list(docs[m.passage].sents)[m.sentence]),
+                _evidence(docs[m.passage], m.passage, list(docs[m.passage].sents)[m.sentence], leads),
             )
         )
-    return Reading(asked, top[0].text, top[0].support, top[0].evidence, tuple(top))
-
-
-_APPROXIMATELY = re.compile(
-    r"^(?:more than|less than|fewer than|nearly|almost|about|around|roughly|some|over|under|at least|"
-    r"at most|up to|approximately|an estimated)\s+(?=[$€£\d])",
-    re.IGNORECASE,
-)
-_MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s|$|,)")
-_MONTH_NAMES = {
-    m[:3]: m
-    for m in "January February March April May June July August September October November December".split()
-}
-
-
-def tidy(text: str, kind: str) -> str:
-    """The short answer as a reader writes it: a figure without its "nearly", a date's month in full."""
-    if kind in ("NUMBER", "MONEY", "PERCENT"):
-        return _APPROXIMATELY.sub("", text)
-    if kind == "DATE":
-        return _MONTH_ABBREVIATION.sub(lambda m: _MONTH_NAMES[m.group(1)[:3]], text)
-    return text
+    chosen = [top[i] for i in several([c.text for c in top], [c.support for c in top], asked.count)]
+    more = tuple(dict.fromkeys(c.evidence for c in chosen[1:] if c.evidence != chosen[0].evidence))
+    support = min(c.support for c in chosen)  # a list is only as well stated as its least stated item
+    if asked.count > sum(items(c.text) for c in chosen):
+        support *= 0.5  # fewer than the question asks for: at best part of the answer
+    return Reading(asked, joined([c.text for c in chosen]), support, top[0].evidence, tuple(top), more)
 
 
 def _best_sentence(
@@ -177,7 +184,9 @@ def _best_sentence(
     )
 
 
-def _yes_no(q: Question, docs: Sequence[Any], sentences: Any, matched: Any, cosine: Any) -> Reading:
+def _yes_no(
+    q: Question, docs: Sequence[Any], sentences: Any, matched: Any, cosine: Any, leads: Mapping[int, str]
+) -> Reading:
     """Yes or no by the negation next to the question's words in the best sentence holding the question's
     main verb (else the best-matching sentence, its support halved)."""
 
@@ -200,7 +209,7 @@ def _yes_no(q: Question, docs: Sequence[Any], sentences: Any, matched: Any, cosi
     # "They must be punished" says nothing of whether they were: a demand or a possibility is no answer.
     modal = any(is_modal(t, q.stems) for t in verbs) and not q.modal
     support = 0.0 if modal else matched[(i, sent.start)] * (1.0 if with_verb else 0.5)
-    return Reading(q.asked, answer, support, _evidence(docs[i], i, sent))
+    return Reading(q.asked, answer, support, _evidence(docs[i], i, sent, leads))
 
 
 # Words that say no without a negation: "at no point", "rejected", "remains unrealized".
@@ -213,7 +222,9 @@ def _denies_by_word(sentence: str) -> bool:
     return bool(_DENIAL.search(sentence))
 
 
-def _phrase(q: Question, docs: Sequence[Any], sentences: Any, matched: Any, cosine: Any) -> Reading:
+def _phrase(
+    q: Question, docs: Sequence[Any], sentences: Any, matched: Any, cosine: Any, leads: Mapping[int, str]
+) -> Reading:
     """The clause of the best sentence after the last of the question's words it holds."""
     best = _best_sentence(sentences, matched, cosine)
     if best is None:
@@ -231,24 +242,28 @@ def _phrase(q: Question, docs: Sequence[Any], sentences: Any, matched: Any, cosi
             break
         clause.append(t)
     short = sent.doc[clause[0].i : clause[-1].i + 1].text.strip(' ,.;:"“”') if clause else ""
-    return Reading(q.asked, short or sent.text.strip(), matched[(i, sent.start)], _evidence(docs[i], i, sent))
+    evidence = _evidence(docs[i], i, sent, leads)
+    support = matched[(i, sent.start)]
+    if not agent_acts(q.agent, sent, names_in(sent, antecedents(docs[i], leads.get(i, "")))):
+        support *= 1 - W["cue_support"]  # what another person said or did, however well it matches
+    return Reading(q.asked, short or sent.text.strip(), support, evidence)
 
 
-def _evidence(doc: Any, passage: int, sent: Any) -> Evidence:
+def _evidence(doc: Any, passage: int, sent: Any, leads: Mapping[int, str] | None = None) -> Evidence:
     """The sentence as evidence, with a claim that reads on its own."""
-    return Evidence(passage, sent.start_char, sent.end_char, standalone(sent))
+    return Evidence(passage, sent.start_char, sent.end_char, standalone(sent, (leads or {}).get(passage, "")))
 
 
-def standalone(sent: Any) -> str:
+def standalone(sent: Any, lead: str = "") -> str:
     """The sentence without a dateline or an opening connective ("Meanwhile, ..."), its pronoun subject named
     when the passage names that person just before ("He confirmed ..." -> "Lavrov confirmed ...")."""
     # No dateline: the answer names outlet and date, and "reported that YEREVAN—Armenian ..." reads garbled.
     text = strip_dateline(sent.text.strip()) or sent.text.strip()
     text = _CONNECTIVE.sub("", text, count=1)
     text = text[:1].upper() + text[1:]
-    if m := _PRONOUN_SUBJECT.match(text):
-        people = [e for e in sent.doc.ents if e.label_ == "PERSON" and e.end <= sent.start]
-        if people and m.group(1).lower() in ("he", "she"):
-            name = people[-1].text.split()[-1] if len(people[-1].text.split()) > 1 else people[-1].text
-            text = name + text[m.end() :]
+    if (m := _PRONOUN_SUBJECT.match(text)) and m.group(1).lower() in ("he", "she"):
+        pronoun = next((t for t in sent if t.lower_ == m.group(1).lower()), None)
+        named = antecedents(sent.doc, lead).get(pronoun.i) if pronoun is not None else None
+        if named:
+            text = named.split()[-1] + text[m.end() :]  # the surname, as a second mention in news reads
     return text

@@ -33,6 +33,28 @@ _SPELLING = (
     (re.compile(r"(?<=\w\w)(t|b)re(s)?$"), r"\1er\2"),
     (re.compile(r"^(de|of)fence(s)?$"), r"\1fense\2"),
 )
+# Past forms of common irregular verbs, written as their base before stemming: a question asks "Where did
+# they hold the talks?" and the report says "held" (the stemmer only strips regular endings). Forms that are
+# also common nouns, names or acronyms ("found", "left", "saw", "rose", "lead", "Fed", "SAT") are left out.
+_IRREGULAR = {
+    past: base
+    for base, forms in {
+        "hold": "held", "meet": "met", "win": "won", "begin": "began begun", "take": "took taken",
+        "give": "gave given", "make": "made", "come": "came", "go": "went gone", "choose": "chose chosen",
+        "strike": "struck stricken", "speak": "spoke spoken", "write": "wrote written", "pay": "paid",
+        "send": "sent", "build": "built", "bring": "brought", "think": "thought", "keep": "kept",
+        "lose": "lost", "catch": "caught", "sell": "sold", "buy": "bought", "tell": "told", "run": "ran",
+        "fall": "fell fallen", "rise": "risen", "drive": "drove driven", "break": "broke broken",
+        "steal": "stole stolen", "freeze": "froze frozen", "shoot": "shot", "fly": "flew flown",
+        "grow": "grew grown", "know": "knew known", "throw": "threw thrown", "draw": "drew drawn",
+        "sing": "sang sung", "swim": "swam swum", "sink": "sank sunk", "eat": "ate eaten",
+        "forbid": "forbade forbidden", "seek": "sought", "teach": "taught", "fight": "fought",
+        "bear": "borne", "flee": "fled", "stand": "stood",
+        "understand": "understood", "withdraw": "withdrew withdrawn", "overtake": "overtook overtaken",
+        "undergo": "underwent undergone", "oversee": "oversaw overseen", "arise": "arose arisen",
+    }.items()
+    for past in forms.split()
+}  # fmt: skip
 MIN_COVERAGE = 0.6  # share of a sentence's content words its passage must contain
 MIN_SIMILARITY = 0.3  # cosine between a sentence and its passage (all-MiniLM-L6-v2 scale)
 
@@ -85,6 +107,7 @@ def terms(text: str) -> Terms:
                 stems.add(number)
                 numbers.add(number)
                 continue
+            word = _IRREGULAR.get(word, word)
             for pattern, american in _SPELLING:
                 word = pattern.sub(american, word)
             stem = stemmer.stemWord(word)

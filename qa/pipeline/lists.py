@@ -1,0 +1,44 @@
+"""Answers that are lists: "Which two cities ...?" asks for two, which the passages may state apart.
+
+A list written in one sentence ("Honda and Nissan") is one candidate already (candidates.py); this joins
+the best candidates of different sentences when the question says how many it wants and the best one alone
+is fewer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*;\s*")
+
+
+def items(text: str) -> int:
+    """How many items an answer names: "Baku and Yerevan" is two."""
+    return len([part for part in _SEPARATOR.split(text) if part.strip()])
+
+
+def several(texts: Sequence[str], supports: Sequence[float], count: int) -> list[int]:
+    """Indices of the candidates (best first) that together answer a question asking for `count` things.
+
+    [0] when the best candidate already names as many, or when fewer than `count` distinct candidates with
+    any support exist: a partial list is not passed off as the whole.
+    """
+    if count < 2 or not texts or items(texts[0]) >= count:
+        return [0] if texts else []
+    chosen = [0]
+    for j in range(1, len(texts)):
+        if supports[j] <= 0:
+            continue
+        low = texts[j].casefold()
+        if any(low in texts[i].casefold() or texts[i].casefold() in low for i in range(j)):
+            continue  # part of a better one: "Baku" of "Baku and Yerevan", "Armenia" of "... in Armenia"
+        chosen.append(j)
+        if sum(items(texts[i]) for i in chosen) >= count:
+            return chosen
+    return [0]
+
+
+def joined(texts: Sequence[str]) -> str:
+    """Items as a reader writes them: "A and B", "A, B and C"."""
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]

@@ -1,0 +1,35 @@
+"""How a short answer is written ("33,000", not "nearly 33,000"; "October", not "Oct."), and spans that are
+no answer at all."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_CONTENT = frozenset({"NOUN", "PROPN", "NUM", "ADJ", "VERB", "X", "SYM"})
+
+
+def function_words(span: Any, text: str) -> bool:
+    """A span of nothing but function words, as written (a "he" standing for a person is not one)."""
+    return span.text == text and not any(t.pos_ in _CONTENT for t in span)
+
+
+_APPROXIMATELY = re.compile(
+    r"^(?:more than|less than|fewer than|nearly|almost|about|around|roughly|some|over|under|at least|"
+    r"at most|up to|approximately|an estimated)\s+(?=[$€£\d])",
+    re.IGNORECASE,
+)
+_MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s|$|,)")
+_MONTH_NAMES = {
+    m[:3]: m
+    for m in "January February March April May June July August September October November December".split()
+}
+
+
+def tidy(text: str, kind: str) -> str:
+    """The short answer as a reader writes it: a figure without its "nearly", a date's month in full."""
+    if kind in ("NUMBER", "MONEY", "PERCENT"):
+        return _APPROXIMATELY.sub("", text)
+    if kind == "DATE":
+        return _MONTH_ABBREVIATION.sub(lambda m: _MONTH_NAMES[m.group(1)[:3]], text)
+    return text
