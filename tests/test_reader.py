@@ -386,3 +386,12 @@ def test_irregular_past_forms_meet_their_verbs() -> None:
         == terms("Where they held the talks and whom they met").stems
     )
     assert terms("The Fed left rates unchanged").stems == {"fed", "left", "rate", "unchang"}
+
+
+def test_the_things_counted_are_no_answer_but_a_kind_of_the_head_is() -> None:
+    text = "Adler set two main conditions for the ferry deal: a new pier in Osk and a lower harbour fee."
+    reading = read("What two conditions did Adler set for the ferry deal?", [_passage(text)], _similarity)
+    assert "two main conditions" not in reading.short
+    kind = "Adler stressed the importance of joint customs cooperation between Verrin and Osk."
+    reading = read("What kind of cooperation did Adler stress?", [_passage(kind)], _similarity)
+    assert "customs cooperation" in reading.short and not reading.refused

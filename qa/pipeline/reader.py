@@ -131,9 +131,9 @@ def read(
         pronouns = antecedents(doc, leads.get(i, ""))
         for m in extract(doc, asked, q.stems, i, acronyms, pronouns):
             if function_words(doc[m.start : m.end], m.text) or (
-                head and m.text[:1].islower() and head & terms(m.text.split()[-1]).stems
-            ):  # no content word ("However"), or the category asked about ("two primary conditions")
-                continue
+                asked.count and m.text[:1].islower() and head & terms(m.text.split()[-1]).stems
+            ):  # no content word ("However"), or the things counted ("What two conditions": "two primary
+                continue  # conditions"; yet "What kind of cooperation" may be "intelligence cooperation")
             sent = sents[m.sentence]
             f = mention_features(m, doc, sent, q, weights, pronouns)
             f.sentence = matched.get((i, sent.start), 0.0)
