@@ -395,3 +395,17 @@ def test_the_things_counted_are_no_answer_but_a_kind_of_the_head_is() -> None:
     kind = "Adler stressed the importance of joint customs cooperation between Verrin and Osk."
     reading = read("What kind of cooperation did Adler stress?", [_passage(kind)], _similarity)
     assert "customs cooperation" in reading.short and not reading.refused
+
+
+def test_a_state_or_a_continent_is_no_answer_to_which_country() -> None:
+    text = "The president landed in Ostria on Monday, the first visit to Africa by a sitting president."
+    assert read("Which country did the president visit on Monday?", [_passage(text)], _similarity).refused
+    text = "The president landed in Angola on Monday, the first visit to Africa by a sitting president."
+    reading = read("Which country did the president visit on Monday?", [_passage(text)], _similarity)
+    assert reading.short == "Angola" and not reading.refused
+
+
+def test_a_clause_that_is_only_a_fragment_gives_way_to_the_whole_sentence() -> None:
+    text = "Verrin's harbour master said the new pier is why? Nobody in Osk could say."
+    reading = read("Why is the new pier in Verrin?", [_passage(text)], _similarity)
+    assert reading.short not in ("?", "") and len(reading.short.split()) > 2

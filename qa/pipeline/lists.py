@@ -13,9 +13,14 @@ from collections.abc import Sequence
 _SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*;\s*")
 
 
+def parts(text: str) -> list[str]:
+    """The items an answer names: "Baku and Yerevan" -> Baku, Yerevan."""
+    return [part.strip() for part in _SEPARATOR.split(text) if part.strip()]
+
+
 def items(text: str) -> int:
-    """How many items an answer names: "Baku and Yerevan" is two."""
-    return len([part for part in _SEPARATOR.split(text) if part.strip()])
+    """How many items an answer names."""
+    return len(parts(text))
 
 
 def several(texts: Sequence[str], supports: Sequence[float], count: int) -> list[int]:

@@ -19,6 +19,7 @@ from qa.models import Passage
 from qa.pipeline.agreement import gather, like_head
 from qa.pipeline.answer_types import AnswerType, answer_type
 from qa.pipeline.candidates import extract, question_acronyms
+from qa.pipeline.countries import COUNTRY_HEADS, is_country
 from qa.pipeline.evidence import W, agent_acts, focus_weights, is_modal, mention_features, overlap
 from qa.pipeline.expansions import asked_abbreviation, find_expansion
 from qa.pipeline.lists import items, joined, several
@@ -114,6 +115,10 @@ def read(
     q = question(question_text, asked, qdoc)
     sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip()]
     stems = [terms(s.text).stems for _, s in sentences]
+    if asked.head in COUNTRY_HEADS:  # a sentence naming a country names the category: "landed in Angola"
+        country = terms(asked.head).stems
+        named = [_names_country(s) for _, s in sentences]
+        stems = [st | country if n else st for st, n in zip(stems, named, strict=True)]
     weights = focus_weights(q.stems, stems)
     sims = list(similarity(question_text, [s.text for _, s in sentences])) if similarity else []
     cosine = {(i, s.start): float(c) for (i, s), c in zip(sentences, sims, strict=True)} if sims else {}
@@ -151,6 +156,8 @@ def read(
             scored.append((m, f))
     answers = gather(scored, passages, asked.kind, asked.plural)
     like_head(answers, asked.kind, asked.head, similarity)
+    if asked.head in COUNTRY_HEADS:  # a state, a city or a continent is no answer to "which country"
+        answers = [a for a in answers if is_country(a.text)]
     answers.sort(key=lambda a: -a.vote)
     if not answers or answers[0].best is None:
         return Reading(asked, "", 0.0, None)
@@ -170,6 +177,10 @@ def read(
     if asked.count > sum(items(c.text) for c in chosen):
         support *= 0.5  # fewer than the question asks for: at best part of the answer
     return Reading(asked, joined([c.text for c in chosen]), support, top[0].evidence, tuple(top), more)
+
+
+def _names_country(sent: Any) -> bool:
+    return any(e.label_ == "GPE" and is_country(e.text) for e in sent.ents)
 
 
 def _best_sentence(
@@ -242,6 +253,9 @@ def _phrase(
             break
         clause.append(t)
     short = sent.doc[clause[0].i : clause[-1].i + 1].text.strip(' ,.;:"“”') if clause else ""
+    span = sent.doc[clause[0].i : clause[-1].i + 1] if clause else None
+    if span is not None and (clause[0].text in ("’s", "'s", "?") or function_words(span, span.text)):
+        short = ""  # a fragment ("’s population", "?") reads worse than the whole sentence
     evidence = _evidence(docs[i], i, sent, leads)
     support = matched[(i, sent.start)]
     if not agent_acts(q.agent, sent, names_in(sent, antecedents(docs[i], leads.get(i, "")))):
