@@ -409,3 +409,9 @@ def test_a_clause_that_is_only_a_fragment_gives_way_to_the_whole_sentence() -> N
     text = "Verrin's harbour master said the new pier is why? Nobody in Osk could say."
     reading = read("Why is the new pier in Verrin?", [_passage(text)], _similarity)
     assert reading.short not in ("?", "") and len(reading.short.split()) > 2
+
+
+def test_how_many_countries_is_a_count_not_a_country() -> None:
+    text = "The ferry pact involves Verrin, Ostria and Angola, the ministers said."
+    reading = read("How many countries are involved in the ferry pact?", [_passage(text)], _similarity)
+    assert reading.short in ("3", "three")

@@ -115,7 +115,9 @@ def read(
     q = question(question_text, asked, qdoc)
     sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip()]
     stems = [terms(s.text).stems for _, s in sentences]
-    if asked.head in COUNTRY_HEADS:  # a sentence naming a country names the category: "landed in Angola"
+    if (
+        asked.kind == "PLACE" and asked.head in COUNTRY_HEADS
+    ):  # a sentence naming a country names the category: "landed in Angola"
         country = terms(asked.head).stems
         named = [_names_country(s) for _, s in sentences]
         stems = [st | country if n else st for st, n in zip(stems, named, strict=True)]
@@ -156,7 +158,9 @@ def read(
             scored.append((m, f))
     answers = gather(scored, passages, asked.kind, asked.plural)
     like_head(answers, asked.kind, asked.head, similarity)
-    if asked.head in COUNTRY_HEADS:  # a state, a city or a continent is no answer to "which country"
+    if (
+        asked.kind == "PLACE" and asked.head in COUNTRY_HEADS
+    ):  # a state, a city or a continent is no answer to "which country"
         answers = [a for a in answers if is_country(a.text)]
     answers.sort(key=lambda a: -a.vote)
     if not answers or answers[0].best is None:
