@@ -386,6 +386,7 @@ def test_irregular_past_forms_meet_their_verbs() -> None:
         == terms("Where they held the talks and whom they met").stems
     )
     assert terms("The Fed left rates unchanged").stems == {"fed", "left", "rate", "unchang"}
+    assert terms("Voting began; they purchased it").stems == terms("Voting started; they bought it").stems
 
 
 def test_the_things_counted_are_no_answer_but_a_kind_of_the_head_is() -> None:
@@ -415,3 +416,11 @@ def test_how_many_countries_is_a_count_not_a_country() -> None:
     text = "The ferry pact involves Verrin, Ostria and Angola, the ministers said."
     reading = read("How many countries are involved in the ferry pact?", [_passage(text)], _similarity)
     assert reading.short in ("3", "three")
+
+
+def test_a_county_or_a_city_is_no_answer_to_which_state() -> None:
+    text = "Early voting started in Verrin County on Monday, the first of the battleground counties to do so."
+    assert read("Which state was the first to start early voting?", [_passage(text)], _similarity).refused
+    text = "Early voting started in Arizona on Monday, the first of the battleground states to do so."
+    reading = read("Which state was the first to start early voting?", [_passage(text)], _similarity)
+    assert reading.short == "Arizona" and not reading.refused

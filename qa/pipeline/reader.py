@@ -19,9 +19,9 @@ from qa.models import Passage
 from qa.pipeline.agreement import gather, like_head
 from qa.pipeline.answer_types import AnswerType, answer_type
 from qa.pipeline.candidates import extract, question_acronyms
-from qa.pipeline.countries import COUNTRY_HEADS, is_country
 from qa.pipeline.evidence import W, agent_acts, focus_weights, is_modal, mention_features, overlap
 from qa.pipeline.expansions import asked_abbreviation, find_expansion
+from qa.pipeline.gazetteer import CLOSED_HEADS, member
 from qa.pipeline.lists import items, joined, several
 from qa.pipeline.nlp import parse
 from qa.pipeline.pronouns import Fetch, antecedents, carried_names, names_in
@@ -115,12 +115,11 @@ def read(
     q = question(question_text, asked, qdoc)
     sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip()]
     stems = [terms(s.text).stems for _, s in sentences]
-    if (
-        asked.kind == "PLACE" and asked.head in COUNTRY_HEADS
-    ):  # a sentence naming a country names the category: "landed in Angola"
-        country = terms(asked.head).stems
-        named = [_names_country(s) for _, s in sentences]
-        stems = [st | country if n else st for st, n in zip(stems, named, strict=True)]
+    closed = asked.kind == "PLACE" and asked.head in CLOSED_HEADS  # "which country", "which state"
+    if closed:  # a sentence naming a country names the category: "landed in Angola"
+        category = terms(asked.head).stems
+        named = [_names_member(asked.head, s) for _, s in sentences]
+        stems = [st | category if n else st for st, n in zip(stems, named, strict=True)]
     weights = focus_weights(q.stems, stems)
     sims = list(similarity(question_text, [s.text for _, s in sentences])) if similarity else []
     cosine = {(i, s.start): float(c) for (i, s), c in zip(sentences, sims, strict=True)} if sims else {}
@@ -158,10 +157,8 @@ def read(
             scored.append((m, f))
     answers = gather(scored, passages, asked.kind, asked.plural)
     like_head(answers, asked.kind, asked.head, similarity)
-    if (
-        asked.kind == "PLACE" and asked.head in COUNTRY_HEADS
-    ):  # a state, a city or a continent is no answer to "which country"
-        answers = [a for a in answers if is_country(a.text)]
+    if closed:  # a city or a continent is no answer to "which country", a county none to "which state"
+        answers = [a for a in answers if member(asked.head, a.text)]
     answers.sort(key=lambda a: -a.vote)
     if not answers or answers[0].best is None:
         return Reading(asked, "", 0.0, None)
@@ -183,8 +180,8 @@ def read(
     return Reading(asked, joined([c.text for c in chosen]), support, top[0].evidence, tuple(top), more)
 
 
-def _names_country(sent: Any) -> bool:
-    return any(e.label_ == "GPE" and is_country(e.text) for e in sent.ents)
+def _names_member(head: str, sent: Any) -> bool:
+    return any(e.label_ == "GPE" and member(head, e.text) for e in sent.ents)
 
 
 def _best_sentence(

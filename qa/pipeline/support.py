@@ -55,6 +55,9 @@ _IRREGULAR = {
     }.items()
     for past in forms.split()
 }  # fmt: skip
+# Verbs news uses for one another, by stem: "Which state started early voting?" / "voting began in Arizona".
+_SAME_STEM = {"begin": "start", "commenc": "start", "purchas": "buy", "acquir": "buy", "finish": "end",
+              "conclud": "end"}  # fmt: skip
 MIN_COVERAGE = 0.6  # share of a sentence's content words its passage must contain
 MIN_SIMILARITY = 0.3  # cosine between a sentence and its passage (all-MiniLM-L6-v2 scale)
 
@@ -111,6 +114,7 @@ def terms(text: str) -> Terms:
             for pattern, american in _SPELLING:
                 word = pattern.sub(american, word)
             stem = stemmer.stemWord(word)
+            stem = _SAME_STEM.get(stem, stem)
             stems.add(stem)
             # Capitalised words count as names, the first one too: a strict check may drop a sound sentence
             # that opens with a word its source lacks, but never keeps an invented name.

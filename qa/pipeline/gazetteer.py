@@ -1,5 +1,6 @@
-"""The countries of the world as news names them, for "Which country ...?": a state, a city or a continent is
-no answer to it, whatever the tagger calls them (it tags all of them GPE).
+"""Closed sets of places as news names them: the countries of the world and the states of the US. For "Which
+country ...?" a state, a city or a continent is no answer, and for "Which state ...?" a city or a county is
+none, whatever the tagger calls them (it tags all of them GPE).
 
 Written out by hand because the one packaged list (pycountry, ISO 3166) uses official names that news does not
 ("Russian Federation", "Korea, Republic of", "Türkiye"), and the common names and short forms are what the
@@ -35,16 +36,32 @@ United Kingdom|UK|Britain|Great Britain|England|Scotland|Wales|Northern Ireland|
 United States of America|US|USA|America|Uruguay|Uzbekistan|Vanuatu|Vatican City|Vatican|Venezuela|Vietnam|
 Yemen|Zambia|Zimbabwe|Greenland|Puerto Rico|Hong Kong
 """
-COUNTRIES = frozenset(n.strip().casefold() for n in _NAMES.replace("\n", "").split("|") if n.strip())
-COUNTRY_HEADS = frozenset({"country", "nation"})
+_US_STATES = """
+Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|
+Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|
+Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|
+Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|
+Washington|West Virginia|Wisconsin|Wyoming
+"""
 
 
-def is_country(text: str) -> bool:
-    """Whether an answer names a country, or only countries ("the United States", "Armenia and Iran")."""
-    return all(_one_country(part) for part in parts(text)) if text.strip() else False
+def _names(block: str) -> frozenset[str]:
+    return frozenset(n.strip().casefold() for n in block.replace("\n", "").split("|") if n.strip())
 
 
-def _one_country(text: str) -> bool:
+COUNTRIES = _names(_NAMES)
+# head noun of the question -> the names that answer it ("which state" may also mean a sovereign state)
+_SETS = {"country": COUNTRIES, "nation": COUNTRIES, "state": _names(_US_STATES) | COUNTRIES}
+CLOSED_HEADS = frozenset(_SETS)
+
+
+def member(head: str, text: str) -> bool:
+    """Whether an answer names only members of the head noun's set ("the United States", "Armenia and Iran"
+    for "country")."""
+    names = _SETS.get(head, frozenset())
+    return bool(text.strip()) and all(_plain(part) in names for part in parts(text))
+
+
+def _plain(text: str) -> str:
     name = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE).replace(".", "").replace("’", "'")
-    name = name.replace("ô", "o").replace("ü", "u").casefold()
-    return name in COUNTRIES
+    return name.replace("ô", "o").replace("ü", "u").casefold()
