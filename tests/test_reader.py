@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -424,3 +425,19 @@ def test_a_county_or_a_city_is_no_answer_to_which_state() -> None:
     text = "Early voting started in Arizona on Monday, the first of the battleground states to do so."
     reading = read("Which state was the first to start early voting?", [_passage(text)], _similarity)
     assert reading.short == "Arizona" and not reading.refused
+
+
+def test_the_llm_is_not_asked_what_a_person_said_when_only_another_person_said_it(make_qa: Any) -> None:
+    from index.models import Article
+
+    text = (
+        "At a joint press conference with Prime Minister Tomas Adler in Verrin, President Mara Oslen said "
+        "the ferry link to Osk would open in May, after the repairs to the pier."
+    )
+    llm = FakeLLM("Tomas Adler said the ferry link to Osk would open in May [1].")
+    qa = make_qa(llm, answers="reader")
+    qa.ingest_articles([Article("f1", text, "Ferry talks (synthetic)", published=date(2024, 10, 8))])
+    answer = qa.ask("What did Tomas Adler say at the joint press conference?")
+    assert answer.refused and llm.calls == []
+    answer = qa.ask("What did Mara Oslen say at the joint press conference?")
+    assert llm.calls  # her words are in the passage: the LLM writes the answer

@@ -207,7 +207,9 @@ class NewsQA:
         reading = (
             read(query, passages, similarity, self.store.fetch) if s.reader_answers or llm is None else None
         )
-        if reading is not None and (llm is None or reading.asked.kind != "PHRASE"):
+        # A why/how question the reader refuses (no sentence states it, or only what another person said) is
+        # refused without asking the LLM: the small model would write it anyway and verification keeps names.
+        if reading is not None and (llm is None or reading.asked.kind != "PHRASE" or reading.refused):
             if llm is not None and s.chooser:
                 try:
                     reading = choose(llm, query, reading, passages)
