@@ -305,6 +305,17 @@ def test_startup_seeds_an_empty_index(make_qa) -> None:
     assert qa.store.count_articles() == 1
 
 
+def test_startup_warms_up_the_reader_without_asking_the_llm(make_qa, caplog) -> None:
+    from tests.fakes import FakeLLM
+
+    llm = FakeLLM("never asked")
+    qa = make_qa(llm)
+    caplog.set_level("INFO", logger="newsqa.chat")
+    chat.Startup(qa, SEEDS).run()
+    assert any(r.getMessage().startswith("warmed up in") for r in caplog.records)
+    assert llm.calls == []  # a paid endpoint is not charged for a warm-up
+
+
 class _BrokenStore(MemoryStore):
     def count_chunks(self) -> int:
         raise StoreError("the disk is full")

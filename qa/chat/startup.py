@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
+from index.chunking import sentence_spans
 from index.loading import load_paths
 from index.store.base import Store
+from index.store.filters import Filters
 from qa.backends import describe_llm
 from qa.chat.render import status_line
 from qa.chat.turns import error_message
 from qa.llm.base import LLMError
 from qa.pipeline.newsqa import NewsQA
+from qa.pipeline.reader import read
 
 log = logging.getLogger("newsqa.chat")
 
@@ -57,6 +61,7 @@ class Startup:
             self.message = ""
         finally:
             self.indexed.set()
+        self.warm_up()
         try:
             _ = self.qa.llm  # the first question would otherwise wait for a local model to load
         except LLMError as exc:
@@ -66,6 +71,20 @@ class Startup:
             self.llm_problem = f"The LLM could not start ({type(exc).__name__}): {exc}"
         finally:
             self.llm_done.set()
+
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for (about 5 s here): the embedding model, the
+        BM25 index, spaCy's pipeline and the sentence splitter, by reading a question's passages. No LLM is
+        called: with a paid endpoint that would cost money."""
+        started = time.perf_counter()
+        try:
+            passages, _ = self.qa.retrieve("Who said what, and when?", 5, Filters())
+            read("Who said what, and when?", passages, self.qa.similarity)  # parses and embeds as answers do
+            sentence_spans("The sentence splitter loads nltk. It takes seconds.")  # as the sentence ranking
+        except Exception:  # a failure here shows again, with its message, on the first question
+            log.exception("warm-up failed")
+            return
+        log.info("warmed up in %.1f s", time.perf_counter() - started)
 
     @property
     def settled(self) -> bool:
