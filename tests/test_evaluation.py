@@ -20,7 +20,7 @@ from qa.cli import main
 from qa.eval.corpus import open_corpus
 from qa.eval.dataset import EvalQuestion, QuestionsFileError, load_questions
 from qa.eval.report import render_html, write_outputs
-from qa.eval.run import evaluate
+from qa.eval.run import answers_in_corpus, answers_stated, evaluate
 from qa.eval.scoring import QuestionResult, check_citations, score_question
 from qa.eval.summary import summarize
 from qa.models import Answer, Citation
@@ -37,6 +37,7 @@ METRICS = {
     "evidence_recall",
     "citation_precision", "article_recall@1", "article_recall@5", "article_recall@10", "article_recall@50",
     "in_corpus_recall@1", "in_corpus_recall@5", "in_corpus_recall@10", "in_corpus_recall@50", "in_corpus_mrr",
+    "stated_recall@1", "stated_recall@5", "stated_recall@10", "stated_recall@50", "stated_mrr",
     "latency_p50_s", "latency_p95_s", "ttft_p50_s", "ttft_p95_s", "retrieval_p50_s", "retrieval_p95_s",
 }  # fmt: skip
 RATES = METRICS - {
@@ -389,6 +390,11 @@ def test_corpus_collection_is_built_once_and_honours_asked_on(tmp_path: Path) ->
     results, _ = evaluate([before, after], again_qa, progress=False)
     assert results[0].recall[10] == 0.0  # the mayor article was published after the question was asked
     assert results[0].in_corpus is False and results[1].in_corpus is True  # the answer in the archive by then
+    assert results[1].stated is True  # "elected Maria Lopez as mayor": the sentence states it
+    chance = EvalQuestion("chance", "In which month did the dock strike end?", ("January",), True)
+    chance = replace(chance, asked_on=date(2024, 3, 5))
+    assert answers_in_corpus(again_qa.store, [chance]) == {"chance": True}
+    assert answers_stated(again_qa.store, [chance]) == {"chance": False}  # "January 9" of the bridge story
     assert results[1].recall[1] == 1.0 and results[1].article_recall[1] == 1.0 and results[1].accurate
 
     corpus.write_text(corpus.read_text(encoding="utf-8").replace("Maria", "Mary"), encoding="utf-8")

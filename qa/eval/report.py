@@ -44,6 +44,12 @@ _METRIC_ROWS = [
     ("in_corpus_recall@10", "Recall@10, answer in corpus", "the same at 10"),
     ("in_corpus_recall@50", "Recall@50, answer in corpus", "the same at 50"),
     ("in_corpus_mrr", "MRR, answer in corpus", "MRR of the same questions"),
+    (
+        "stated_recall@10",
+        "Recall@10, answer stated",
+        "recall@10 of the questions a sentence of whose archive holds a gold and two of the question's words",
+    ),
+    ("stated_mrr", "MRR, answer stated", "MRR of the same questions"),
     ("mrr", "MRR", "mean 1/rank of the first passage holding a gold answer"),
     ("evidence_recall", "Evidence recall", "gold evidence sentences found in the passages the answer used"),
     ("citation_precision", "Citation precision", "cited quotes that support the sentence citing them"),

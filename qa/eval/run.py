@@ -10,6 +10,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from index.chunking import sentence_spans
 from index.store.base import Store
 from index.store.filters import Filters
 from qa.backends import model_name
@@ -23,6 +24,7 @@ from qa.normalization import normalize_answer
 from qa.pipeline.newsqa import NewsQA
 from qa.pipeline.questions import QuestionError
 from qa.pipeline.retrieval import Retriever
+from qa.pipeline.support import terms
 
 AnswerFn = Callable[[str, date | None], Answer]
 
@@ -44,6 +46,41 @@ def answers_in_corpus(store: Store, questions: Sequence[EvalQuestion]) -> dict[s
             (published is None or q.asked_on is None or published <= q.asked_on)
             and any(contains(text, g) for g in golds)
             for published, text in normalised
+        )
+    return out
+
+
+def answers_stated(store: Store, questions: Sequence[EvalQuestion], min_shared: int = 2) -> dict[str, bool]:
+    """For questions with an as-of date: whether a sentence of an article published by then states a gold
+    answer, as far as words tell: it holds the gold and at least `min_shared` of the question's other content
+    words. A gold that is in the archive only by chance ("Ohio" in another story) is not stated.
+
+    A diagnostic beside `answers_in_corpus`, automatic and rough (a paraphrase states without sharing words).
+    """
+    texts: dict[str, tuple[date | None, list[str]]] = {}
+    for chunk in store.chunks():
+        texts.setdefault(chunk.article_id, (chunk.article.published, []))[1].append(chunk.text)
+    articles = [(published, normalize_answer(" ".join(parts)), parts) for published, parts in texts.values()]
+    sentences: dict[int, list[tuple[str, frozenset[str]]]] = {}  # split only the articles a gold is in
+
+    def split(i: int) -> list[tuple[str, frozenset[str]]]:
+        if i not in sentences:
+            found = [t[a:b] for t in articles[i][2] for a, b in sentence_spans(t)]
+            sentences[i] = [(normalize_answer(x), terms(x).stems) for x in found]
+        return sentences[i]
+
+    out = {}
+    for q in questions:
+        golds = [g for g in (normalize_answer(a) for a in q.answers) if g]
+        asked = terms(q.question).stems - frozenset().union(*(terms(a).stems for a in q.answers))
+        out[q.id] = any(
+            any(
+                len(asked & stems) >= min_shared and any(contains(text, g) for g in golds)
+                for text, stems in split(i)
+            )
+            for i, (published, whole, _) in enumerate(articles)
+            if (published is None or q.asked_on is None or published <= q.asked_on)
+            and any(contains(whole, g) for g in golds)
         )
     return out
 
@@ -144,12 +181,16 @@ def evaluate(
     qa.embedder.embed(["warm-up"])
     if answer_fn is None and s.llm != "extractive":
         _ = qa.llm
-    in_corpus = answers_in_corpus(qa.store, questions) if any(q.asked_on for q in questions) else {}
+    dated = any(q.asked_on for q in questions)
+    in_corpus = answers_in_corpus(qa.store, questions) if dated else {}
+    stated = answers_stated(qa.store, questions) if dated else {}
     started = time.perf_counter()
     results = [
         run_question(q, qa, retriever, k, answer_fn, in_corpus.get(q.id))
         for q in tqdm(questions, desc="Evaluating", unit="question", disable=not progress, file=sys.stderr)
     ]
+    for r in results:
+        r.stated = stated.get(r.id)
     summary = summarize(results)
     summary["settings"] = {
         "answerer": "pipeline" if answer_fn is None else "answer_fn",

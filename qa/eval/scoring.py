@@ -101,6 +101,9 @@ class QuestionResult:
     recall: dict[int, float] = field(default_factory=dict)  # k -> answer-recall@k
     article_recall: dict[int, float] = field(default_factory=dict)  # k -> a gold in the top k articles
     in_corpus: bool | None = None  # a gold is in an article published by the as-of date (None: not checked)
+    stated: bool | None = (
+        None  # ... in a sentence that shares two of the question's words (run.answers_stated)
+    )
     retrieval_s: float | None = None  # seconds until the passages were found
     rr: float | None = None
     evidence_recall: float | None = None
@@ -146,6 +149,7 @@ class QuestionResult:
             **{f"recall@{k}": self.recall.get(k) for k in RECALL_KS},
             **{f"article_recall@{k}": self.article_recall.get(k) for k in RECALL_KS},
             "in_corpus": self.in_corpus,
+            "stated": self.stated,
             "retrieval_s": round(self.retrieval_s, 4) if self.retrieval_s is not None else None,
             "hit_rank": self.hit_rank,
             "rr": self.rr,

@@ -43,6 +43,7 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
     ttfts = [r.ttft_s for r in results if r.ttft_s is not None]
     found = [r.retrieval_s for r in results if r.retrieval_s is not None]
     present = [r for r in answerable if r.in_corpus]
+    stated = [r for r in answerable if r.stated]
     # Where it is known whether the archive held a gold answer by the as-of date, a refusal of a question it
     # did not hold is right too: on a pooled corpus like RealTime QA's, most "answerable" questions are not.
     known = [r for r in results if r.in_corpus is not None]
@@ -67,6 +68,9 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
         # The questions whose answer an article published by their as-of date holds (when known).
         **{f"in_corpus_recall@{k}": _mean([r.recall.get(k) for r in present]) for k in RECALL_KS},
         "in_corpus_mrr": _mean([r.rr for r in present]),
+        # ... and of those whose answer a sentence states as far as words tell (a rough, automatic label)
+        **{f"stated_recall@{k}": _mean([r.recall.get(k) for r in stated]) for k in RECALL_KS},
+        "stated_mrr": _mean([r.rr for r in stated]),
         "retrieval_p50_s": _pct(found, 50),
         "retrieval_p95_s": _pct(found, 95),
         "mrr": _mean([r.rr for r in answerable]),
@@ -94,6 +98,7 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, Any]:
         "refused": sum(r.refused for r in results),
         "refused_answerable": sum(r.refused for r in answerable),
         "answer_in_corpus": len(present),
+        "answer_stated": len(stated),
         "with_evidence": len(with_evidence),
         "answers_with_citation_markers": sum(1 for r in results if r.citation_checks),
         "citation_checks": checks,
@@ -149,6 +154,12 @@ def format_table(summary: dict[str, Any]) -> str:
         )
         lines.insert(
             8,
+            f"  answer stated        {c['answer_stated']} questions: recall@5/10/50 "
+            f"{fmt(m['stated_recall@5'])} / {fmt(m['stated_recall@10'])} / "
+            f"{fmt(m['stated_recall@50'])}   MRR {fmt(m['stated_mrr'])}",
+        )
+        lines.insert(
+            9,
             f"  refusal P / R, by the archive {fmt(m['archive_refusal_precision'])} / "
             f"{fmt(m['archive_refusal_recall'])}   (refusing what it did not hold is right)",
         )
