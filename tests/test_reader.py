@@ -441,3 +441,9 @@ def test_the_llm_is_not_asked_what_a_person_said_when_only_another_person_said_i
     assert answer.refused and llm.calls == []
     answer = qa.ask("What did Mara Oslen say at the joint press conference?")
     assert llm.calls  # her words are in the passage: the LLM writes the answer
+
+
+def test_the_states_of_another_country_are_not_held_to_the_us_list() -> None:
+    text = "Voters in Thuringia elected a new state parliament on Sunday, the first eastern state to vote."
+    reading = read("Which German state elected a new parliament on Sunday?", [_passage(text)], _similarity)
+    assert reading.short == "Thuringia"

@@ -10,6 +10,7 @@ passages hold.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from qa.pipeline.lists import parts
 
@@ -52,7 +53,17 @@ def _names(block: str) -> frozenset[str]:
 COUNTRIES = _names(_NAMES)
 # head noun of the question -> the names that answer it ("which state" may also mean a sovereign state)
 _SETS = {"country": COUNTRIES, "nation": COUNTRIES, "state": _names(_US_STATES) | COUNTRIES}
-CLOSED_HEADS = frozenset(_SETS)
+
+
+_US = frozenset({"us", "usa", "america", "american", "unit"})  # stems of "US", "American", "United States"
+
+
+def closed_set_applies(kind: str, head: str, places: Sequence[frozenset[str]]) -> bool:
+    """Whether a place question's answer must be one of the head noun's set: not for "Which German state",
+    whose states the US list does not hold."""
+    if kind != "PLACE" or head not in _SETS:
+        return False
+    return head != "state" or all(stems <= _US for stems in places)
 
 
 def member(head: str, text: str) -> bool:

@@ -21,7 +21,7 @@ from qa.pipeline.answer_types import AnswerType, answer_type
 from qa.pipeline.candidates import extract, question_acronyms
 from qa.pipeline.evidence import W, agent_acts, focus_weights, is_modal, mention_features, overlap
 from qa.pipeline.expansions import asked_abbreviation, find_expansion
-from qa.pipeline.gazetteer import CLOSED_HEADS, member
+from qa.pipeline.gazetteer import closed_set_applies, member
 from qa.pipeline.lists import items, joined, several
 from qa.pipeline.nlp import parse
 from qa.pipeline.pronouns import Fetch, antecedents, carried_names, names_in
@@ -115,7 +115,7 @@ def read(
     q = question(question_text, asked, qdoc)
     sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip()]
     stems = [terms(s.text).stems for _, s in sentences]
-    closed = asked.kind == "PLACE" and asked.head in CLOSED_HEADS  # "which country", "which state"
+    closed = closed_set_applies(asked.kind, asked.head, q.places)  # "which country", "which (US) state"
     if closed:  # a sentence naming a country names the category: "landed in Angola"
         category = terms(asked.head).stems
         named = [_names_member(asked.head, s) for _, s in sentences]
