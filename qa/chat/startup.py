@@ -41,7 +41,7 @@ class Startup:
         self._thread.start()
 
     def run(self) -> None:
-        """Seed an empty index, then warm up the LLM (a local one loads its model here)."""
+        """Seed an empty index, warm up the LLM (a local one loads its model here), then the reader."""
         try:
             store = self.store = self.qa.store
             if store.count_chunks() == 0 and self.seeds.is_dir():
@@ -61,7 +61,6 @@ class Startup:
             self.message = ""
         finally:
             self.indexed.set()
-        self.warm_up()
         try:
             _ = self.qa.llm  # the first question would otherwise wait for a local model to load
         except LLMError as exc:
@@ -71,6 +70,7 @@ class Startup:
             self.llm_problem = f"The LLM could not start ({type(exc).__name__}): {exc}"
         finally:
             self.llm_done.set()
+        self.warm_up()  # after: the library and status wait for the LLM, not for this
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for (about 5 s here): the embedding model, the
