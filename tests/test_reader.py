@@ -447,3 +447,15 @@ def test_the_states_of_another_country_are_not_held_to_the_us_list() -> None:
     text = "Voters in Thuringia elected a new state parliament on Sunday, the first eastern state to vote."
     reading = read("Which German state elected a new parliament on Sunday?", [_passage(text)], _similarity)
     assert reading.short == "Thuringia"
+
+
+def test_the_date_of_another_event_in_the_sentence_is_no_answer() -> None:
+    text = (
+        "After the floods of March 2023 in Verrin, the council said Osk had proposed deploying a rescue "
+        "team, an offer the mayor rejected in favour of a volunteer brigade."
+    )
+    question = "When was the volunteer brigade deployed in Verrin?"
+    assert read(question, [_passage(text)], _similarity).refused
+    deployed = "The volunteer brigade was deployed in Verrin in March 2023, after the floods."
+    reading = read(question, [_passage(deployed)], _similarity)
+    assert reading.short == "March 2023" and not reading.refused

@@ -16,7 +16,7 @@ from typing import Any
 from qa.pipeline.answer_heads import TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.pronouns import name_of, names_in
-from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question
+from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question, predicate_forms
 from qa.pipeline.support import covers, terms
 
 W = {"cos": 0.5, "passage": 0.3, "attach0": 0.3, "governor": 0.8, "type0": 0.25, "named": 0.7, "cue": 0.6,
@@ -177,6 +177,13 @@ def _cues(
     }
     # "What did Orbán say?" is not answered by what Aliyev said beside him
     cues["agent"] = float(not agent_acts(q.agent, sent, names_in(sent, pronouns)))
+    if q.asked.kind == "DATE" and q.predicate:
+        # "When was the mission deployed?" is not answered by the date of the attack the sentence also names:
+        # the date hangs on another word while the asked verb stands elsewhere in the sentence
+        gov = _governor(root)
+        on_asked = any(covers(s, terms(gov.text).stems | terms(gov.lemma_).stems) for s in q.stems)
+        asked_here = any(q.predicate & predicate_forms(t.text) for t in sent if not m.start <= t.i < m.end)
+        cues["event"] = float(gov.pos_ in ("VERB", "NOUN") and not on_asked and asked_here)
     if q.places:
         # "Hungarian Prime Minister Orbán" does not answer "Armenia's prime minister"
         near = [
