@@ -111,8 +111,19 @@ def chunk_article(
             start = found
         end = start + len(piece)
         cursor, last_start = end, start
-        chunks.append(Chunk(f"{article.id}:{len(chunks)}", info, piece, start, end))
+        chunks.append(Chunk(chunk_id(article.id, len(chunks)), info, piece, start, end))
     return chunks
+
+
+def chunk_id(article_id: str, ordinal: int) -> str:
+    """The id of an article's chunk number `ordinal` (0 for its first)."""
+    return f"{article_id}:{ordinal}"
+
+
+def previous_chunk_id(of: str) -> str | None:
+    """The id of the chunk before chunk `of` in its article; None for an article's first chunk."""
+    article, _, ordinal = of.rpartition(":")
+    return chunk_id(article, int(ordinal) - 1) if ordinal.isdigit() and int(ordinal) > 0 else None
 
 
 @cache

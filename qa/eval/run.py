@@ -10,79 +10,33 @@ from typing import Any
 
 from tqdm import tqdm
 
-from index.chunking import sentence_spans
 from index.store.base import Store
 from index.store.filters import Filters
 from qa.backends import model_name
+from qa.eval.archive import Archive
 from qa.eval.dataset import EvalQuestion
-from qa.eval.metrics import contains
 from qa.eval.scoring import QuestionResult, score_question
 from qa.eval.summary import CURVE_DEPTH, summarize
 from qa.llm.base import LLMError
 from qa.models import Answer, Final, Partial, Passage, Retrieved
-from qa.normalization import normalize_answer
 from qa.pipeline.newsqa import NewsQA
 from qa.pipeline.questions import QuestionError
 from qa.pipeline.retrieval import Retriever
-from qa.pipeline.support import terms
 
 AnswerFn = Callable[[str, date | None], Answer]
 
 
 def answers_in_corpus(store: Store, questions: Sequence[EvalQuestion]) -> dict[str, bool]:
-    """For questions with an as-of date: whether an article published by then holds a gold answer.
-
-    Recall can only find what is there: on a pooled corpus many gold answers are in no article at all, so
-    retrieval is also measured on the questions whose answer is in the archive when they are asked.
-    """
-    articles: dict[str, tuple[date | None, list[str]]] = {}
-    for chunk in store.chunks():
-        articles.setdefault(chunk.article_id, (chunk.article.published, []))[1].append(chunk.text)
-    normalised = [(published, normalize_answer(" ".join(texts))) for published, texts in articles.values()]
-    out = {}
-    for q in questions:
-        golds = [g for g in (normalize_answer(a) for a in q.answers) if g]
-        out[q.id] = any(
-            (published is None or q.asked_on is None or published <= q.asked_on)
-            and any(contains(text, g) for g in golds)
-            for published, text in normalised
-        )
-    return out
+    """For questions with an as-of date: whether an article published by then holds a gold answer."""
+    archive = Archive(store)
+    return {q.id: archive.holds(q) for q in questions}
 
 
-def answers_stated(store: Store, questions: Sequence[EvalQuestion], min_shared: int = 2) -> dict[str, bool]:
-    """For questions with an as-of date: whether a sentence of an article published by then states a gold
-    answer, as far as words tell: it holds the gold and at least `min_shared` of the question's other content
-    words. A gold that is in the archive only by chance ("Ohio" in another story) is not stated.
-
-    A diagnostic beside `answers_in_corpus`, automatic and rough (a paraphrase states without sharing words).
-    """
-    texts: dict[str, tuple[date | None, list[str]]] = {}
-    for chunk in store.chunks():
-        texts.setdefault(chunk.article_id, (chunk.article.published, []))[1].append(chunk.text)
-    articles = [(published, normalize_answer(" ".join(parts)), parts) for published, parts in texts.values()]
-    sentences: dict[int, list[tuple[str, frozenset[str]]]] = {}  # split only the articles a gold is in
-
-    def split(i: int) -> list[tuple[str, frozenset[str]]]:
-        if i not in sentences:
-            found = [t[a:b] for t in articles[i][2] for a, b in sentence_spans(t)]
-            sentences[i] = [(normalize_answer(x), terms(x).stems) for x in found]
-        return sentences[i]
-
-    out = {}
-    for q in questions:
-        golds = [g for g in (normalize_answer(a) for a in q.answers) if g]
-        asked = terms(q.question).stems - frozenset().union(*(terms(a).stems for a in q.answers))
-        out[q.id] = any(
-            any(
-                len(asked & stems) >= min_shared and any(contains(text, g) for g in golds)
-                for text, stems in split(i)
-            )
-            for i, (published, whole, _) in enumerate(articles)
-            if (published is None or q.asked_on is None or published <= q.asked_on)
-            and any(contains(whole, g) for g in golds)
-        )
-    return out
+def answers_stated(store: Store, questions: Sequence[EvalQuestion]) -> dict[str, bool]:
+    """For questions with an as-of date: whether a sentence of such an article states a gold answer (a
+    diagnostic beside `answers_in_corpus`; see `Archive.states`)."""
+    archive = Archive(store)
+    return {q.id: archive.states(q) for q in questions}
 
 
 def _measured_passages(
@@ -181,9 +135,9 @@ def evaluate(
     qa.embedder.embed(["warm-up"])
     if answer_fn is None and s.llm != "extractive":
         _ = qa.llm
-    dated = any(q.asked_on for q in questions)
-    in_corpus = answers_in_corpus(qa.store, questions) if dated else {}
-    stated = answers_stated(qa.store, questions) if dated else {}
+    archive = Archive(qa.store) if any(q.asked_on for q in questions) else None  # one read of the store
+    in_corpus = {q.id: archive.holds(q) for q in questions} if archive else {}
+    stated = {q.id: archive.states(q) for q in questions} if archive else {}
     started = time.perf_counter()
     results = [
         run_question(q, qa, retriever, k, answer_fn, in_corpus.get(q.id))

@@ -130,6 +130,7 @@ NAME_HEADS = _words(
     """
 )
 LIST_WORDS = {"two", "three", "four", "five", "six", "several", "both"}  # "which two teams": a list
+COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}  # "which two cities": how many are asked
 
 ENT = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE")
 # Expected type -> {candidate label: how well it fits}.

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from qa.pipeline.answer_heads import HEAD_TYPE, LIST_WORDS, NAME_HEADS, PHRASE_HEADS
+from qa.pipeline.answer_heads import COUNTS, HEAD_TYPE, LIST_WORDS, NAME_HEADS, PHRASE_HEADS
 from qa.pipeline.nlp import parse
 
 TYPED = frozenset(
@@ -23,7 +23,6 @@ _AUX = set(
 )
 # "which type of X", "one of the key reforms": look through to X ("name" stays: "the name of X" is NAME).
 _GENERIC = {"type", "kind", "sort", "form", "one", "part", "piece", "example", "category", "variety", "brand"}
-_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
 _WH = re.compile(r"\b(who|whom|whose|what|what's|which|where|when|why|how)\b", re.IGNORECASE)
 
 
@@ -137,7 +136,7 @@ def _by_head_noun(q: str, ql: str) -> AnswerType:
             continue
         lemma = head.lemma_.lower()
         plural = head.tag_ in ("NNS", "NNPS") or any(c.lower_ in LIST_WORDS for c in head.children)
-        count = next((_COUNTS[c.lower_] for c in head.children if c.lower_ in _COUNTS), 0)
+        count = next((COUNTS[c.lower_] for c in head.children if c.lower_ in COUNTS), 0)
         if lemma in PHRASE_HEADS:
             return AnswerType("PHRASE", lemma, rule=f"{w.lower_} is the {lemma}")
         if lemma in NAME_HEADS:

@@ -132,6 +132,11 @@ def mention_features(
     f.named = sum(1 for s in stems if close_to(s, q.stems)) / len(stems) if stems else 0.0
     f.type_fit = TYPE_LABELS.get(q.asked.kind, {}).get(m.label, 0.0)
     f.cues = _cues(m, doc, sent, q, root, pronouns or {})
+    if q.asked.kind == "DATE" and q.predicate:
+        # "When was the mission deployed?" is not answered by the date of the attack the sentence also names:
+        # the date hangs on another word than the question's while the asked verb stands elsewhere in it
+        asked_here = any(q.predicate & predicate_forms(t.text) for t in sent if not m.start <= t.i < m.end)
+        f.cues["event"] = float(gov.pos_ in ("VERB", "NOUN") and not f.governor and asked_here)
     return f
 
 
@@ -177,13 +182,6 @@ def _cues(
     }
     # "What did Orbán say?" is not answered by what Aliyev said beside him
     cues["agent"] = float(not agent_acts(q.agent, sent, names_in(sent, pronouns)))
-    if q.asked.kind == "DATE" and q.predicate:
-        # "When was the mission deployed?" is not answered by the date of the attack the sentence also names:
-        # the date hangs on another word while the asked verb stands elsewhere in the sentence
-        gov = _governor(root)
-        on_asked = any(covers(s, terms(gov.text).stems | terms(gov.lemma_).stems) for s in q.stems)
-        asked_here = any(q.predicate & predicate_forms(t.text) for t in sent if not m.start <= t.i < m.end)
-        cues["event"] = float(gov.pos_ in ("VERB", "NOUN") and not on_asked and asked_here)
     if q.places:
         # "Hungarian Prime Minister Orbán" does not answer "Armenia's prime minister"
         near = [

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from qa.pipeline.lists import parts
+from qa.pipeline.support import fold
 
 _NAMES = """
 Afghanistan|Albania|Algeria|Andorra|Angola|Antigua and Barbuda|Argentina|Armenia|Australia|Austria|Azerbaijan|
@@ -74,5 +75,5 @@ def member(head: str, text: str) -> bool:
 
 
 def _plain(text: str) -> str:
-    name = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE).replace(".", "").replace("’", "'")
-    return name.replace("ô", "o").replace("ü", "u").casefold()
+    """A name as the lists write it: no "the", no full stops ("U.S."), no accents, lower case."""
+    return fold(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)).replace(".", "")

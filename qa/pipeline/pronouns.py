@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from index.chunking import previous_chunk_id
 from index.models import Chunk
 from qa.models import Passage
 from qa.pipeline.nlp import parse
@@ -40,38 +41,30 @@ def antecedents(doc: Any, before: str = "") -> dict[int, str]:
     `before` is the name the previous passage of the article ends on, for a pronoun with none before it here.
     """
     sents = list(doc.sents)
-    people = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
     found: dict[int, str] = {}
     for si, sent in enumerate(sents):
         for t in sent:
             if t.lower_ not in _PRONOUNS or t.dep_ not in ("nsubj", "nsubjpass"):
                 continue
-            subjects = [named_subject(sents[j]) for j in (si - 1, si - 2) if j >= 0]
-            named = next((s for s in subjects if s), None)
-            if named is None:
-                earlier = [p for p in people if p[1] <= t.i]
-                named = earlier[-1] if earlier else None
-            if named is not None:
-                found[t.i] = doc[named[0] : named[1]].text
-            elif before:
-                found[t.i] = before
+            if name := _named_before(doc, sents[:si], t.i) or before:
+                found[t.i] = name
     return found
+
+
+def _named_before(doc: Any, sents: Sequence[Any], end: int) -> str:
+    """Whom a "he" at token `end`, after these sentences, stands for: the named subject of one of the last two
+    sentences (centering: a pronoun subject continues the last subject), else the last PERSON before it (the
+    tagger often calls a lone surname an ORG, so the subject comes first); "" when nobody is named."""
+    for sent in reversed(sents[-2:]):
+        if span := named_subject(sent):
+            return str(doc[span[0] : span[1]].text)
+    people = [e for e in doc.ents if e.label_ == "PERSON" and e.end <= end]
+    return str(people[-1].text) if people else ""
 
 
 def names_in(sent: Any, found: Mapping[int, str]) -> str:
     """The names the sentence's pronoun subjects stand for, as text ("" when it has none)."""
     return " ".join(name for i, name in found.items() if sent.start <= i < sent.end)
-
-
-def last_named(doc: Any) -> str:
-    """The person a "he" after this text would be: the named subject of its last two sentences, else the last
-    PERSON in it."""
-    sents = list(doc.sents)
-    for sent in reversed(sents[-2:]):
-        if span := named_subject(sent):
-            return str(doc[span[0] : span[1]].text)
-    people = [e for e in doc.ents if e.label_ == "PERSON"]
-    return str(people[-1].text) if people else ""
 
 
 Fetch = Callable[[Sequence[str]], list[Chunk]]  # chunks by id: Store.fetch
@@ -81,11 +74,14 @@ def carried_names(passages: Sequence[Passage], fetch: Fetch) -> dict[int, str]:
     """For each passage that opens with "He" or "She": the name its article's previous passage ends on."""
     wanted: dict[str, int] = {}
     for i, p in enumerate(passages):
-        article, _, ordinal = p.chunk.id.rpartition(":")
-        if _OPENS_WITH_PRONOUN.match(p.chunk.text) and ordinal.isdigit() and int(ordinal) > 0:
-            wanted[f"{article}:{int(ordinal) - 1}"] = i
+        if _OPENS_WITH_PRONOUN.match(p.chunk.text) and (previous := previous_chunk_id(p.chunk.id)):
+            wanted[previous] = i
     if not wanted:
         return {}
-    previous = [c for c in fetch(list(wanted)) if c.id in wanted]
-    docs = parse([c.text for c in previous])
-    return {wanted[c.id]: name for c, doc in zip(previous, docs, strict=True) if (name := last_named(doc))}
+    chunks = [c for c in fetch(list(wanted)) if c.id in wanted]
+    docs = parse([c.text for c in chunks])
+    return {
+        wanted[c.id]: name
+        for c, doc in zip(chunks, docs, strict=True)
+        if (name := _named_before(doc, list(doc.sents), len(doc)))
+    }

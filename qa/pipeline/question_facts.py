@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from qa.pipeline.answer_heads import COUNTS
 from qa.pipeline.answer_types import AnswerType
 from qa.pipeline.pronouns import name_of
 from qa.pipeline.support import covers, terms
@@ -68,7 +69,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         text=text,
         asked=asked,
         # "which two cities": the count says how many answers, not a word their sentences hold
-        stems=terms(_WHEN_ASKED.sub(" ", text)).stems - (_COUNT_WORDS if asked.count else frozenset()),
+        stems=terms(_WHEN_ASKED.sub(" ", text)).stems - (frozenset(COUNTS) if asked.count else frozenset()),
         places=tuple(terms(p).stems for p in _qualifiers(doc)),
         verbs=frozenset(verbs),
         predicate=frozenset(predicate),
@@ -81,7 +82,6 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
     )
 
 
-_COUNT_WORDS = frozenset({"two", "three", "four", "five", "both"})
 _WH_WORDS = set("who whom whose what which where when why how".split())
 
 

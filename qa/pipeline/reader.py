@@ -104,13 +104,14 @@ def read(
     leads = carried_names(passages, fetch) if fetch is not None else {}
     asked = answer_type(question_text)
     docs = parse([p.chunk.text for p in passages])
+    pronouns = [antecedents(doc, leads.get(i, "")) for i, doc in enumerate(docs)]  # "he" -> the name, by doc
     published = passages[0].chunk.article.published if passages else None
     if published is not None and _DATE_OF_ARTICLE.match(question_text.lower().replace("’", "'")):
         first = next(iter(docs[0].sents))  # the metadata says it; the article's opening is what it dates
-        return Reading(asked, published.isoformat(), 1.0, _evidence(docs[0], 0, first))
+        return Reading(asked, published.isoformat(), 1.0, _evidence(0, first, pronouns))
     if (acronym := asked_abbreviation(question_text)) and (found := find_expansion(acronym, docs)):
         i, sent, name = found  # "What does CSTO stand for?": the name written out beside it
-        return Reading(asked, name, 1.0, _evidence(docs[i], i, sent))
+        return Reading(asked, name, 1.0, _evidence(i, sent, pronouns))
     qdoc = parse([question_text])[0]
     q = question(question_text, asked, qdoc)
     sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip()]
@@ -125,23 +126,22 @@ def read(
     cosine = {(i, s.start): float(c) for (i, s), c in zip(sentences, sims, strict=True)} if sims else {}
     matched = {(i, s.start): overlap(weights, st) for (i, s), st in zip(sentences, stems, strict=True)}
     if asked.kind == "YESNO":
-        return _yes_no(q, docs, sentences, matched, cosine, leads)
+        return _yes_no(q, sentences, matched, cosine, pronouns)
     if asked.kind == "PHRASE":
-        return _phrase(q, docs, sentences, matched, cosine, leads)
+        return _phrase(q, sentences, matched, cosine, pronouns)
     scored = []
     acronyms = question_acronyms(question_text)
     head = terms(asked.head).stems if asked.head else frozenset()
     for i, (p, doc) in enumerate(zip(passages, docs, strict=True)):
         passage_match = overlap(weights, terms(p.chunk.article.title).stems | terms(p.chunk.text).stems)
         sents = list(doc.sents)
-        pronouns = antecedents(doc, leads.get(i, ""))
-        for m in extract(doc, asked, q.stems, i, acronyms, pronouns):
+        for m in extract(doc, asked, q.stems, i, acronyms, pronouns[i]):
             if function_words(doc[m.start : m.end], m.text) or (
                 asked.count and m.text[:1].islower() and head & terms(m.text.split()[-1]).stems
             ):  # no content word ("However"), or the things counted ("What two conditions": "two primary
                 continue  # conditions"; yet "What kind of cooperation" may be "intelligence cooperation")
             sent = sents[m.sentence]
-            f = mention_features(m, doc, sent, q, weights, pronouns)
+            f = mention_features(m, doc, sent, q, weights, pronouns[i])
             f.sentence = matched.get((i, sent.start), 0.0)
             before = matched.get((i, sents[m.sentence - 1].start)) if m.sentence else None
             f.context = max(f.sentence, 0.5 * before + 0.5 * f.sentence) if before is not None else f.sentence
@@ -150,7 +150,7 @@ def read(
                 # the sentence and the one before, "he" counting as the person it stands for
                 near_sents = [sent, sents[m.sentence - 1]] if m.sentence else [sent]
                 near = frozenset().union(
-                    *(terms(s.text + " " + names_in(s, pronouns)).stems for s in near_sents)
+                    *(terms(s.text + " " + names_in(s, pronouns[i])).stems for s in near_sents)
                 )
                 f.about = float(q.subject.named_in(near))
             f.passage = passage_match
@@ -169,7 +169,7 @@ def read(
             Candidate(
                 tidy(a.text, asked.kind),
                 f.support(asked.kind in STRICT),
-                _evidence(docs[m.passage], m.passage, list(docs[m.passage].sents)[m.sentence], leads),
+                _evidence(m.passage, list(docs[m.passage].sents)[m.sentence], pronouns),
             )
         )
     chosen = [top[i] for i in several([c.text for c in top], [c.support for c in top], asked.count)]
@@ -197,7 +197,7 @@ def _best_sentence(
 
 
 def _yes_no(
-    q: Question, docs: Sequence[Any], sentences: Any, matched: Any, cosine: Any, leads: Mapping[int, str]
+    q: Question, sentences: Any, matched: Any, cosine: Any, pronouns: Sequence[Mapping[int, str]]
 ) -> Reading:
     """Yes or no by the negation next to the question's words in the best sentence holding the question's
     main verb (else the best-matching sentence, its support halved)."""
@@ -221,7 +221,7 @@ def _yes_no(
     # "They must be punished" says nothing of whether they were: a demand or a possibility is no answer.
     modal = any(is_modal(t, q.stems) for t in verbs) and not q.modal
     support = 0.0 if modal else matched[(i, sent.start)] * (1.0 if with_verb else 0.5)
-    return Reading(q.asked, answer, support, _evidence(docs[i], i, sent, leads))
+    return Reading(q.asked, answer, support, _evidence(i, sent, pronouns))
 
 
 # Words that say no without a negation: "at no point", "rejected", "remains unrealized".
@@ -235,7 +235,7 @@ def _denies_by_word(sentence: str) -> bool:
 
 
 def _phrase(
-    q: Question, docs: Sequence[Any], sentences: Any, matched: Any, cosine: Any, leads: Mapping[int, str]
+    q: Question, sentences: Any, matched: Any, cosine: Any, pronouns: Sequence[Mapping[int, str]]
 ) -> Reading:
     """The clause of the best sentence after the last of the question's words it holds."""
     best = _best_sentence(sentences, matched, cosine)
@@ -253,23 +253,23 @@ def _phrase(
         ):
             break
         clause.append(t)
-    short = sent.doc[clause[0].i : clause[-1].i + 1].text.strip(' ,.;:"“”') if clause else ""
     span = sent.doc[clause[0].i : clause[-1].i + 1] if clause else None
+    short = span.text.strip(' ,.;:"“”') if span is not None else ""
     if span is not None and (clause[0].text in ("’s", "'s", "?") or function_words(span, span.text)):
         short = ""  # a fragment ("’s population", "?") reads worse than the whole sentence
-    evidence = _evidence(docs[i], i, sent, leads)
+    evidence = _evidence(i, sent, pronouns)
     support = matched[(i, sent.start)]
-    if not agent_acts(q.agent, sent, names_in(sent, antecedents(docs[i], leads.get(i, "")))):
+    if not agent_acts(q.agent, sent, names_in(sent, pronouns[i])):
         support *= 1 - W["cue_support"]  # what another person said or did, however well it matches
     return Reading(q.asked, short or sent.text.strip(), support, evidence)
 
 
-def _evidence(doc: Any, passage: int, sent: Any, leads: Mapping[int, str] | None = None) -> Evidence:
+def _evidence(passage: int, sent: Any, pronouns: Sequence[Mapping[int, str]]) -> Evidence:
     """The sentence as evidence, with a claim that reads on its own."""
-    return Evidence(passage, sent.start_char, sent.end_char, standalone(sent, (leads or {}).get(passage, "")))
+    return Evidence(passage, sent.start_char, sent.end_char, standalone(sent, pronouns[passage]))
 
 
-def standalone(sent: Any, lead: str = "") -> str:
+def standalone(sent: Any, pronouns: Mapping[int, str] | None = None) -> str:
     """The sentence without a dateline or an opening connective ("Meanwhile, ..."), its pronoun subject named
     when the passage names that person just before ("He confirmed ..." -> "Lavrov confirmed ...")."""
     # No dateline: the answer names outlet and date, and "reported that YEREVAN—Armenian ..." reads garbled.
@@ -278,7 +278,8 @@ def standalone(sent: Any, lead: str = "") -> str:
     text = text[:1].upper() + text[1:]
     if (m := _PRONOUN_SUBJECT.match(text)) and m.group(1).lower() in ("he", "she"):
         pronoun = next((t for t in sent if t.lower_ == m.group(1).lower()), None)
-        named = antecedents(sent.doc, lead).get(pronoun.i) if pronoun is not None else None
+        found = antecedents(sent.doc) if pronouns is None else pronouns  # the reader's, with carried names
+        named = found.get(pronoun.i) if pronoun is not None else None
         if named:
             text = named.split()[-1] + text[m.end() :]  # the surname, as a second mention in news reads
     return text
