@@ -1,4 +1,4 @@
-"""Calibrate the reader's refusal threshold (MIN_SUPPORT) on the seed set and the RealTime QA dev questions.
+"""Calibrate the reader's refusal thresholds on the seed set and the RealTime QA dev questions.
 
     python benchmarks/calibrate_refusal.py --home /tmp/rtqa/home     # both sets; builds the RTQA index once
     python benchmarks/calibrate_refusal.py --seed-only
@@ -6,15 +6,17 @@
 Each question is read once (extractive mode: the reader answers every question) and the reader's best answer
 and its support are kept; every threshold is then applied to the same readings. An answer is right when its
 short answer is a gold or holds one as whole words (a yes/no gold must be the answer exactly), as
-`short_correct` in `newsqa eval`. A wrong answer misleads a reader, a needless refusal only costs them an
-answer, so the threshold is chosen by utility, per question: +1 for a right answer, -1 for a wrong one, 0 for
-refusing an answerable question, +1 for refusing one that should be refused. Those are the seed set's
-unanswerable questions and, on RealTime QA, the questions whose gold occurs in no article published by their
-quiz date: the archive cannot answer them.
+`short_correct` in `newsqa eval`; a clause answer also when the sentence it quotes holds a gold. A wrong
+answer misleads a reader, a needless refusal only costs them an answer, so the threshold is chosen by utility,
+per question: +1 for a right answer, -1 for a wrong one, 0 for refusing an answerable question, +1 for
+refusing one that should be refused. Those are the seed set's unanswerable questions and, on RealTime QA, the
+questions whose gold occurs in no article published by their quiz date: the archive cannot answer them.
 
 The table prints, per threshold, what each set gets, and the threshold each set would choose alone (for a
 wrong answer costing 1, 0.5 and 0.25 of a right one), so that a choice only one set or one cost likes shows:
-two-fold cross-validation over the sets. `--from-dump` re-scores a saved `--dump` without reading again.
+two-fold cross-validation over the sets. Typed answers (MIN_SUPPORT) and clause answers to why / how / what
+is the goal questions (MIN_SUPPORT_CLAUSE, a support on another scale) get a table each, over their own
+questions. `--from-dump` re-scores a saved `--dump` without reading again.
 """
 
 from __future__ import annotations
@@ -36,11 +38,12 @@ from qa.eval.dataset import EvalQuestion, load_questions  # noqa: E402
 from qa.eval.run import answers_in_corpus  # noqa: E402
 from qa.eval.scoring import short_answer_right  # noqa: E402
 from qa.pipeline import NewsQA  # noqa: E402
-from qa.pipeline.reader import MIN_SUPPORT, Reading  # noqa: E402
+from qa.pipeline.reader import MIN_SUPPORT, MIN_SUPPORT_CLAUSE, Reading, threshold  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 DATA = REPO.parent / "shared/bench/realtimeqa-2024q4"
 THRESHOLDS = (0.0, 0.04, 0.08, 0.10, 0.12, 0.15, 0.18, 0.20, 0.22, 0.24, 0.26, 0.28, 0.30, 0.35, 0.40)
+CLAUSE_THRESHOLDS = (0.0, 0.20, 0.28, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.70, 0.80)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ def read_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[str
             kind = reading.asked.kind if reading is not None else "?"
             should_refuse = not q.answerable or not in_archive.get(q.id, True)
             right = bool(short) and short_answer_right(short, q.answers)
+            if kind == "PHRASE" and reading is not None and reading.evidence is not None:
+                # a clause answer quotes its sentence: right when the sentence holds the gold
+                right = right or short_answer_right(reading.evidence.claim, q.answers)
             out.append(Read(q.id, q.question, short, kind, support, right, should_refuse))
     finally:
         newsqa_module.read = original
@@ -105,18 +111,18 @@ def outcome(reads: Sequence[Read], t: float, wrong_cost: float = 1.0) -> dict[st
     }
 
 
-def best(reads: Sequence[Read], wrong_cost: float = 1.0) -> float:
+def best(reads: Sequence[Read], wrong_cost: float = 1.0, thresholds: Sequence[float] = THRESHOLDS) -> float:
     """The threshold with the highest utility (the lowest of ties, which refuses least)."""
-    return max(THRESHOLDS, key=lambda t: (round(outcome(reads, t, wrong_cost)["utility"], 9), -t))
+    return max(thresholds, key=lambda t: (round(outcome(reads, t, wrong_cost)["utility"], 9), -t))
 
 
-def table(sets: dict[str, list[Read]]) -> str:
+def table(sets: dict[str, list[Read]], thresholds: Sequence[float], shipped: float) -> str:
     names = list(sets)
     head = "| threshold | " + " | ".join(
         f"{n}: right / wrong / refused | {n}: refusal P / R | {n}: utility" for n in names
     )
     lines = [head + " |", "|---" * (1 + 3 * len(names)) + "|"]
-    for t in THRESHOLDS:
+    for t in thresholds:
         cells = []
         for n in names:
             o = outcome(sets[n], t)
@@ -125,7 +131,7 @@ def table(sets: dict[str, list[Read]]) -> str:
                 f"{o['refusal_precision']:.3f} / {o['refusal_recall']:.3f}",
                 f"{o['utility']:+.3f}",
             ]
-        mark = " (shipped)" if abs(t - MIN_SUPPORT) < 1e-9 else ""
+        mark = " (shipped)" if abs(t - shipped) < 1e-9 else ""
         lines.append(f"| {t:.2f}{mark} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -168,19 +174,36 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def report(sets: dict[str, list[Read]]) -> None:
-    """The table and the threshold each set, and both together, would choose."""
-    print(table(sets))
-    print()
-    pooled = [r for reads in sets.values() for r in reads]
-    for cost in (1.0, 0.5, 0.25):
-        print(f"A wrong answer costing {cost} (a right one gains 1):")
-        for name, reads in sets.items():
-            t = best(reads, cost)
-            others = {n: outcome(r, t, cost)["utility"] for n, r in sets.items() if n != name}
-            said = ", ".join(f"{n} utility there {u:+.3f}" for n, u in others.items())
-            print(f"- {name} alone would choose {t:.2f}" + (f" ({said})" if said else ""))
-        print(f"- both sets pooled choose {best(pooled, cost):.2f}")
-    print(f"Shipped MIN_SUPPORT = {MIN_SUPPORT}")
+    """A table per kind of answer, and the threshold each set, and both together, would choose."""
+    for title, clause, thresholds, shipped, name in (
+        ("Typed answers (who, where, which, how many, yes/no ...)", False, THRESHOLDS, MIN_SUPPORT,
+         "MIN_SUPPORT"),
+        ("Clause answers (why, how, what is the goal of ...)", True, CLAUSE_THRESHOLDS, MIN_SUPPORT_CLAUSE,
+         "MIN_SUPPORT_CLAUSE"),
+    ):  # fmt: skip
+        part = {n: [r for r in reads if (r.kind == "PHRASE") is clause] for n, reads in sets.items()}
+        print(f"{title}:\n")
+        print(table(part, thresholds, shipped))
+        print()
+        pooled = [r for reads in part.values() for r in reads]
+        for cost in (1.0, 0.5, 0.25):
+            print(f"A wrong answer costing {cost} (a right one gains 1):")
+            for n, reads in part.items():
+                t = best(reads, cost, thresholds)
+                others = {o: outcome(r, t, cost)["utility"] for o, r in part.items() if o != n}
+                said = ", ".join(f"{o} utility there {u:+.3f}" for o, u in others.items())
+                print(f"- {n} alone would choose {t:.2f}" + (f" ({said})" if said else ""))
+            print(f"- both sets pooled choose {best(pooled, cost, thresholds):.2f}")
+        print(f"Shipped {name} = {shipped}\n")
+    print("All questions at the shipped thresholds:")
+    for n, reads in sets.items():
+        answered = [r for r in reads if r.support >= threshold(r.kind)]
+        right = sum(1 for r in answered if r.right and not r.should_refuse)
+        refused = [r for r in reads if r not in answered]
+        should = sum(1 for r in reads if r.should_refuse)
+        recall = sum(1 for r in refused if r.should_refuse) / should if should else 1.0
+        wrong = len(answered) - right
+        print(f"- {n}: {right} right / {wrong} wrong / {len(refused)} refused, refusal recall {recall:.3f}")
 
 
 if __name__ == "__main__":

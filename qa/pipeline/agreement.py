@@ -13,6 +13,7 @@ from qa.normalization import normalize_answer
 from qa.pipeline.answer_heads import ENT, TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.evidence import Features, W
+from qa.pipeline.gazetteer import country_of_people
 from qa.pipeline.support import terms
 
 STORIES_COUNTED = 5  # the best-supported stories that vote for an answer
@@ -83,12 +84,15 @@ def _countries_for_peoples(
     scored: Sequence[tuple[Mention, Features]],
 ) -> list[tuple[Mention, Features]]:
     """For a place question, "Russian arms" names Russia: a nationality is read as the country the passages
-    name with the same stem ("Russian" -> "Russia"), when they name one."""
+    name with the same stem ("Russian" -> "Russia"), or else as the country it is the people of ("the Angolan
+    port city" -> "Angola"; the tagger calls such a word a place as often as a nationality)."""
     countries = {m.text: terms(m.text).stems for m, _ in scored if m.label == "GPE" and " " not in m.text}
     out = []
     for m, f in scored:
         stems = terms(m.text).stems if m.label == "NORP" else frozenset()
         country = next((c for c, cs in countries.items() if len(stems) == 1 and close_to(min(stems), cs)), "")
+        if not country and m.label in ("NORP", "GPE"):
+            country = country_of_people(m.text)
         out.append((replace(m, text=country, label="GPE") if country else m, f))
     return out
 

@@ -92,6 +92,16 @@ def _capitalised(doc: Any) -> list[tuple[int, int]]:
     return out
 
 
+def _undated(a: int, b: int, dated: set[int]) -> tuple[int, int]:
+    """A span without the date words it starts or ends with ("Monday", "October": dates, however
+    capitalised)."""
+    while a < b and a in dated:
+        a += 1
+    while b > a and b - 1 in dated:
+        b -= 1
+    return a, b
+
+
 def _acronym(text: str) -> str:
     return text.replace(".", "").casefold()
 
@@ -147,9 +157,10 @@ def extract(
         c.add(e.start, e.end, e.label_)
     _pronoun_people(c, antecedents(doc) if pronouns is None else pronouns)
     numeric = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
-    for a, b, label in [(e.start, e.end, e.label_) for e in doc.ents] + [
-        (a, b, "CAPS") for a, b in _capitalised(doc)
-    ]:
+    dated = {t for e in doc.ents if e.label_ in ("DATE", "TIME") for t in range(e.start, e.end)}
+    capitalised = [_undated(a, b, dated) for a, b in _capitalised(doc)]  # "New York City Tuesday"
+    spans = [(e.start, e.end, e.label_) for e in doc.ents] + [(a, b, "CAPS") for a, b in capitalised]
+    for a, b, label in spans:
         text = doc[a:b].text
         if (
             label not in numeric
@@ -157,6 +168,7 @@ def extract(
             and doc[a - 1].lower_ in _LOCPREP
             and text[:1].isupper()
             and not _DATE.fullmatch(text.strip())
+            and not dated.issuperset(range(a, b))  # "on Tuesday" is no place
         ):
             c.add(a, b, "LOCPREP")  # "in Kapan", "to Yerevan": a place, whatever the tagger thought
     for m in _ISO.finditer(doc.text):
@@ -177,10 +189,8 @@ def extract(
     for m in _QUOTED.finditer(doc.text):
         if len(m.group(1).split()) <= 8 and (span := _tokens(doc, m.start(1), m.end(1))):
             c.add(*span, "QUOTE")
-    dated = {t for e in doc.ents if e.label_ in ("DATE", "TIME") for t in range(e.start, e.end)}
-    for a, b in _capitalised(doc):
-        if not dated.issuperset(range(a, b)):  # "Monday", "October": dates, however capitalised
-            c.add(a, b, "CAPS")
+    for a, b in capitalised:
+        c.add(a, b, "CAPS")
     regex = {
         "DATE": (_DATE, "RXDATE"),
         "NUMBER": (_NUMBER, "RXNUM"),

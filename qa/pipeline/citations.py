@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from index.dates import long_date
 from qa.models import Citation
+from qa.pipeline.nlp import parse
 
 # [1], [1, 2], [1][2], [Source 1], 【1】
 MARKER = re.compile(
@@ -28,7 +29,6 @@ _EXPLANATION = re.compile(
 _LOWER_OK = {
     "the", "a", "an", "he", "she", "it", "they", "this", "that", "these", "those", "his", "her", "its",
     "their", "in", "on", "at", "during", "after", "before", "according", "there", "some", "all", "both",
-    "preparations", "officials", "activists", "construction", "work",
 }  # fmt: skip
 
 
@@ -97,12 +97,21 @@ def with_markers(claim: str, numbers: Sequence[int]) -> str:
     return claim + marks + "."
 
 
+def _common_word(claim: str) -> bool:
+    """Whether the claim opens with a word written lower case inside a sentence ("The", "He", "Turning to"),
+    not a name ("Lavrov", "Apple") or an acronym, by the tagger."""
+    first = parse([claim])[0][0]
+    if first.lower_ in _LOWER_OK:
+        return True
+    return first.pos_ != "PROPN" and not first.ent_type_ and not first.text.isupper() and first.text != "I"
+
+
 def attributed(claim: str, citation: Citation) -> str:
     """The claim introduced by who published it and when: readers of news need both."""
     if citation.published is None:
         return claim
     first, _, rest = claim.partition(" ")
-    if first.lower() in _LOWER_OK and rest:
+    if rest and _common_word(claim):
         claim = first.lower() + " " + rest
     when = long_date(citation.published)
     also = also_reported(citation)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from qa.pipeline.lists import parts
 from qa.pipeline.support import fold
@@ -56,6 +57,44 @@ COUNTRIES = _names(_NAMES)
 _SETS = {"country": COUNTRIES, "nation": COUNTRIES, "state": _names(_US_STATES) | COUNTRIES}
 
 
+# What a nation's people are called, where no suffix rule below derives it from the country's name.
+_PEOPLES = {
+    "Spanish": "Spain", "French": "France", "British": "Britain", "English": "England", "German": "Germany",
+    "Dutch": "Netherlands", "Swiss": "Switzerland", "Greek": "Greece", "Turkish": "Turkey",
+    "Swedish": "Sweden", "Polish": "Poland", "Danish": "Denmark", "Finnish": "Finland", "Irish": "Ireland",
+    "Welsh": "Wales",
+    "Scottish": "Scotland", "Thai": "Thailand", "Filipino": "Philippines", "Afghan": "Afghanistan",
+    "Argentine": "Argentina", "Portuguese": "Portugal", "Norwegian": "Norway", "Peruvian": "Peru",
+    "Lebanese": "Lebanon", "Saudi": "Saudi Arabia", "Emirati": "United Arab Emirates", "Icelandic": "Iceland",
+    "Cypriot": "Cyprus", "Malagasy": "Madagascar", "Burmese": "Myanmar", "Congolese": "Congo",
+    "Belgian": "Belgium", "Venezuelan": "Venezuela", "Vietnamese": "Vietnam", "Maltese": "Malta",
+}  # fmt: skip
+# Suffixes that make a people of a country: Angola-n, Haiti-an, Canad-ian, Brazil-ian, Mexic-an, Israel-i,
+# Japan-ese, Chin-ese. Tried in this order, so "Nigerian" is Nigeria's before it could be Niger's.
+_SUFFIXES = (("", "n"), ("", "an"), ("a", "ian"), ("e", "ian"), ("y", "ian"), ("", "ian"), ("o", "an"),
+             ("", "i"), ("", "ese"), ("a", "ese"), ("y", ""))  # fmt: skip
+# "American" is in nearly every US report, of nearly anything: read as a country it would answer everything.
+_NOT_PEOPLES = frozenset({"american", "americans"})
+
+
+def _peoples() -> dict[str, str]:
+    names = [n.strip() for n in _NAMES.replace("\n", "").split("|") if n.strip()]
+    out: dict[str, str] = {}
+    for drop, add in _SUFFIXES:
+        for name in names:
+            if name.isupper() or not name.endswith(drop):
+                continue
+            out.setdefault((name[: len(name) - len(drop)] + add).casefold(), name)
+    out.update({people.casefold(): country for people, country in _PEOPLES.items()})
+    return {k: v for k, v in out.items() if k not in _NOT_PEOPLES and k not in COUNTRIES}
+
+
+def country_of_people(text: str) -> str:
+    """The country a nationality word names ("Angolan" -> "Angola", "Chinese" -> "China"), else ""."""
+    word = _plain(text)
+    return _PEOPLE_COUNTRY.get(word.removesuffix("s"), "") or _PEOPLE_COUNTRY.get(word, "")
+
+
 _US = frozenset({"us", "usa", "america", "american", "unit"})  # stems of "US", "American", "United States"
 
 
@@ -74,6 +113,17 @@ def member(head: str, text: str) -> bool:
     return bool(text.strip()) and all(_plain(part) in names for part in parts(text))
 
 
+def names_member(head: str, sent: Any) -> bool:
+    """Whether a parsed sentence names one of the head noun's set ("landed in Angola", "the Angolan port")."""
+    return any(
+        e.label_ in ("GPE", "NORP") and (member(head, e.text) or member(head, country_of_people(e.text)))
+        for e in sent.ents
+    )
+
+
 def _plain(text: str) -> str:
     """A name as the lists write it: no "the", no full stops ("U.S."), no accents, lower case."""
     return fold(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)).replace(".", "")
+
+
+_PEOPLE_COUNTRY = _peoples()

@@ -9,9 +9,27 @@ from typing import Any
 _CONTENT = frozenset({"NOUN", "PROPN", "NUM", "ADJ", "VERB", "X", "SYM"})
 
 
+# Nouns of complex prepositions: "in response to", "on behalf of", "as part of" work as one preposition.
+_PREPOSITION_NOUNS = frozenset(
+    "response addition behalf favor favour light spite terms view part case front charge place lieu "
+    "accordance line order regard relation respect contrast comparison exchange return wake".split()
+)
+
+
 def function_words(span: Any, text: str) -> bool:
-    """A span of nothing but function words, as written (a "he" standing for a person is not one)."""
-    return span.text == text and not any(t.pos_ in _CONTENT for t in span)
+    """A span of nothing but function words, as written (a "he" standing for a person is not one); the noun
+    of a complex preposition ("In response to criticism") counts as one."""
+    return span.text == text and not any(t.pos_ in _CONTENT and not _in_preposition(t) for t in span)
+
+
+def _in_preposition(t: Any) -> bool:
+    doc = t.doc
+    return (
+        t.lower_ in _PREPOSITION_NOUNS
+        and 0 < t.i < len(doc) - 1
+        and doc[t.i - 1].lower_ in ("in", "on", "as", "by", "with", "at")
+        and doc[t.i + 1].lower_ in ("to", "of", "with", "for")
+    )
 
 
 _APPROXIMATELY = re.compile(

@@ -1,0 +1,124 @@
+"""The reader's rules for places, demands and prepositions, on hand-made passages (all synthetic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.pipeline.answer_types import answer_type
+from qa.pipeline.candidates import extract
+from qa.pipeline.gazetteer import country_of_people
+from qa.pipeline.nlp import parse
+from qa.pipeline.reader import read
+from qa.pipeline.short_answers import function_words
+from qa.pipeline.support import terms
+from tests.test_reader import _passage, _similarity
+
+
+@pytest.mark.parametrize(
+    ("word", "country"),
+    [
+        ("Angolan", "Angola"),
+        ("Moldovan", "Moldova"),
+        ("Haitian", "Haiti"),
+        ("Canadian", "Canada"),
+        ("Chinese", "China"),
+        ("Israeli", "Israel"),
+        ("Nigerian", "Nigeria"),  # not Niger's
+        ("Mexican", "Mexico"),
+        ("Ukrainians", "Ukraine"),
+        ("North Korean", "North Korea"),
+        ("French", "France"),
+        ("American", ""),  # in nearly every US report: never read as a country
+        ("Angola", ""),  # a country is no people
+        ("harbour", ""),
+    ],
+)
+def test_a_people_names_its_country(word: str, country: str) -> None:
+    assert country_of_people(word) == country
+
+
+def test_a_nationality_answers_which_country_when_the_passages_never_name_the_country() -> None:
+    text = "The president arrived in the Angolan port city of Lobito on Wednesday, his first visit to Africa."
+    reading = read("Which country did the president visit this week?", [_passage(text)], _similarity)
+    assert reading.short == "Angola" and not reading.refused
+
+
+def test_a_place_that_says_where_a_person_is_from_is_not_where_an_event_was() -> None:
+    question = "Senator Ilse Brandt and Governor Pavel Orr debated. Where did the debate take place?"
+    text = (
+        "Senator Ilse Brandt of Ostria and Governor Pavel Orr of Verrin met for the debate on Tuesday night. "
+        "Brandt and Orr faced off in Port Alma for their only debate."
+    )
+    reading = read(question, [_passage(text)], _similarity)
+    assert reading.short == "Port Alma"
+
+
+def test_a_governor_acting_for_a_state_names_the_state() -> None:
+    text = "Arizona Gov. Pavel Orr declared a state of emergency on Monday after the floods in the valley."
+    question = "Which state declared a state of emergency after the floods?"
+    reading = read(question, [_passage(text)], _similarity)
+    assert reading.short == "Arizona" and not reading.refused
+
+
+def test_a_date_is_never_part_of_a_place_name() -> None:
+    question = "Where did the ministers of Verrin and Ostria meet?"
+    text = "The ministers of Verrin and Ostria met in Port Alma Tuesday for the ferry talks."
+    asked = answer_type(question)
+    mentions = extract(parse([text])[0], asked, terms(question).stems, 0)
+    places = {m.text for m in mentions if m.label in ("CAPS", "LOCPREP")}
+    assert "Port Alma" in places and not any("Tuesday" in p for p in places)
+
+
+def test_the_asked_verb_under_a_modal_states_no_one_did_it() -> None:
+    question = "Who punished those who damaged the pier?"
+    demand = "“Those who damaged the pier must be punished harshly,” Tomas Adler told reporters."
+    assert read(question, [_passage(demand)], _similarity).refused
+    done = "Tomas Adler punished those who damaged the pier, the council said on Monday."
+    reading = read(question, [_passage(done)], _similarity)
+    assert reading.short == "Tomas Adler" and not reading.refused
+
+
+@pytest.mark.parametrize(
+    ("text", "noun", "function"),
+    [
+        ("In response to criticism, Verrin sent observers.", "response", True),
+        ("On behalf of the council, Adler spoke.", "behalf", True),
+        ("The response of the council was swift.", "response", False),
+    ],
+)
+def test_the_noun_of_a_complex_preposition_is_no_answer(text: str, noun: str, function: bool) -> None:
+    doc = parse([text])[0]
+    token = next(t for t in doc if t.lower_ == noun)
+    assert function_words(doc[token.i : token.i + 1], token.text) is function
+
+
+@pytest.mark.parametrize(
+    ("claim", "written"),
+    [
+        (
+            "Turning to the ferry, Adler said it would sail.",
+            "As reported on 8 October 2024, turning to the ferry",
+        ),
+        ("Officials said the pier was closed.", "As reported on 8 October 2024, officials said"),
+        ("Adler said the pier was closed.", "As reported on 8 October 2024, Adler said"),
+        ("NFCO said the pier was closed.", "As reported on 8 October 2024, NFCO said"),
+    ],
+)
+def test_the_date_before_a_sentence_keeps_names_and_lowers_the_rest(claim: str, written: str) -> None:
+    from datetime import date
+
+    from index.models import ArticleInfo
+    from qa.models import Citation
+    from qa.pipeline.citations import attributed
+
+    citation = Citation(1, ArticleInfo("a", "A title (synthetic)", published=date(2024, 10, 8)), "a:0", claim)
+    assert attributed(claim, citation).startswith(written)
+
+
+def test_a_clause_answer_needs_more_support_than_a_typed_one() -> None:
+    from qa.pipeline.reader import MIN_SUPPORT, MIN_SUPPORT_CLAUSE, threshold
+
+    assert threshold("PHRASE") == MIN_SUPPORT_CLAUSE > MIN_SUPPORT == threshold("PERSON")
+    text = "The harbour master of Port Alma said the pier would reopen in spring after repairs to its deck."
+    reading = read("Why is the pier in Port Alma closed?", [_passage(text)], _similarity)
+    assert MIN_SUPPORT <= reading.support < MIN_SUPPORT_CLAUSE and reading.refused
