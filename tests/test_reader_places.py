@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from index.models import ArticleInfo, Chunk
+from qa.models import Passage
 from qa.pipeline.answer_types import answer_type
 from qa.pipeline.candidates import extract
 from qa.pipeline.gazetteer import country_of_people
@@ -105,9 +109,6 @@ def test_the_noun_of_a_complex_preposition_is_no_answer(text: str, noun: str, fu
     ],
 )
 def test_the_date_before_a_sentence_keeps_names_and_lowers_the_rest(claim: str, written: str) -> None:
-    from datetime import date
-
-    from index.models import ArticleInfo
     from qa.models import Citation
     from qa.pipeline.citations import attributed
 
@@ -122,3 +123,52 @@ def test_a_clause_answer_needs_more_support_than_a_typed_one() -> None:
     text = "The harbour master of Port Alma said the pier would reopen in spring after repairs to its deck."
     reading = read("Why is the pier in Port Alma closed?", [_passage(text)], _similarity)
     assert MIN_SUPPORT <= reading.support < MIN_SUPPORT_CLAUSE and reading.refused
+
+
+def _titled(text: str, title: str, article: str) -> Passage:
+    info = ArticleInfo(
+        article, title, "Daily (synthetic)", f"https://{article}.example", published=date(2024, 10, 8)
+    )
+    return Passage(Chunk(f"{article}:0", info, text, 0, len(text)), 1.0, 1)
+
+
+def test_a_headline_states_the_answer_and_a_sentence_of_the_passage_is_quoted() -> None:
+    body = (
+        "The decision came on Monday after a year of bids, the council said. "
+        "Osk Lines will run the boats from May, with two new ships."
+    )
+    other = _titled(
+        "Alma Ferries had also bid for the contract, its director said on Monday.", "Bids close", "b"
+    )
+    question = "Which company won the Verrin ferry contract?"
+    reading = read(question, [_titled(body, "Osk Lines wins Verrin ferry contract", "a"), other], _similarity)
+    assert reading.short == "Osk Lines" and not reading.refused
+    assert reading.evidence is not None and reading.evidence.claim.startswith("Osk Lines will run")
+    plain = read(question, [_titled(body, "Council decides on ferries", "a"), other], _similarity)
+    assert plain.short != "Osk Lines" or plain.refused  # without the headline the passage does not say
+
+
+def test_a_name_only_in_a_headline_is_no_answer_as_it_cannot_be_quoted() -> None:
+    body = "The decision came on Monday after a year of bids, the council said."
+    reading = read("Which company won the ferry contract?", [_titled(body, "Osk Lines wins contract", "a")])
+    assert reading.short != "Osk Lines"
+
+
+@pytest.mark.parametrize(
+    ("title", "stated"),
+    [
+        ("What is Osk plotting in Verrin? | The Weekly", "What is Osk plotting in Verrin?"),
+        ("VERRIN—Ferry talks resume after a year ...", "Ferry talks resume after a year"),
+        ("Ferry talks resume…", "Ferry talks resume"),
+    ],
+)
+def test_a_title_is_read_as_a_statement(title: str, stated: str) -> None:
+    from qa.pipeline.headlines import headline
+
+    assert headline(title) == stated
+
+
+def test_a_word_that_qualifies_the_asked_category_is_no_answer() -> None:
+    text = "Adler became a minority owner of the second-tier Ostrian soccer team, Port Alma City, on Monday."
+    reading = read("Which soccer team did Adler become a part owner of?", [_passage(text)], _similarity)
+    assert reading.short == "Port Alma City"

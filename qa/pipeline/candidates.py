@@ -47,6 +47,7 @@ class Mention:
     start: int  # token span in the passage's doc
     end: int
     is_list: bool = False
+    headline: bool = False  # found in the article's title, which states but cannot be quoted
 
 
 def close_to(term: str, pool: frozenset[str]) -> bool:

@@ -9,7 +9,6 @@ once on both dev sets and are the reader's tuned parameters.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -211,33 +210,6 @@ def _cues(
         ):
             cues["office"] = 1.0
     return cues
-
-
-# Places that act through their officials: "California Gov. Gavin Newsom declared ..." is California's act.
-_POLITIES = frozenset({"state", "country", "nation", "province", "city", "county", "region"})
-# A question that asks where someone is from, or whose someone is ("Which state's senator ...?").
-_ASKS_ORIGIN = re.compile(
-    r"\b(from|represents?|represented|home|hometown|born|native|hails?|(which|what) \w+['’]s)\b", re.I
-)
-
-
-def affiliation(m: Mention, doc: Any, q: Question) -> bool:
-    """Whether a place mention only says where a person is from ("Sen. JD Vance of Ohio", "Ohio Sen. JD
-    Vance", "(D-Ohio)"): no answer to where an event was, unless the question asks after a polity, which acts
-    through its officials ("California Gov. Gavin Newsom declared ..."), or after where someone is from."""
-    if q.asked.kind != "PLACE" or q.asked.head in _POLITIES or _ASKS_ORIGIN.search(q.text):
-        return False
-    t = doc[m.start : m.end].root
-    for _ in range(3):
-        if t.dep_ == "pobj" and t.head.lower_ in ("of", "from") and t.head.head is not t.head:
-            t = t.head.head
-        elif t.dep_ in ("compound", "amod", "appos", "nmod", "npadvmod") and t.head is not t:
-            t = t.head
-        else:
-            return False
-        if t.ent_type_ == "PERSON":
-            return True
-    return False
 
 
 def is_modal(verb: Any, question_stems: frozenset[str] = frozenset()) -> bool:

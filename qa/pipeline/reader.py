@@ -19,19 +19,13 @@ from qa.models import Passage
 from qa.pipeline.agreement import gather, like_head
 from qa.pipeline.answer_types import AnswerType, answer_type
 from qa.pipeline.candidates import extract, question_acronyms
-from qa.pipeline.evidence import (
-    W,
-    affiliation,
-    agent_acts,
-    focus_weights,
-    is_modal,
-    mention_features,
-    overlap,
-)
+from qa.pipeline.evidence import W, agent_acts, focus_weights, is_modal, mention_features, overlap
 from qa.pipeline.expansions import asked_abbreviation, find_expansion
 from qa.pipeline.gazetteer import closed_set_applies, member, names_member
+from qa.pipeline.headlines import headline_mentions
 from qa.pipeline.lists import items, joined, several
 from qa.pipeline.nlp import parse
+from qa.pipeline.non_answers import no_answer
 from qa.pipeline.pronouns import Fetch, antecedents, carried_names, names_in
 from qa.pipeline.question_facts import Question, predicate_forms, question
 from qa.pipeline.short_answers import function_words, tidy
@@ -147,17 +141,12 @@ def read(
         return _phrase(q, sentences, matched, cosine, pronouns)
     scored = []
     acronyms = question_acronyms(question_text)
-    head = terms(asked.head).stems if asked.head else frozenset()
     for i, (p, doc) in enumerate(zip(passages, docs, strict=True)):
         passage_match = overlap(weights, terms(p.chunk.article.title).stems | terms(p.chunk.text).stems)
         sents = list(doc.sents)
         for m in extract(doc, asked, q.stems, i, acronyms, pronouns[i]):
-            if (
-                function_words(doc[m.start : m.end], m.text)
-                or (asked.count and m.text[:1].islower() and head & terms(m.text.split()[-1]).stems)
-                or affiliation(m, doc, q)
-            ):  # no content word ("However"), the things counted ("What two
-                continue  # conditions": "two primary conditions"), or where a person is from
+            if no_answer(m, doc, q):
+                continue
             sent = sents[m.sentence]
             f = mention_features(m, doc, sent, q, weights, pronouns[i])
             f.sentence = matched.get((i, sent.start), 0.0)
@@ -173,6 +162,7 @@ def read(
                 f.about = float(q.subject.named_in(near))
             f.passage = passage_match
             scored.append((m, f))
+    scored += headline_mentions(passages, q, weights, acronyms, similarity)
     answers = gather(scored, passages, asked.kind, asked.plural)
     like_head(answers, asked.kind, asked.head, similarity)
     if closed:  # a city or a continent is no answer to "which country", a county none to "which state"
@@ -181,15 +171,24 @@ def read(
     if not answers or answers[0].best is None:
         return Reading(asked, "", 0.0, None)
     top = []
-    for a in answers[:CANDIDATES]:
+    for a in answers:
         m, f = a.best  # type: ignore[misc]
+        quotable = [mf for mf in a.mentions if not mf[0].headline]
+        if not quotable:  # stated only in a headline, which a citation cannot quote
+            continue
+        m = m if not m.headline else max(quotable, key=lambda mf: mf[1].score())[0]
+        sent = list(docs[m.passage].sents)[m.sentence]
         top.append(
             Candidate(
                 tidy(a.text, asked.kind),
                 f.support(asked.kind in STRICT),
-                _evidence(m.passage, list(docs[m.passage].sents)[m.sentence], pronouns),
+                _evidence(m.passage, sent, pronouns),
             )
         )
+        if len(top) == CANDIDATES:
+            break
+    if not top:
+        return Reading(asked, "", 0.0, None)
     chosen = [top[i] for i in several([c.text for c in top], [c.support for c in top], asked.count)]
     more = tuple(dict.fromkeys(c.evidence for c in chosen[1:] if c.evidence != chosen[0].evidence))
     support = min(c.support for c in chosen)  # a list is only as well stated as its least stated item

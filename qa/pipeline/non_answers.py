@@ -1,0 +1,69 @@
+"""Spans that are no answer to the question, whatever their type: function words, the things a question
+counts, where a person is from, and a qualifier of the very category the question asks for.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from qa.pipeline.candidates import Mention
+from qa.pipeline.question_facts import Question
+from qa.pipeline.short_answers import function_words
+from qa.pipeline.support import covers, terms
+
+# Places that act through their officials: "California Gov. Gavin Newsom declared ..." is California's act.
+_POLITIES = frozenset({"state", "country", "nation", "province", "city", "county", "region"})
+# A question that asks where someone is from, or whose someone is ("Which state's senator ...?").
+_ASKS_ORIGIN = re.compile(
+    r"\b(from|represents?|represented|home|hometown|born|native|hails?|(which|what) \w+['’]s)\b", re.I
+)
+# Labels of words that qualify a category ("English soccer team", "Thanksgiving side dish"); a name may
+# stand before the category it belongs to ("the Texas Rangers team", "the “For the Republic” party").
+_QUALIFIERS = frozenset({"NORP", "GPE", "LOC", "DATE", "TIME", "LANGUAGE"})
+
+
+def no_answer(m: Mention, doc: Any, q: Question) -> bool:
+    """Whether a mention answers nothing the question asks, whatever it scores."""
+    head = terms(q.asked.head).stems if q.asked.head else frozenset()
+    return (
+        function_words(doc[m.start : m.end], m.text)  # "However", "In response to"
+        # the things counted ("What two conditions": "two primary conditions"; yet "What kind of
+        # cooperation" may be "intelligence cooperation")
+        or (q.asked.count > 0 and m.text[:1].islower() and bool(head & terms(m.text.split()[-1]).stems))
+        or affiliation(m, doc, q)
+        or qualifies_category(m, doc, q, head)
+    )
+
+
+def affiliation(m: Mention, doc: Any, q: Question) -> bool:
+    """Whether a place mention only says where a person is from ("Sen. JD Vance of Ohio", "Ohio Sen. JD
+    Vance", "(D-Ohio)"): no answer to where an event was, unless the question asks after a polity, which acts
+    through its officials ("California Gov. Gavin Newsom declared ..."), or after where someone is from."""
+    if q.asked.kind != "PLACE" or q.asked.head in _POLITIES or _ASKS_ORIGIN.search(q.text):
+        return False
+    t = doc[m.start : m.end].root
+    for _ in range(3):
+        if t.dep_ == "pobj" and t.head.lower_ in ("of", "from") and t.head.head is not t.head:
+            t = t.head.head
+        elif t.dep_ in ("compound", "amod", "appos", "nmod", "npadvmod") and t.head is not t:
+            t = t.head
+        else:
+            return False
+        if t.ent_type_ == "PERSON":
+            return True
+    return False
+
+
+def qualifies_category(m: Mention, doc: Any, q: Question, head: frozenset[str]) -> bool:
+    """Whether the mention only qualifies the category asked for: "English" in "second-tier English soccer
+    team" for "which NFL team", "Thanksgiving" in "the most popular Thanksgiving side dish" for "which
+    holiday side". The answer is the team or the dish itself. Not for a nationality or language question,
+    nor for a name, which may stand before its category ("the Texas Rangers team")."""
+    if not head or q.asked.kind in ("NORP", "LANGUAGE") or m.label not in _QUALIFIERS:
+        return False
+    root = doc[m.start : m.end].root
+    if root.dep_ not in ("amod", "compound", "nmod") or m.start <= root.head.i < m.end:
+        return False
+    category = [root.head, *(c for c in root.head.children if c.dep_ == "compound" and c.i > root.i)]
+    return any(covers(h, terms(t.text).stems | terms(t.lemma_).stems) for t in category for h in head)
