@@ -172,3 +172,40 @@ def test_a_word_that_qualifies_the_asked_category_is_no_answer() -> None:
     text = "Adler became a minority owner of the second-tier Ostrian soccer team, Port Alma City, on Monday."
     reading = read("Which soccer team did Adler become a part owner of?", [_passage(text)], _similarity)
     assert reading.short == "Port Alma City"
+
+
+def test_a_region_in_the_question_narrows_the_countries() -> None:
+    text = (
+        "Australia's prime minister was re-elected on Monday. "
+        "In Haiti, the transitional council ousted the prime minister on Monday."
+    )
+    question = "The prime minister of which Caribbean country was ousted on Monday?"
+    reading = read(question, [_passage(text)], _similarity)
+    assert reading.short == "Haiti"
+    assert all(c.text != "Australia" for c in reading.candidates)
+
+
+def test_a_country_is_no_company() -> None:
+    text = "The U.S. strike at Osk Lines ended on Monday after the workers approved the contract."
+    reading = read("A strike ended at which company on Monday?", [_passage(text)], _similarity)
+    assert all(c.text not in ("U.S.", "US") for c in reading.candidates)
+
+
+def test_a_question_the_article_asks_states_no_answer() -> None:
+    text = "Will Osk Lines run the Verrin ferries? The council has not decided yet, its spokesman said."
+    assert read("Which company will run the Verrin ferries?", [_passage(text)], _similarity).refused
+    text = "Osk Lines will run the Verrin ferries, the council decided on Monday."
+    reading = read("Which company will run the Verrin ferries?", [_passage(text)], _similarity)
+    assert reading.short == "Osk Lines" and not reading.refused
+
+
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        ("Officials are moving to add which insect to the threatened species list?", "insect"),
+        ("Which troubled test flight left two astronauts in space far longer than planned?", "flight"),
+    ],
+)
+def test_the_head_noun_after_which_survives_a_tagger_that_calls_it_a_verb(question: str, head: str) -> None:
+    asked = answer_type(question)
+    assert (asked.kind, asked.head) == ("NP", head)

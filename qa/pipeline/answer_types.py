@@ -172,6 +172,8 @@ def _head_noun(doc: Any, w: Any) -> Any:
             if c.dep_ in ("nsubj", "attr", "nsubjpass") and c.i != w.i and c.pos_ in ("NOUN", "PROPN", "NUM")
         ]
         head = subjects[0] if subjects else None
+    if head is None and w.lower_ == "which":
+        head = _mistagged_head(doc, w)
     for _ in range(2):
         if head is None or head.lemma_.lower() not in _GENERIC:
             break
@@ -186,3 +188,17 @@ def _head_noun(doc: Any, w: Any) -> Any:
             break
         head = of[0]
     return head
+
+
+def _mistagged_head(doc: Any, w: Any) -> Any:
+    """The noun after "which" where the small tagger took it, or an adjective before it, for a verb: "which
+    insect to", "Which troubled test flight left"."""
+    nouns: list[Any] = []
+    for t in doc[w.i + 1 : w.i + 6]:
+        if t.pos_ in ("NOUN", "PROPN") or (not nouns and t.tag_ in ("VB", "VBP") and t.lower_ not in _AUX):
+            nouns.append(t)
+        elif not nouns and (t.dep_ == "amod" or t.pos_ in ("ADJ", "NUM") or t.tag_ == "HYPH"):
+            continue
+        else:
+            break
+    return nouns[-1] if nouns else None

@@ -48,6 +48,40 @@ Washington|West Virginia|Wisconsin|Wyoming
 """
 
 
+# The regions a quiz names a country by ("Which African country ..."), by the adjective it uses.
+_REGIONS = {
+    "african": """Algeria|Angola|Benin|Botswana|Burkina Faso|Burundi|Cameroon|Cape Verde|Cabo Verde|
+        Central African Republic|Chad|Comoros|Congo|Democratic Republic of the Congo|DRC|Ivory Coast|
+        Cote d'Ivoire|Djibouti|Egypt|Equatorial Guinea|Eritrea|Eswatini|Swaziland|Ethiopia|Gabon|Gambia|Ghana|
+        Guinea|Guinea-Bissau|Kenya|Lesotho|Liberia|Libya|Madagascar|Malawi|Mali|Mauritania|Mauritius|Morocco|
+        Mozambique|Namibia|Niger|Nigeria|Rwanda|Sao Tome and Principe|Senegal|Seychelles|Sierra Leone|Somalia|
+        South Africa|South Sudan|Sudan|Tanzania|Togo|Tunisia|Uganda|Zambia|Zimbabwe""",
+    "european": """Albania|Andorra|Armenia|Austria|Azerbaijan|Belarus|Belgium|Bosnia and Herzegovina|Bosnia|
+        Bulgaria|Croatia|Cyprus|Czech Republic|Czechia|Denmark|Estonia|Finland|France|Georgia|Germany|Greece|
+        Hungary|Iceland|Ireland|Italy|Kosovo|Latvia|Liechtenstein|Lithuania|Luxembourg|Malta|Moldova|Monaco|
+        Montenegro|Netherlands|Holland|North Macedonia|Macedonia|Norway|Poland|Portugal|Romania|Russia|
+        San Marino|Serbia|Slovakia|Slovenia|Spain|Sweden|Switzerland|Turkey|Turkiye|Ukraine|United Kingdom|UK|
+        Britain|Great Britain|England|Scotland|Wales|Northern Ireland|Vatican City|Vatican""",
+    "caribbean": """Antigua and Barbuda|Bahamas|Barbados|Cuba|Dominica|Dominican Republic|Grenada|Haiti|
+        Jamaica|Saint Kitts and Nevis|Saint Lucia|Saint Vincent and the Grenadines|Trinidad and Tobago|
+        Puerto Rico""",
+    "asian": """Afghanistan|Bangladesh|Bhutan|Brunei|Cambodia|China|India|Indonesia|Japan|Kazakhstan|
+        Kyrgyzstan|Laos|Malaysia|Maldives|Mongolia|Myanmar|Burma|Nepal|North Korea|South Korea|Korea|Pakistan|
+        Philippines|Singapore|Sri Lanka|Taiwan|Tajikistan|Thailand|East Timor|Timor-Leste|Turkmenistan|
+        Uzbekistan|Vietnam|Hong Kong|Iran|Iraq|Israel|Jordan|Kuwait|Lebanon|Oman|Qatar|Saudi Arabia|Syria|
+        United Arab Emirates|UAE|Yemen|Bahrain|Palestine""",
+    "middle eastern": """Bahrain|Egypt|Iran|Iraq|Israel|Jordan|Kuwait|Lebanon|Oman|Palestine|Qatar|
+        Saudi Arabia|Syria|Turkey|Turkiye|United Arab Emirates|UAE|Yemen""",
+    "south american": """Argentina|Bolivia|Brazil|Chile|Colombia|Ecuador|Guyana|Paraguay|Peru|Suriname|
+        Uruguay|Venezuela""",
+    "latin american": """Argentina|Bolivia|Brazil|Chile|Colombia|Costa Rica|Cuba|Dominican Republic|Ecuador|
+        El Salvador|Guatemala|Honduras|Mexico|Nicaragua|Panama|Paraguay|Peru|Uruguay|Venezuela|Haiti|
+        Puerto Rico""",
+    "central american": "Belize|Costa Rica|El Salvador|Guatemala|Honduras|Nicaragua|Panama",
+}
+_ASKED_REGION = re.compile(r"\b(" + "|".join(_REGIONS) + r")\s+(?:country|countries|nation|nations)\b", re.I)
+
+
 def _names(block: str) -> frozenset[str]:
     return frozenset(n.strip().casefold() for n in block.replace("\n", "").split("|") if n.strip())
 
@@ -95,6 +129,7 @@ def country_of_people(text: str) -> str:
     return _PEOPLE_COUNTRY.get(word.removesuffix("s"), "") or _PEOPLE_COUNTRY.get(word, "")
 
 
+_IN_REGION = {region: _names(block) for region, block in _REGIONS.items()}
 _US = frozenset({"us", "usa", "america", "american", "unit"})  # stems of "US", "American", "United States"
 
 
@@ -104,6 +139,20 @@ def closed_set_applies(kind: str, head: str, places: Sequence[frozenset[str]]) -
     if kind != "PLACE" or head not in _SETS:
         return False
     return head != "state" or all(stems <= _US for stems in places)
+
+
+def answer_filter(kind: str, head: str, places: Sequence[frozenset[str]], question: str) -> Any:
+    """The test an answer must pass where the question asks for a member of a closed set, else None: "which
+    country" a country, "which African country" an African one, "which (US) state" a state; and a country or
+    a US state is no organisation ("which company": not "U.S.")."""
+    if kind == "ORG":
+        return lambda text: not member("state", text)
+    if not closed_set_applies(kind, head, places):
+        return None
+    if m := _ASKED_REGION.search(question):
+        region = _IN_REGION[m.group(1).lower()]
+        return lambda text: member(head, text) and all(_plain(p) in region for p in parts(text))
+    return lambda text: member(head, text)
 
 
 def member(head: str, text: str) -> bool:

@@ -33,6 +33,11 @@ def headline(title: str) -> str:
     return _CUT.sub("", strip_dateline(_OUTLET.sub("", title.strip()))).strip()
 
 
+def asks(text: str) -> bool:
+    """Whether a text is a question ("What is Russia plotting in Moldova?"), which states nothing."""
+    return text.rstrip(" \n\"”’'").endswith("?")
+
+
 def headline_mentions(
     passages: Sequence[Passage],
     q: Question,
@@ -43,7 +48,7 @@ def headline_mentions(
     """The candidate mentions of the passages' article titles, each title once."""
     first: dict[str, int] = {}
     for i, p in enumerate(passages):
-        if (title := headline(p.chunk.article.title)) and title not in first:
+        if (title := headline(p.chunk.article.title)) and title not in first and not asks(title):
             first[title] = i
     if not first:
         return []

@@ -21,8 +21,8 @@ from qa.pipeline.answer_types import AnswerType, answer_type
 from qa.pipeline.candidates import extract, question_acronyms
 from qa.pipeline.evidence import W, agent_acts, focus_weights, is_modal, mention_features, overlap
 from qa.pipeline.expansions import asked_abbreviation, find_expansion
-from qa.pipeline.gazetteer import closed_set_applies, member, names_member
-from qa.pipeline.headlines import headline_mentions
+from qa.pipeline.gazetteer import answer_filter, closed_set_applies, names_member
+from qa.pipeline.headlines import asks, headline_mentions
 from qa.pipeline.lists import items, joined, several
 from qa.pipeline.nlp import parse
 from qa.pipeline.non_answers import no_answer
@@ -124,7 +124,8 @@ def read(
         return Reading(asked, name, 1.0, _evidence(i, sent, pronouns))
     qdoc = parse([question_text])[0]
     q = question(question_text, asked, qdoc)
-    sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip()]
+    # a question the article asks ("What does a state of emergency do?", a heading) states no answer
+    sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip() and not asks(s.text)]
     stems = [terms(s.text).stems for _, s in sentences]
     closed = closed_set_applies(asked.kind, asked.head, q.places)  # "which country", "which (US) state"
     if closed:  # a sentence naming a country names the category: "landed in Angola"
@@ -165,8 +166,9 @@ def read(
     scored += headline_mentions(passages, q, weights, acronyms, similarity)
     answers = gather(scored, passages, asked.kind, asked.plural)
     like_head(answers, asked.kind, asked.head, similarity)
-    if closed:  # a city or a continent is no answer to "which country", a county none to "which state"
-        answers = [a for a in answers if member(asked.head, a.text)]
+    # a city or a continent is no answer to "which country", a county none to "which state", "U.S." no company
+    if allowed := answer_filter(asked.kind, asked.head, q.places, question_text):
+        answers = [a for a in answers if allowed(a.text)]
     answers.sort(key=lambda a: -a.vote)
     if not answers or answers[0].best is None:
         return Reading(asked, "", 0.0, None)
