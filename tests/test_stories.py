@@ -194,3 +194,12 @@ def test_per_article_limit_keeps_one_article_from_filling_the_passages(make_qa) 
     ]
     assert max(per_article) <= 2 and len(limited) == 6
     assert max(sum(p.chunk.article_id == q.chunk.article_id for q in unlimited) for p in unlimited) > 2
+
+
+def test_per_article_limit_still_fills_the_passages_from_an_archive_of_one_article(make_qa) -> None:
+    from tests.conftest import SEEDS
+
+    qa = make_qa(per_article_limit=2)
+    qa.ingest([SEEDS], progress=False)  # one article, eight passages
+    passages = next(e for e in qa.stream("Who met in Yerevan?", top_k=5) if isinstance(e, Retrieved)).passages
+    assert len(passages) == 5 and [p.rank for p in passages] == [1, 2, 3, 4, 5]

@@ -171,9 +171,11 @@ def one_per_story(
 
     Each kept passage lists the other articles of its story as `also`, within the same dates. A passage
     of a copy that says something the kept one does not (an update, a longer version) is kept.
-    per_article > 0 caps the passages taken from any one article.
+    per_article > 0 caps the passages taken from any one article while others are there to take; when the
+    passages run out first (an archive of one article), the capped ones fill the rest in their order.
     """
     kept: list[Passage] = []
+    spill: list[Passage] = []
     for p in passages:
         story, article = p.chunk.article.story, p.chunk.article_id
         twin = any(
@@ -185,8 +187,13 @@ def one_per_story(
         full = per_article > 0 and sum(q.chunk.article_id == article for q in kept) >= per_article
         if not twin and not full:
             kept.append(p)
+        elif not twin:
+            spill.append(p)
         if len(kept) == k:
             break
+    if len(kept) < k:  # the order of the ranking, not of the two lists
+        order = {id(p): i for i, p in enumerate(passages)}
+        kept = sorted(kept + spill[: k - len(kept)], key=lambda p: order[id(p)])
     members = store.story_members([p.chunk.article.story for p in kept])
     return [
         replace(
