@@ -209,3 +209,14 @@ def test_a_question_the_article_asks_states_no_answer() -> None:
 def test_the_head_noun_after_which_survives_a_tagger_that_calls_it_a_verb(question: str, head: str) -> None:
     asked = answer_type(question)
     assert (asked.kind, asked.head) == ("NP", head)
+
+
+def test_a_group_of_what_the_question_names_is_no_answer() -> None:
+    text = (
+        "On the day of Adler’s arrival, a group of activists aligned with the pro-Verrin “Harbour First” "
+        "party displayed an anti-Adler poster on the ferry terminal."
+    )
+    reading = read(
+        "On what occasion did the activists display the anti-Adler poster?", [_passage(text)], _similarity
+    )
+    assert all(c.text != "group" for c in reading.candidates)

@@ -18,6 +18,11 @@ _POLITIES = frozenset({"state", "country", "nation", "province", "city", "county
 _ASKS_ORIGIN = re.compile(
     r"\b(from|represents?|represented|home|hometown|born|native|hails?|(which|what) \w+['’]s)\b", re.I
 )
+# Nouns that count or gather what their "of" names: "a group of activists" is the activists.
+_COLLECTIVES = frozenset(
+    "group groups number lot lots dozens hundreds thousands millions series couple pair handful majority "
+    "crowd bunch wave flurry host".split()
+)
 # Labels of words that qualify a category ("English soccer team", "Thanksgiving side dish"); a name may
 # stand before the category it belongs to ("the Texas Rangers team", "the “For the Republic” party").
 _QUALIFIERS = frozenset({"NORP", "GPE", "LOC", "DATE", "TIME", "LANGUAGE"})
@@ -33,6 +38,7 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or (q.asked.count > 0 and m.text[:1].islower() and bool(head & terms(m.text.split()[-1]).stems))
         or affiliation(m, doc, q)
         or qualifies_category(m, doc, q, head)
+        or counts_the_named(m, doc, q)
     )
 
 
@@ -67,3 +73,19 @@ def qualifies_category(m: Mention, doc: Any, q: Question, head: frozenset[str]) 
         return False
     category = [root.head, *(c for c in root.head.children if c.dep_ == "compound" and c.i > root.i)]
     return any(covers(h, terms(t.text).stems | terms(t.lemma_).stems) for t in category for h in head)
+
+
+def counts_the_named(m: Mention, doc: Any, q: Question) -> bool:
+    """Whether the mention is a collective of what the question already names: "a group" in "a group of
+    activists" for "On what occasion did the activists ...?"."""
+    root = doc[m.start : m.end].root
+    if root.lower_ not in _COLLECTIVES:
+        return False
+    named = [
+        t
+        for c in root.children
+        if c.dep_ == "prep" and c.lower_ == "of" and c.i >= m.end
+        for t in c.children
+        if t.dep_ == "pobj"
+    ]
+    return any(covers(s, q.stems) for t in named for s in terms(t.text).stems)
