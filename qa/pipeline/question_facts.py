@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from qa.pipeline.answer_heads import COUNTS
@@ -157,12 +158,13 @@ def _agent(doc: Any) -> frozenset[str]:
 _NEGATING_PREFIX = re.compile(r"^(un|in|im|non|dis)(?=[a-z]{4})")
 
 
-def predicate_forms(word: str) -> set[str]:
+@lru_cache(maxsize=1 << 14)
+def predicate_forms(word: str) -> frozenset[str]:
     """Stems a verb may take in a sentence: British and American spelling, with or without a negating
     prefix ("realised" ~ "unrealized")."""
     w = word.lower().replace("ise", "ize").replace("isa", "iza")
     bare = _NEGATING_PREFIX.sub("", w)
-    return {s for form in {w, bare} for s in terms(form).stems}
+    return frozenset(s for form in {w, bare} for s in terms(form).stems)
 
 
 def _qualifiers(doc: Any) -> list[str]:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from index.chunking import sentence_spans
 
@@ -93,6 +93,7 @@ class Terms:
     names: frozenset[str]
 
 
+@lru_cache(maxsize=1 << 16)  # the reader asks for the same words' terms many times per question
 def terms(text: str) -> Terms:
     """Content words of `text` (stop words dropped), stemmed."""
     stems: set[str] = set()
