@@ -131,11 +131,13 @@ def mention_features(
     stems = terms(m.text).stems
     f.named = sum(1 for s in stems if close_to(s, q.stems)) / len(stems) if stems else 0.0
     f.type_fit = TYPE_LABELS.get(q.asked.kind, {}).get(m.label, 0.0)
-    f.cues = _cues(m, doc, sent, q, root, pronouns or {})
+    # the question's main verb where the sentence has it
+    asked = [t for t in sent if q.predicate & predicate_forms(t.text)] if q.predicate else []
+    f.cues = _cues(m, doc, sent, q, root, pronouns or {}, asked)
     if q.asked.kind == "DATE" and q.predicate:
         # "When was the mission deployed?" is not answered by the date of the attack the sentence also names:
         # the date hangs on another word than the question's while the asked verb stands elsewhere in it
-        asked_here = any(q.predicate & predicate_forms(t.text) for t in sent if not m.start <= t.i < m.end)
+        asked_here = any(not m.start <= t.i < m.end for t in asked)
         f.cues["event"] = float(gov.pos_ in ("VERB", "NOUN") and not f.governor and asked_here)
     return f
 
@@ -163,9 +165,10 @@ def agent_acts(agent: frozenset[str], sent: Any, pronoun_names: str = "") -> boo
 
 
 def _cues(
-    m: Mention, doc: Any, sent: Any, q: Question, root: Any, pronouns: Mapping[int, str]
+    m: Mention, doc: Any, sent: Any, q: Question, root: Any, pronouns: Mapping[int, str], asked: Sequence[Any]
 ) -> dict[str, float]:
-    """Signs that the sentence does not state the asked fact: a demand, another time, another country."""
+    """Signs that the sentence does not state the asked fact: a demand, another time, another country
+    (`asked`: the sentence's tokens of the question's main verb)."""
     verb = root
     for _ in range(5):
         if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
@@ -173,7 +176,6 @@ def _cues(
         verb = verb.head
     text = sent.text
     # The asked verb only under a modal ("those who hung the posters must be punished") states no one did it
-    asked = [t for t in sent if q.predicate & predicate_forms(t.text)] if q.predicate else []
     cues = {
         "modal": float(
             not q.modal and (is_modal(verb, q.stems) or (bool(asked) and all(is_modal(t) for t in asked)))

@@ -82,13 +82,18 @@ _REGIONS = {
 _ASKED_REGION = re.compile(r"\b(" + "|".join(_REGIONS) + r")\s+(?:country|countries|nation|nations)\b", re.I)
 
 
+def _listed(block: str) -> list[str]:
+    return [n.strip() for n in block.replace("\n", "").split("|") if n.strip()]
+
+
 def _names(block: str) -> frozenset[str]:
-    return frozenset(n.strip().casefold() for n in block.replace("\n", "").split("|") if n.strip())
+    return frozenset(n.casefold() for n in _listed(block))
 
 
 COUNTRIES = _names(_NAMES)
 # head noun of the question -> the names that answer it ("which state" may also mean a sovereign state)
 _SETS = {"country": COUNTRIES, "nation": COUNTRIES, "state": _names(_US_STATES) | COUNTRIES}
+_IN_REGION = {region: _names(block) for region, block in _REGIONS.items()}
 
 
 # What a nation's people are called, where no suffix rule below derives it from the country's name.
@@ -96,8 +101,8 @@ _PEOPLES = {
     "Spanish": "Spain", "French": "France", "British": "Britain", "English": "England", "German": "Germany",
     "Dutch": "Netherlands", "Swiss": "Switzerland", "Greek": "Greece", "Turkish": "Turkey",
     "Swedish": "Sweden", "Polish": "Poland", "Danish": "Denmark", "Finnish": "Finland", "Irish": "Ireland",
-    "Welsh": "Wales",
-    "Scottish": "Scotland", "Thai": "Thailand", "Filipino": "Philippines", "Afghan": "Afghanistan",
+    "Welsh": "Wales", "Scottish": "Scotland", "Thai": "Thailand", "Filipino": "Philippines",
+    "Afghan": "Afghanistan",
     "Argentine": "Argentina", "Portuguese": "Portugal", "Norwegian": "Norway", "Peruvian": "Peru",
     "Lebanese": "Lebanon", "Saudi": "Saudi Arabia", "Emirati": "United Arab Emirates", "Icelandic": "Iceland",
     "Cypriot": "Cyprus", "Malagasy": "Madagascar", "Burmese": "Myanmar", "Congolese": "Congo",
@@ -112,15 +117,17 @@ _NOT_PEOPLES = frozenset({"american", "americans"})
 
 
 def _peoples() -> dict[str, str]:
-    names = [n.strip() for n in _NAMES.replace("\n", "").split("|") if n.strip()]
     out: dict[str, str] = {}
     for drop, add in _SUFFIXES:
-        for name in names:
+        for name in _listed(_NAMES):
             if name.isupper() or not name.endswith(drop):
                 continue
             out.setdefault((name[: len(name) - len(drop)] + add).casefold(), name)
     out.update({people.casefold(): country for people, country in _PEOPLES.items()})
     return {k: v for k, v in out.items() if k not in _NOT_PEOPLES and k not in COUNTRIES}
+
+
+_PEOPLE_COUNTRY = _peoples()
 
 
 def country_of_people(text: str) -> str:
@@ -129,7 +136,6 @@ def country_of_people(text: str) -> str:
     return _PEOPLE_COUNTRY.get(word.removesuffix("s"), "") or _PEOPLE_COUNTRY.get(word, "")
 
 
-_IN_REGION = {region: _names(block) for region, block in _REGIONS.items()}
 _US = frozenset({"us", "usa", "america", "american", "unit"})  # stems of "US", "American", "United States"
 
 
@@ -173,6 +179,3 @@ def names_member(head: str, sent: Any) -> bool:
 def _plain(text: str) -> str:
     """A name as the lists write it: no "the", no full stops ("U.S."), no accents, lower case."""
     return fold(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)).replace(".", "")
-
-
-_PEOPLE_COUNTRY = _peoples()
