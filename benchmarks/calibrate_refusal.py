@@ -14,9 +14,10 @@ questions whose gold occurs in no article published by their quiz date: the arch
 
 The table prints, per threshold, what each set gets, and the threshold each set would choose alone (for a
 wrong answer costing 1, 0.5 and 0.25 of a right one), so that a choice only one set or one cost likes shows:
-two-fold cross-validation over the sets. Typed answers (MIN_SUPPORT) and clause answers to why / how / what
-is the goal questions (MIN_SUPPORT_CLAUSE, a support on another scale) get a table each, over their own
-questions. `--from-dump` re-scores a saved `--dump` without reading again.
+two-fold cross-validation over the sets. Typed answers (MIN_SUPPORT), free noun phrases (MIN_SUPPORT_NOUN)
+and clause answers to why / how / what is the goal questions (MIN_SUPPORT_CLAUSE) get a table each, over
+their own questions (qa/pipeline/answerability.py). `--from-dump` re-scores a saved `--dump` without reading
+again.
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ from qa.eval.dataset import EvalQuestion, load_questions  # noqa: E402
 from qa.eval.run import answers_in_corpus  # noqa: E402
 from qa.eval.scoring import short_answer_right  # noqa: E402
 from qa.pipeline import NewsQA  # noqa: E402
-from qa.pipeline.reader import MIN_SUPPORT, MIN_SUPPORT_CLAUSE, Reading, threshold  # noqa: E402
+from qa.pipeline.answerability import (  # noqa: E402
+    MIN_SUPPORT,
+    MIN_SUPPORT_CLAUSE,
+    MIN_SUPPORT_NOUN,
+    AnswerClass,
+    threshold,
+)
+from qa.pipeline.reader import Reading  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 DATA = REPO.parent / "shared/bench/realtimeqa-2024q4"
@@ -57,6 +65,7 @@ class Read:
     support: float  # -1 when the reader found no answer at all (it refuses at any threshold)
     right: bool  # the short answer matches a gold
     should_refuse: bool  # unanswerable (seed), or no article by the quiz date holds a gold (RTQA)
+    group: AnswerClass = "typed"  # which threshold the answer answers to
 
 
 def read_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[str, bool]) -> list[Read]:
@@ -82,12 +91,13 @@ def read_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[str
             support = reading.support if found and reading is not None else -1.0
             short = reading.short if found and reading is not None else ""
             kind = reading.asked.kind if reading is not None else "?"
+            group = reading.answer_class if reading is not None else "typed"
             should_refuse = not q.answerable or not in_archive.get(q.id, True)
             right = bool(short) and short_answer_right(short, q.answers)
             if kind == "PHRASE" and reading is not None and reading.evidence is not None:
                 # a clause answer quotes its sentence: right when the sentence holds the gold
                 right = right or short_answer_right(reading.evidence.claim, q.answers)
-            out.append(Read(q.id, q.question, short, kind, support, right, should_refuse))
+            out.append(Read(q.id, q.question, short, kind, support, right, should_refuse, group))
     finally:
         newsqa_module.read = original
     return out
@@ -175,13 +185,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def report(sets: dict[str, list[Read]]) -> None:
     """A table per kind of answer, and the threshold each set, and both together, would choose."""
-    for title, clause, thresholds, shipped, name in (
-        ("Typed answers (who, where, which, how many, yes/no ...)", False, THRESHOLDS, MIN_SUPPORT,
+    for title, group, thresholds, shipped, name in (
+        ("Typed answers (who, where, which, how many, yes/no ...)", "typed", THRESHOLDS, MIN_SUPPORT,
          "MIN_SUPPORT"),
-        ("Clause answers (why, how, what is the goal of ...)", True, CLAUSE_THRESHOLDS, MIN_SUPPORT_CLAUSE,
-         "MIN_SUPPORT_CLAUSE"),
+        ("Free noun phrases (what + a noun no entity type fills, the answer not naming it)", "noun",
+         CLAUSE_THRESHOLDS, MIN_SUPPORT_NOUN, "MIN_SUPPORT_NOUN"),
+        ("Clause answers (why, how, what is the goal of ...)", "clause", CLAUSE_THRESHOLDS,
+         MIN_SUPPORT_CLAUSE, "MIN_SUPPORT_CLAUSE"),
     ):  # fmt: skip
-        part = {n: [r for r in reads if (r.kind == "PHRASE") is clause] for n, reads in sets.items()}
+        part = {n: [r for r in reads if r.group == group] for n, reads in sets.items()}
         print(f"{title}:\n")
         print(table(part, thresholds, shipped))
         print()
@@ -197,7 +209,7 @@ def report(sets: dict[str, list[Read]]) -> None:
         print(f"Shipped {name} = {shipped}\n")
     print("All questions at the shipped thresholds:")
     for n, reads in sets.items():
-        answered = [r for r in reads if r.support >= threshold(r.kind)]
+        answered = [r for r in reads if r.support >= threshold(r.group)]
         right = sum(1 for r in answered if r.right and not r.should_refuse)
         refused = [r for r in reads if r not in answered]
         should = sum(1 for r in reads if r.should_refuse)

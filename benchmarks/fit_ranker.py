@@ -3,8 +3,10 @@
 For every question, the retriever's candidate pool (nearest chunks plus every chunk of the top fused articles)
 is scored with its features; a candidate is a positive when its text holds a gold answer (normalised, whole
 tokens). A logistic regression is fitted with folds that keep quiz weeks together, and the held-out ranking
-is scored: passage recall@1/5/10/50 and MRR, against the weights the code ships. The last lines print the
-weights fitted on all questions, in raw feature units, ready for RankWeights.
+is scored: passage recall@1/5/10/50 and MRR, against the weights the code ships, over all questions, those
+whose answer is in an article by the quiz date (issue #13's targets) and those an article states
+(qa/eval/archive.py). The last lines print the weights fitted on all questions, in raw feature units, ready
+for RankWeights. `--pool-articles` and `--dense-pool` try deeper pools (retrieval.Depths).
 
     python benchmarks/fit_ranker.py --home /tmp/rtqa/home         # RealTime QA dev (index built once)
     python benchmarks/fit_ranker.py --home /tmp/rtqa/home --seed  # also the seed set's recall
@@ -19,7 +21,7 @@ import math
 import pickle
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,9 +32,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from index.store.filters import Filters  # noqa: E402
+from qa.eval.archive import Archive  # noqa: E402
 from qa.eval.dataset import EvalQuestion, load_questions  # noqa: E402
 from qa.eval.metrics import answer_contained  # noqa: E402
-from qa.pipeline.retrieval import Candidate, RankWeights, Retriever  # noqa: E402
+from qa.pipeline.retrieval import Candidate, Depths, RankWeights, Retriever  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 DATA = REPO.parent / "shared/bench/realtimeqa-2024q4"
@@ -49,6 +52,8 @@ class Pool:
     x: np.ndarray
     y: np.ndarray
     group: int
+    held: bool = True  # an article published by the quiz date holds a gold answer
+    stated: bool = True  # a sentence of such an article states it (Archive.states)
 
 
 def features(c: Candidate) -> list[float]:
@@ -57,6 +62,7 @@ def features(c: Candidate) -> list[float]:
 
 def build_pools(retriever: Retriever, questions: Sequence[EvalQuestion]) -> list[Pool]:
     """Every question's candidate pool with all features (coverage for all, not only the head) and labels."""
+    archive = Archive(retriever.store)
     pools = []
     for i, q in enumerate(questions):
         cands = retriever.candidates(q.question, Filters(as_of=q.asked_on))
@@ -67,7 +73,7 @@ def build_pools(retriever: Retriever, questions: Sequence[EvalQuestion]) -> list
         y = np.array([answer_contained(texts.get(c.ref.id, ""), q.answers) for c in cands], dtype=float)
         x = np.array([features(c) for c in cands], dtype=float).reshape(len(cands), len(FEATURES))
         week = q.asked_on.isocalendar()[1] if q.asked_on else 0
-        pools.append(Pool(q, cands, x, y, week))
+        pools.append(Pool(q, cands, x, y, week, archive.holds(q), archive.states(q)))
         if (i + 1) % 25 == 0:
             print(f"  {i + 1}/{len(questions)} pools", file=sys.stderr)
     return pools
@@ -162,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--without", nargs="*", default=[], choices=FEATURES, help="features left out (ablation)")
     p.add_argument("--seed", action="store_true", help="also report recall on the seed set")
     p.add_argument("--cache", type=Path, default=None, help="keep the candidate pools in this file (pickle)")
+    p.add_argument("--pool-articles", type=int, default=Depths().pool_articles, help="articles pooled whole")
+    p.add_argument("--dense-pool", type=int, default=Depths().dense_pool, help="nearest chunks pooled")
     args = p.parse_args(argv)
 
     questions = [q for q in load_questions(args.questions) if q.answerable]
@@ -170,7 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         qa = open_qa(args.home, args.corpus, Settings(llm="extractive"))
         print(f"{len(questions)} questions; building candidate pools...", file=sys.stderr)
-        pools = build_pools(Retriever(qa.store, qa.embedder), questions)
+        depths = Depths(pool_articles=args.pool_articles, dense_pool=args.dense_pool)
+        pools = build_pools(Retriever(qa.store, qa.embedder, depths=depths), questions)
         if args.cache:
             args.cache.write_bytes(pickle.dumps(pools))
     keep = [i for i, name in enumerate(FEATURES) if name not in args.without]
@@ -178,17 +187,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         pool.x = pool.x * np.isin(np.arange(len(FEATURES)), keep)  # left-out features are zero
     reachable = [p for p in pools if p.y.any()]
     weights = RankWeights()
-    rows = {
-        "shipped RankWeights, all": rank_metrics(pools, [linear(p, *shipped(weights)) for p in pools]),
-        "shipped RankWeights, answer in pool": rank_metrics(
-            reachable, [linear(p, *shipped(weights)) for p in reachable]
-        ),
+    subsets: dict[str, Callable[[Pool], bool]] = {
+        "all": lambda p: True,
+        "answer in the archive": lambda p: p.held,
+        "answer stated": lambda p: p.stated,
+        "answer in pool": lambda p: bool(p.y.any()),
     }
     cv = cross_validate(pools, args.folds, args.c)
-    rows["fitted, cross-validated, all"] = rank_metrics(pools, cv)
-    rows["fitted, cross-validated, answer in pool"] = rank_metrics(
-        reachable, [s for s, p in zip(cv, pools, strict=True) if p.y.any()]
-    )
+    rows = {}
+    for name, scores in (
+        ("shipped RankWeights", [linear(p, *shipped(weights)) for p in pools]),
+        ("fitted, CV", cv),
+    ):
+        for subset, admits in subsets.items():
+            kept = [(p, s) for p, s in zip(pools, scores, strict=True) if admits(p)]
+            rows[f"{name}, {subset} ({len(kept)})"] = rank_metrics([p for p, _ in kept], [s for _, s in kept])
     w, b = fit(pools, args.c)
     print(f"\n{len(pools)} questions, {len(reachable)} with a gold-holding candidate in the pool\n")
     print(table(rows))

@@ -43,7 +43,7 @@ def compare(home: str) -> dict[str, Any]:
     import index.store.dense as dense
     from index.store.filters import Filters
     from qa.pipeline import NewsQA
-    from qa.pipeline.retrieval import DENSE_DEPTH
+    from qa.pipeline.retrieval import Depths
     from qa.settings import Settings
 
     qa = NewsQA(Settings())
@@ -65,7 +65,7 @@ def compare(home: str) -> dict[str, Any]:
     limits = dense._MAX_DEPTH, dense._MAX_IDS
 
     def search(filters: Callable[[Any], Filters], pair: tuple[Any, Any]) -> Any:
-        return store.search(pair[0], DENSE_DEPTH, filters(pair[1]))
+        return store.search(pair[0], Depths().dense, filters(pair[1]))
 
     for name, filters in (
         ("as_of", lambda q: Filters(as_of=q.asked_on)),

@@ -148,6 +148,9 @@ class MemoryStore(Store):
         ]
         return sorted(hits, key=lambda h: -h[1])[:k]
 
+    def similarities(self, vector: np.ndarray, chunk_ids: Sequence[str]) -> dict[str, float]:
+        return {cid: float(self._vectors[cid] @ vector) for cid in chunk_ids if cid in self._vectors}
+
     def article_search(self, query: str, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         bags = {
             aid: Counter(

@@ -117,12 +117,34 @@ def test_the_date_before_a_sentence_keeps_names_and_lowers_the_rest(claim: str, 
 
 
 def test_a_clause_answer_needs_more_support_than_a_typed_one() -> None:
-    from qa.pipeline.reader import MIN_SUPPORT, MIN_SUPPORT_CLAUSE, threshold
+    from qa.pipeline.answerability import MIN_SUPPORT, MIN_SUPPORT_CLAUSE, MIN_SUPPORT_NOUN, threshold
 
-    assert threshold("PHRASE") == MIN_SUPPORT_CLAUSE > MIN_SUPPORT == threshold("PERSON")
+    assert threshold("clause") == MIN_SUPPORT_CLAUSE > MIN_SUPPORT_NOUN == threshold("noun")
+    assert MIN_SUPPORT_NOUN > MIN_SUPPORT == threshold("typed")
     text = "The harbour master of Port Alma said the pier would reopen in spring after repairs to its deck."
     reading = read("Why is the pier in Port Alma closed?", [_passage(text)], _similarity)
     assert MIN_SUPPORT <= reading.support < MIN_SUPPORT_CLAUSE and reading.refused
+
+
+def test_a_free_noun_phrase_needs_more_support_than_a_typed_answer() -> None:
+    # The same sentence and the same unmatched detail ("in the spring"): a company or a count has its type
+    # behind it; "what did they buy" takes any noun chunk, so the sentence must match more of the question.
+    from qa.pipeline.answerability import MIN_SUPPORT, MIN_SUPPORT_NOUN
+
+    seller = "The Port Alma council bought two electric ferries from Halvard Marine last week."
+    typed = read(
+        "Which company did the Port Alma council buy ferries from in the spring?", [_passage(seller)]
+    )
+    assert typed.asked.kind == "ORG" and typed.short == "Halvard Marine" and not typed.refused
+    text = "The Port Alma council bought two electric ferries last week, the mayor said."
+    free = read("What did the Port Alma council buy in the spring?", [_passage(text)], _similarity)
+    assert free.asked.kind == "NP" and free.short == "two electric ferries"
+    assert typed.support >= MIN_SUPPORT and MIN_SUPPORT <= free.support < MIN_SUPPORT_NOUN and free.refused
+    # An answer that names the asked head noun has its type behind it: "what kind of ferries".
+    named = read("What kind of ferries did the Port Alma council buy in the spring?", [_passage(text)])
+    assert named.short == "two electric ferries" and named.answer_class == "typed" and not named.refused
+    plain = read("What did the Port Alma council buy?", [_passage(text)], _similarity)
+    assert plain.short == "two electric ferries" and plain.support >= MIN_SUPPORT_NOUN and not plain.refused
 
 
 def _titled(text: str, title: str, article: str) -> Passage:

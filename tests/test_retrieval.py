@@ -14,7 +14,7 @@ from index.store.chroma import ChromaStore
 from index.store.filters import Filters
 from index.store.search_index import SearchIndex
 from qa.pipeline import NewsQA
-from qa.pipeline.retrieval import Candidate, RankWeights, Retriever, fuse_articles
+from qa.pipeline.retrieval import Candidate, Depths, RankWeights, Retriever, fuse_articles
 from tests.conftest import FIXTURES, SEEDS, MakeQA
 
 
@@ -87,6 +87,27 @@ def test_dense_search_filters_by_the_chunk_rows(corpus_qa: NewsQA) -> None:
     early = store.search(vector, 10, Filters(as_of=date(2024, 10, 31)))
     assert early and all(r.published is None or r.published <= date(2024, 10, 31) for r, _ in early)
     assert [c.id for c in store.fetch([top.id, "no-such-chunk"])] == [top.id]
+
+
+def test_exact_similarities_agree_with_the_search_scores(corpus_qa: NewsQA) -> None:
+    store = _store(corpus_qa)
+    vector = corpus_qa.embedder.embed(["museum reopens after renovation"])[0]
+    hits = store.search(vector, 5)
+    exact = store.similarities(vector, [ref.id for ref, _ in hits] + ["no-such-chunk"])
+    assert set(exact) == {ref.id for ref, _ in hits}
+    assert all(exact[ref.id] == pytest.approx(score, abs=1e-4) for ref, score in hits)
+
+
+def test_chunks_beyond_the_dense_depth_get_their_own_cosine(corpus_qa: NewsQA) -> None:
+    # Only 2 nearest chunks asked: every chunk of the top articles still gets its exact cosine, not the
+    # 2nd nearest's as a stand-in (the stand-in moved with the index's approximate search between loads).
+    question = "How much will the Harbor Bridge cost?"
+    retriever = Retriever(corpus_qa.store, corpus_qa.embedder, depths=Depths(dense=2))
+    pool = retriever.candidates(question)
+    vector = corpus_qa.embedder.embed([question])[0]
+    exact = _store(corpus_qa).similarities(vector, [c.ref.id for c in pool])
+    assert len(pool) > 2 and len({round(c.dense, 4) for c in pool}) > 2
+    assert all(c.dense == pytest.approx(exact[c.ref.id], abs=1e-4) for c in pool)
 
 
 @pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])

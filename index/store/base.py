@@ -73,6 +73,10 @@ class Store(Protocol):
         """Top-k chunks by cosine similarity that pass the filters."""
         ...
 
+    def similarities(self, vector: np.ndarray, chunk_ids: Sequence[str]) -> dict[str, float]:
+        """Exact cosine of `vector` with each of these chunks' stored vectors (unknown ids left out)."""
+        ...
+
     def article_search(self, query: str, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         """Top-k article ids by BM25 over title and text, within the filters."""
         ...

@@ -21,7 +21,7 @@ import numpy as np
 from index.models import ArticleInfo, Chunk, ChunkRef, StoredArticle
 from index.store.base import EmbedderMismatchError, Hit, StoreError, WriteItem
 from index.store.codec import chunk_from_record, chunk_metadata, manifest_metadata
-from index.store.dense import filtered_search
+from index.store.dense import cosines, filtered_search
 from index.store.filters import Filters
 from index.store.manifest import Manifest, get_all
 from index.store.search_index import SearchIndex
@@ -253,6 +253,13 @@ class ChromaStore:
         ids, distances = res["ids"][0], res["distances"][0]
         refs = self.index.chunk_refs(ids)
         return [(refs[cid], 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True) if cid in refs]
+
+    def similarities(self, vector: np.ndarray, chunk_ids: Sequence[str]) -> dict[str, float]:
+        if not chunk_ids:
+            return {}
+        got = self._chunks.get(ids=list(chunk_ids), include=["embeddings"])
+        stored = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
+        return dict(zip(got["ids"], cosines(stored, vector).tolist(), strict=True))
 
     def article_search(self, query: str, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         return self.index.search_articles(query, k, filters)

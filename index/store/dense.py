@@ -35,6 +35,12 @@ Nearest = Callable[[np.ndarray, int, dict[str, Any] | None, list[str] | None], l
 Admitted = Callable[[Filters, int], list[str] | None]
 
 
+def cosines(stored: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each row of `stored` with `vector` (Chroma's cosine space, as 1 - distance)."""
+    norms = np.linalg.norm(stored, axis=1) * float(np.linalg.norm(vector))
+    return (stored @ np.asarray(vector, dtype=np.float32)) / np.where(norms > 0, norms, 1.0)
+
+
 def filtered_search(
     nearest: Nearest, admitted: Admitted, vector: np.ndarray, k: int, filters: Filters
 ) -> list[Hit]:

@@ -18,6 +18,7 @@ from index.datelines import strip_dateline
 from qa.models import Passage
 from qa.pipeline.agreement import gather, like_head
 from qa.pipeline.answer_types import AnswerType, answer_type
+from qa.pipeline.answerability import AnswerClass, answer_class, threshold
 from qa.pipeline.candidates import extract, question_acronyms
 from qa.pipeline.evidence import W, agent_acts, focus_weights, is_modal, mention_features, overlap
 from qa.pipeline.expansions import asked_abbreviation, find_expansion
@@ -36,13 +37,6 @@ Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 CANDIDATES = 5  # best answers kept for a chooser
 # Questions whose answer must be of their type: a who-question is not answered by a nationality.
 STRICT = frozenset("PERSON PLACE DATE DURATION NUMBER MONEY PERCENT ORDINAL NORP LANGUAGE".split())
-# Below this the best sentence does not state an answer: refuse. Calibrated by benchmarks/calibrate_refusal.py
-# (docs/ablation.md): the seed set's best threshold whether a wrong answer costs a whole or half a right one,
-# and on RealTime QA it turns 110 wrong answers to 49 for 29 right ones to 19 (0.10 before).
-MIN_SUPPORT = 0.28
-# A clause answer (why, how ...) rests on its sentence's match alone, with no typed span or attachment behind
-# it: its support is on another scale, calibrated on its own the same way (docs/ablation.md).
-MIN_SUPPORT_CLAUSE = 0.60
 _DATE_OF_ARTICLE = re.compile(
     r"^(what is|what was|when was) (the|this) (article'?s? )?"
     r"(publication date|date of (the )?(article|publication)|article published)"
@@ -95,12 +89,12 @@ class Reading:
     @property
     def refused(self) -> bool:
         """The passages do not state an answer clearly enough."""
-        return self.evidence is None or not self.short or self.support < threshold(self.asked.kind)
+        return self.evidence is None or not self.short or self.support < threshold(self.answer_class)
 
-
-def threshold(kind: str) -> float:
-    """The support below which an answer of this type is refused."""
-    return MIN_SUPPORT_CLAUSE if kind == "PHRASE" else MIN_SUPPORT
+    @property
+    def answer_class(self) -> AnswerClass:
+        """Which refusal threshold the answer answers to."""
+        return answer_class(self.asked.kind, self.asked.head, self.short)
 
 
 def read(

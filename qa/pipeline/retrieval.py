@@ -26,12 +26,18 @@ from qa.models import Passage
 
 Mode = Literal["dense", "bm25", "hybrid"]
 
-DENSE_DEPTH = 200  # nearest chunks asked of the vector index
-ARTICLE_DEPTH = 200  # articles asked of BM25
-DENSE_POOL = 100  # nearest chunks that go to the second stage
-POOL_ARTICLES = 10  # fused top articles whose every chunk goes to the second stage
 ARTICLE_RRF_K = 10  # reciprocal-rank constant of the article fusion (60 was worse on the dev questions)
 UNDATED_AGE_DAYS = 365  # an article without a date counts as a year old
+
+
+@dataclass(frozen=True)
+class Depths:
+    """How deep each stage looks (deeper pools did not rank better: docs/ablation.md)."""
+
+    dense: int = 200  # nearest chunks asked of the vector index
+    articles: int = 200  # articles asked of BM25
+    dense_pool: int = 100  # nearest chunks that go to the second stage
+    pool_articles: int = 10  # fused top articles whose every chunk goes to the second stage
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ class RankWeights:
     """The second stage's linear score (raw feature units), from benchmarks/fit_ranker.py."""
 
     intercept: float = -5.0800
-    dense: float = 3.9018  # cosine of the question and the chunk (the deepest dense score if not found)
+    dense: float = 3.9018  # cosine of the question and the chunk
     article_bm25: float = 2.3450  # BM25 of the chunk's article over that of the best article
     log_age: float = -0.2399  # ln(1 + days from publication to the as-of date): news questions ask of now
     log_position: float = -0.3382  # ln(1 + the chunk's position in its article): news leads with the story
@@ -95,23 +101,28 @@ class Retriever:
         mode: Mode = "hybrid",
         per_article: int = 0,
         weights: RankWeights = RankWeights(),
+        depths: Depths = Depths(),
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.mode = mode
         self.per_article = per_article
         self.weights = weights
+        self.depths = depths
 
     def candidates(self, question: str, filters: Filters = Filters()) -> list[Candidate]:
         """The second stage's pool with its features, in no particular order."""
         vector = None if self.mode == "bm25" else self.embedder.embed([question])[0]
-        dense = [] if vector is None else self.store.search(vector, DENSE_DEPTH, filters)
-        bm25 = [] if self.mode == "dense" else self.store.article_search(question, ARTICLE_DEPTH, filters)
-        pool = {ref.id: ref for ref, _ in dense[:DENSE_POOL]}
+        d = self.depths
+        dense = [] if vector is None else self.store.search(vector, d.dense, filters)
+        bm25 = [] if self.mode == "dense" else self.store.article_search(question, d.articles, filters)
+        pool = {ref.id: ref for ref, _ in dense[: d.dense_pool]}
         if bm25:
-            top = fuse_articles(bm25, dense)[:POOL_ARTICLES]
+            top = fuse_articles(bm25, dense)[: d.pool_articles]
             pool.update((ref.id, ref) for ref in self.store.article_chunks(top))
         cosine = {ref.id: score for ref, score in dense}
+        if vector is not None:  # the chunks of the top articles beyond the nearest ones: their exact cosine
+            cosine.update(self.store.similarities(vector, [cid for cid in pool if cid not in cosine]))
         floor = dense[-1][1] if dense else 0.0
         best = bm25[0][1] if bm25 and bm25[0][1] > 0 else 1.0
         article = dict(bm25)
