@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,13 @@ class Article:
     def info(self) -> ArticleInfo:
         """The article's metadata, as chunks and citations carry it."""
         return ArticleInfo(self.id, self.title, self.source, self.url, self.author, self.published)
+
+    def normalized(self) -> Article:
+        """The article in Unicode NFC: "Beyonce\\u0301" (e and a combining accent) stored as "Beyoncé"."""
+        nfc = partial(unicodedata.normalize, "NFC")
+        return replace(
+            self, text=nfc(self.text), title=nfc(self.title), source=nfc(self.source), author=nfc(self.author)
+        )
 
     @property
     def content_hash(self) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from index.embedding.base import Embedder
+from index.ingest import INGEST_FORMAT
 from index.models import ArticleInfo
 from qa.cli import main
 from qa.eval.corpus import open_corpus
@@ -400,6 +401,38 @@ def test_corpus_collection_is_built_once_and_honours_asked_on(tmp_path: Path) ->
     corpus.write_text(corpus.read_text(encoding="utf-8").replace("Maria", "Mary"), encoding="utf-8")
     _, changed = open_corpus(settings, [corpus], llm=None, embedder=embedder, progress=False, log=logs.append)
     assert not changed.reused and changed.collection != first.collection
+
+
+def test_a_corpus_index_of_an_older_ingest_format_is_brought_up_to_date(tmp_path: Path) -> None:
+    # Built before ingest stored text in NFC: the same files, so the same collection, but ingest runs again
+    # and rewrites only the articles it now stores otherwise.
+    corpus = tmp_path / "corpus.jsonl"
+    records = [
+        {
+            "id": "plain",
+            "title": "Ferry resumes (synthetic)",
+            "text": "The Gull Island ferry resumed on Monday.",
+        },
+        {"id": "accent", "title": "Cafe\u0301 opens (synthetic)", "text": "A cafe\u0301 opened in Verrin."},
+    ]
+    corpus.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    settings = Settings(home=tmp_path / "home", llm="extractive")
+    embedder = FakeEmbedder()
+    _, first = open_corpus(
+        settings, [corpus], llm=None, embedder=embedder, progress=False, log=lambda _: None
+    )
+    marker = settings.home / "eval-corpora" / f"{first.collection}.json"
+    done = json.loads(marker.read_text(encoding="utf-8"))
+    assert done["ingest_format"] == INGEST_FORMAT
+    del done["ingest_format"]  # as written before the format was recorded
+    marker.write_text(json.dumps(done), encoding="utf-8")
+    logs: list[str] = []
+    qa, again = open_corpus(settings, [corpus], llm=None, embedder=embedder, progress=False, log=logs.append)
+    assert not again.reused and again.collection == first.collection and again.articles == 2
+    assert "added 0, updated 0, skipped 2" in logs[-1]  # stored in NFC already: nothing to rewrite
+    assert json.loads(marker.read_text(encoding="utf-8"))["ingest_format"] == INGEST_FORMAT
+    assert open_corpus(settings, [corpus], llm=None, embedder=embedder, log=logs.append)[1].reused
+    assert "Café" in qa.store.chunks("accent")[0].article.title
 
 
 # -- the command line --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -40,6 +41,23 @@ def test_reingest_changes_nothing(make_qa: MakeQA) -> None:
     assert again.added == [] and again.updated == [] and len(again.skipped) == 7
     assert qa.store.count_chunks() == chunks
     assert qa.store.count_articles() == 7
+
+
+def test_text_is_stored_in_nfc_and_the_other_form_is_the_same_article(make_qa: MakeQA) -> None:
+    # Feeds and pages carry decomposed accents ("Beyonce" + U+0301); people type the composed "Beyoncé".
+    qa = make_qa(store="chroma")
+    decomposed = "Beyonce\u0301 course coming to Yale (synthetic)"
+    text = f"{decomposed}. The Yale course on Beyonce\u0301 opens in the spring, the university said."
+    article = Article("nfc-1", text, decomposed, source="Cafe\u0301 Daily")
+    assert qa.ingest_articles([article], progress=False).added == ["nfc-1"]
+    (chunk,) = qa.store.chunks("nfc-1")
+    assert "Beyoncé course" in chunk.article.title and "on Beyoncé opens" in chunk.text
+    assert "\u0301" not in chunk.text + chunk.article.title and chunk.article.source == "Café Daily"
+    composed = Article(
+        "nfc-1", unicodedata.normalize("NFC", text), "Beyoncé course coming to Yale (synthetic)"
+    )
+    again = qa.ingest_articles([replace(composed, source="Café Daily")], progress=False)
+    assert again.skipped == ["nfc-1"] and again.updated == [] and qa.store.count_chunks() == 1
 
 
 def test_changed_article_replaces_its_chunks(make_qa: MakeQA) -> None:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from index.ingest import INGEST_FORMAT
 from index.loading import iter_files
 from qa.eval.dataset import EvalError
 from qa.pipeline.newsqa import NewsQA
@@ -85,7 +86,10 @@ def open_corpus(
             done = {}  # an unreadable marker means: build again (ingest skips what is stored anyway)
     chunks = qa.store.count_chunks()
     # The chunk count guards against a collection deleted or emptied since the marker was written.
-    if done.get("fingerprint") == fingerprint and done.get("chunks") == chunks and chunks > 0:
+    current = (
+        done.get("ingest_format", 1) == INGEST_FORMAT
+    )  # else ingest updates what it now stores otherwise
+    if done.get("fingerprint") == fingerprint and done.get("chunks") == chunks and chunks > 0 and current:
         log(
             f"Using the indexed corpus in collection {name} "
             f"({done.get('articles')} articles, {chunks} chunks)."
@@ -109,6 +113,7 @@ def open_corpus(
         json.dumps(
             {
                 "fingerprint": fingerprint,
+                "ingest_format": INGEST_FORMAT,
                 "corpus": [str(p) for p in paths],
                 "articles": articles,
                 "chunks": chunks,
