@@ -194,6 +194,10 @@ def test_a_word_that_qualifies_the_asked_category_is_no_answer() -> None:
     text = "Adler became a minority owner of the second-tier Ostrian soccer team, Port Alma City, on Monday."
     reading = read("Which soccer team did Adler become a part owner of?", [_passage(text)], _similarity)
     assert reading.short == "Port Alma City"
+    # Found as a capitalised word rather than as the nationality the tagger calls it: still a qualifier.
+    text = "Adler is also a minority owner of Birmingham City, a second-tier English soccer team (synthetic)."
+    reading = read("Adler became a part owner of which football team?", [_passage(text)], _similarity)
+    assert all(c.text != "English" for c in reading.candidates) and reading.candidates
 
 
 def test_a_region_in_the_question_narrows_the_countries() -> None:

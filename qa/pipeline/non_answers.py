@@ -66,9 +66,11 @@ def qualifies_category(m: Mention, doc: Any, q: Question, head: frozenset[str]) 
     team" for "which NFL team", "Thanksgiving" in "the most popular Thanksgiving side dish" for "which
     holiday side". The answer is the team or the dish itself. Not for a nationality or language question,
     nor for a name, which may stand before its category ("the Texas Rangers team")."""
-    if not head or q.asked.kind in ("NORP", "LANGUAGE") or m.label not in _QUALIFIERS:
-        return False
     root = doc[m.start : m.end].root
+    # the tagger's type of the word, not only the mention's label: a capitalised run or a noun chunk may be
+    # the same "English" the tagger calls a nationality
+    if not head or q.asked.kind in ("NORP", "LANGUAGE") or not {m.label, root.ent_type_} & _QUALIFIERS:
+        return False
     if root.dep_ not in ("amod", "compound", "nmod") or m.start <= root.head.i < m.end:
         return False
     category = [root.head, *(c for c in root.head.children if c.dep_ == "compound" and c.i > root.i)]
