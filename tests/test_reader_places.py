@@ -200,6 +200,33 @@ def test_a_word_that_qualifies_the_asked_category_is_no_answer() -> None:
     assert all(c.text != "English" for c in reading.candidates) and reading.candidates
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "name"),
+    [
+        (
+            "Which missiles will Verrin use for strikes in Ostria?",
+            "Verrin will strike Ostria with Kestrels, long-range missiles built in Halvard, within days.",
+            "Kestrels",
+        ),
+        (
+            "Which rocket did Ostria send to Verrin?",
+            "On Monday Ostria sent the Kestrel, a long-range guided rocket, to Verrin with the Falcon drone.",
+            "Kestrel",
+        ),
+        (  # the rocket named far from its name, and close to the other name
+            "Which rocket did Ostria send to Verrin?",
+            "Ostria sent the Kestrel, its newest and largest long-range guided rocket, and a Falcon drone"
+            " to Verrin.",
+            "Kestrel",
+        ),
+    ],
+)
+def test_the_name_the_asked_category_is_said_of_is_the_answer(question: str, text: str, name: str) -> None:
+    # "Kestrels, long-range missiles": the apposition says what the name is, and is no answer itself.
+    reading = read(question, [_passage(text)], _similarity)
+    assert reading.short == name and not reading.refused
+
+
 def test_a_region_in_the_question_narrows_the_countries() -> None:
     text = (
         "Australia's prime minister was re-elected on Monday. "

@@ -117,14 +117,15 @@ def mention_features(
         heads = terms(q.asked.head).stems
         window = doc[max(sent.start, m.start - 4) : min(sent.end, m.end + 4)]
         last = terms(doc[m.end - 1].text).stems | terms(doc[m.end - 1].lemma_).stems
+        # beside it, or the noun in apposition, which says what the name is ("ATACMS, U.S.-provided missiles")
+        near = [t for t in window if not m.start <= t.i < m.end] + [
+            c for c in root.children if c.dep_ == "appos"
+        ]
+        if root.dep_ == "appos":
+            near.append(root.head)
         if any(covers(h, last) for h in heads):
             f.head_near = 1.0  # the name ends in the head noun: "Kievyan Bridge" for "which bridge"
-        elif any(
-            covers(h, terms(t.text).stems | terms(t.lemma_).stems)
-            for t in window
-            if not m.start <= t.i < m.end
-            for h in heads
-        ):
+        elif any(covers(h, terms(t.text).stems | terms(t.lemma_).stems) for t in near for h in heads):
             f.head_near = 1.0
         elif any(covers(h, terms(span.text).stems) for h in heads):
             f.head_near = 0.5

@@ -1,5 +1,6 @@
 """Spans that are no answer to the question, whatever their type: function words, the things a question
-counts, where a person is from, and a qualifier of the very category the question asks for.
+counts, where a person is from, a qualifier of the very category the question asks for, and that category
+said of a name ("Kestrels, long-range missiles": the name is the answer).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or affiliation(m, doc, q)
         or qualifies_category(m, doc, q, head)
         or counts_the_named(m, doc, q)
+        or describes_a_name(m, doc, head)
     )
 
 
@@ -91,3 +93,15 @@ def counts_the_named(m: Mention, doc: Any, q: Question) -> bool:
         if t.dep_ == "pobj"
     ]
     return any(covers(s, q.stems) for t in named for s in terms(t.text).stems)
+
+
+def describes_a_name(m: Mention, doc: Any, head: frozenset[str]) -> bool:
+    """Whether the mention is the asked category said of a name beside it: "long-range missiles" in "using
+    Kestrels, long-range missiles" for "which missiles". Not a name itself ("Kievyan Bridge")."""
+    root = doc[m.start : m.end].root
+    if not head or root.pos_ == "PROPN":
+        return False
+    if not any(covers(h, terms(root.text).stems | terms(root.lemma_).stems) for h in head):
+        return False
+    beside = [c for c in root.children if c.dep_ == "appos"] + ([root.head] if root.dep_ == "appos" else [])
+    return any(t.pos_ == "PROPN" and not m.start <= t.i < m.end for t in beside)
