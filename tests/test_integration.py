@@ -71,6 +71,10 @@ def test_chroma_server_mode(chroma_server: str, tmp_path, embedder) -> None:
     assert report.skipped and not report.added
     answer = again.ask(QUESTIONS[0])
     assert answer.short == "Kapan" and answer.citations
+    vector = again.embedder.embed([QUESTIONS[0]])[0]
+    hits = again.store.search(vector, 3)
+    exact = again.store.similarities(vector, [ref.id for ref, _ in hits])  # stored vectors, over HTTP
+    assert len(exact) == 3 and all(abs(exact[ref.id] - score) < 1e-4 for ref, score in hits)
 
 
 def test_chroma_server_down_is_a_clear_error(tmp_path, embedder) -> None:
