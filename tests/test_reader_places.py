@@ -227,6 +227,21 @@ def test_the_name_the_asked_category_is_said_of_is_the_answer(question: str, tex
     assert reading.short == name and not reading.refused
 
 
+def test_the_asked_preposition_picks_the_slot() -> None:
+    # "Near which building": the name after "near", not the one after "on" in the same sentence.
+    text = "On Monday the Verrin activists hung a banner on the Osk Bridge and near the Halvard Embassy."
+    reading = read(
+        "Near which building did the Verrin activists hang a banner?", [_passage(text)], _similarity
+    )
+    assert reading.short == "Halvard Embassy" and not reading.refused
+    # "in" and "at" say the same of a place, and "the port city of Osk" stands after "in".
+    text = (
+        "Adler spoke at the Verrin town hall on Monday, and on Tuesday in the port city of Osk (synthetic)."
+    )
+    reading = read("In which city did Adler speak on Tuesday?", [_passage(text)], _similarity)
+    assert reading.short == "Osk"
+
+
 def test_a_region_in_the_question_narrows_the_countries() -> None:
     text = (
         "Australia's prime minister was re-elected on Monday. "

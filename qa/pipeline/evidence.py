@@ -21,6 +21,7 @@ from qa.pipeline.support import covers, terms
 
 W = {"cos": 0.5, "passage": 0.3, "attach0": 0.3, "governor": 0.8, "type0": 0.25, "named": 0.7, "cue": 0.6,
      "cue_support": 0.9, "head_near": 0.3, "list": 1.3, "about0": 0.3}  # fmt: skip
+_LOCATIVE = frozenset({"in", "at", "on"})
 _DEMANDS = set(
     "urge demand call propose suggest want ask plan intend hope seek threaten vow consider recommend insist "
     "push expect aim".split()
@@ -113,6 +114,9 @@ def mention_features(
     gov = _governor(root)
     gov_stems = terms(gov.text).stems | terms(gov.lemma_).stems
     f.governor = float(bool(gov_stems) and any(covers(s, gov_stems) for s in q.stems))
+    slot = _slot(root)
+    if q.preposition and slot == q.preposition:
+        f.governor = 1.0  # "near the Russian Embassy" for "Near which building ...?"
     if q.asked.head:
         heads = terms(q.asked.head).stems
         window = doc[max(sent.start, m.start - 4) : min(sent.end, m.end + 4)]
@@ -135,6 +139,13 @@ def mention_features(
     # the question's main verb where the sentence has it
     asked = [t for t in sent if q.predicate & predicate_forms(t.text)] if q.predicate else []
     f.cues = _cues(m, doc, sent, q, root, pronouns or {}, asked)
+    # "on Kievyan Bridge" where the sentence also has the asked preposition ("near the ..."): the other slot
+    # (in, at and on say the same of a place)
+    f.cues["preposition"] = float(
+        bool(q.preposition and slot and slot != q.preposition)
+        and not {slot, q.preposition} <= _LOCATIVE
+        and any(t.lower_ == q.preposition and t.pos_ == "ADP" for t in sent)
+    )
     if q.asked.kind == "DATE" and q.predicate:
         # "When was the mission deployed?" is not answered by the date of the attack the sentence also names:
         # the date hangs on another word than the question's while the asked verb stands elsewhere in it
@@ -232,6 +243,21 @@ def is_modal(verb: Any, question_stems: frozenset[str] = frozenset()) -> bool:
             break
         v = v.head
     return False
+
+
+def _slot(tok: Any) -> str:
+    """The preposition a name stands after, through "the city of": "in" for "in the port city of Osk"."""
+    for _ in range(3):
+        if tok.dep_ != "pobj" or tok.head.pos_ != "ADP":
+            return ""
+        if (
+            tok.head.lower_ != "of"
+            or tok.head.head.pos_ not in ("NOUN", "PROPN")
+            or tok.head.head is tok.head
+        ):
+            return str(tok.head.lower_)
+        tok = tok.head.head
+    return ""
 
 
 def _governor(tok: Any) -> Any:

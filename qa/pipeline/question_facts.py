@@ -51,6 +51,7 @@ class Question:
     modal: bool
     past: bool  # asks about the past ("previous", "last") and not the future
     future: bool
+    preposition: str = ""  # the one the asked phrase hangs on: "near" in "Near which building ...?"
 
 
 def question(text: str, asked: AnswerType, doc: Any) -> Question:
@@ -80,7 +81,21 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         modal=any(t.lower_ in MODALS for t in doc),
         past=bool(_ASKS_PAST.search(low)) and not FUTURE.search(low),
         future=bool(FUTURE.search(low)),
+        preposition=_asked_preposition(doc),
     )
+
+
+def _asked_preposition(doc: Any) -> str:
+    """The preposition of "near which building", "from what country" ("" when the asked phrase has none).
+
+    Read from the words, not the parse: the small parser attaches a fronted preposition to the verb."""
+    for t in doc:
+        if t.lower_ in ("which", "what", "whom", "whose"):
+            before = doc[t.i - 1] if t.i > 0 else None
+            if before is not None and before.pos_ == "ADP" and before.lower_ != "of":
+                return before.lower_
+            return ""
+    return ""
 
 
 _WH_WORDS = set("who whom whose what which where when why how".split())
