@@ -242,6 +242,13 @@ def test_the_asked_preposition_picks_the_slot() -> None:
     assert reading.short == "Osk"
 
 
+def test_a_role_is_no_name_in_a_list_of_people() -> None:
+    # "Tomas Adler and his Ostrian counterpart Mara Oslen": two people, the second named after her role.
+    text = "Foreign Minister Tomas Adler and his Ostrian counterpart Mara Oslen held talks in Osk on Monday."
+    reading = read("Which two foreign ministers held talks in Osk?", [_passage(text)], _similarity)
+    assert sorted(reading.short.split(" and ")) == ["Mara Oslen", "Tomas Adler"]
+
+
 def test_a_region_in_the_question_narrows_the_countries() -> None:
     text = (
         "Australia's prime minister was re-elected on Monday. "

@@ -231,6 +231,8 @@ def _lists(c: _Collector, asked: AnswerType) -> None:
                 chain.add(t.i)
         if not conj:
             continue
+        if asked.kind == "PERSON" and not all(any(x.ent_type_ == "PERSON" for x in t.subtree) for t in conj):
+            continue  # "Ararat Mirzoyan and his Russian counterpart": a role is no name in a list of people
         last = max(conj, key=lambda t: t.i)
         end = max(x.i for x in last.subtree if x.dep_ not in ("prep", "relcl", "acl", "punct")) + 1
         if end <= m.end or end - m.start > 16:
