@@ -86,9 +86,8 @@ def open_corpus(
             done = {}  # an unreadable marker means: build again (ingest skips what is stored anyway)
     chunks = qa.store.count_chunks()
     # The chunk count guards against a collection deleted or emptied since the marker was written.
-    current = (
-        done.get("ingest_format", 1) == INGEST_FORMAT
-    )  # else ingest updates what it now stores otherwise
+    # A marker of an older ingest format: ingest runs again and rewrites what it now stores otherwise.
+    current = done.get("ingest_format", 1) == INGEST_FORMAT
     if done.get("fingerprint") == fingerprint and done.get("chunks") == chunks and chunks > 0 and current:
         log(
             f"Using the indexed corpus in collection {name} "

@@ -36,7 +36,8 @@ def answer_class(kind: str, head: str, short: str) -> AnswerClass:
     """Which threshold an answer of this asked kind and head answers to."""
     if kind == "PHRASE":
         return "clause"
-    if kind == "NP" and not (head and terms(head).stems and terms(head).stems <= terms(short).stems):
+    head_stems = terms(head).stems if head else frozenset()
+    if kind == "NP" and not (head_stems and head_stems <= terms(short).stems):
         return "noun"
     return "typed"
 

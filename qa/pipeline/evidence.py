@@ -15,9 +15,10 @@ from typing import Any
 
 from qa.pipeline.answer_heads import TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
+from qa.pipeline.nlp import appositions
 from qa.pipeline.pronouns import name_of, names_in
 from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question, predicate_forms
-from qa.pipeline.support import covers, terms
+from qa.pipeline.support import covers, terms, word_stems
 
 W = {"cos": 0.5, "passage": 0.3, "attach0": 0.3, "governor": 0.8, "type0": 0.25, "named": 0.7, "cue": 0.6,
      "cue_support": 0.9, "head_near": 0.3, "list": 1.3, "about0": 0.3}  # fmt: skip
@@ -112,7 +113,7 @@ def mention_features(
         )
         f.tree = max(w / (1 + _tree_distance(root, t)) for t, w in matched) / max(w for _, w in matched)
     gov = _governor(root)
-    gov_stems = terms(gov.text).stems | terms(gov.lemma_).stems
+    gov_stems = word_stems(gov)
     f.governor = float(bool(gov_stems) and any(covers(s, gov_stems) for s in q.stems))
     slot = _slot(root)
     if q.preposition and slot == q.preposition:
@@ -120,16 +121,12 @@ def mention_features(
     if q.asked.head:
         heads = terms(q.asked.head).stems
         window = doc[max(sent.start, m.start - 4) : min(sent.end, m.end + 4)]
-        last = terms(doc[m.end - 1].text).stems | terms(doc[m.end - 1].lemma_).stems
+        last = word_stems(doc[m.end - 1])
         # beside it, or the noun in apposition, which says what the name is ("ATACMS, U.S.-provided missiles")
-        near = [t for t in window if not m.start <= t.i < m.end] + [
-            c for c in root.children if c.dep_ == "appos"
-        ]
-        if root.dep_ == "appos":
-            near.append(root.head)
+        near = [t for t in window if not m.start <= t.i < m.end] + appositions(root)
         if any(covers(h, last) for h in heads):
             f.head_near = 1.0  # the name ends in the head noun: "Kievyan Bridge" for "which bridge"
-        elif any(covers(h, terms(t.text).stems | terms(t.lemma_).stems) for t in near for h in heads):
+        elif any(covers(h, word_stems(t)) for t in near for h in heads):
             f.head_near = 1.0
         elif any(covers(h, terms(span.text).stems) for h in heads):
             f.head_near = 0.5

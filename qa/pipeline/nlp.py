@@ -50,3 +50,8 @@ def parse(texts: Sequence[str]) -> list[Any]:
         while len(_docs) > _CACHE_DOCS:
             _docs.popitem(last=False)
         return [found[t] for t in texts]
+
+
+def appositions(token: Any) -> list[Any]:
+    """The words in apposition with a token, either way: "missiles" for "ATACMS, U.S.-provided missiles"."""
+    return [c for c in token.children if c.dep_ == "appos"] + ([token.head] if token.dep_ == "appos" else [])

@@ -9,9 +9,10 @@ import re
 from typing import Any
 
 from qa.pipeline.candidates import Mention
+from qa.pipeline.nlp import appositions
 from qa.pipeline.question_facts import Question
 from qa.pipeline.short_answers import function_words
-from qa.pipeline.support import covers, terms
+from qa.pipeline.support import covers, terms, word_stems
 
 # Places that act through their officials: "California Gov. Gavin Newsom declared ..." is California's act.
 _POLITIES = frozenset({"state", "country", "nation", "province", "city", "county", "region"})
@@ -76,7 +77,7 @@ def qualifies_category(m: Mention, doc: Any, q: Question, head: frozenset[str]) 
     if root.dep_ not in ("amod", "compound", "nmod") or m.start <= root.head.i < m.end:
         return False
     category = [root.head, *(c for c in root.head.children if c.dep_ == "compound" and c.i > root.i)]
-    return any(covers(h, terms(t.text).stems | terms(t.lemma_).stems) for t in category for h in head)
+    return any(covers(h, word_stems(t)) for t in category for h in head)
 
 
 def counts_the_named(m: Mention, doc: Any, q: Question) -> bool:
@@ -101,7 +102,6 @@ def describes_a_name(m: Mention, doc: Any, head: frozenset[str]) -> bool:
     root = doc[m.start : m.end].root
     if not head or root.pos_ == "PROPN":
         return False
-    if not any(covers(h, terms(root.text).stems | terms(root.lemma_).stems) for h in head):
+    if not any(covers(h, word_stems(root)) for h in head):
         return False
-    beside = [c for c in root.children if c.dep_ == "appos"] + ([root.head] if root.dep_ == "appos" else [])
-    return any(t.pos_ == "PROPN" and not m.start <= t.i < m.end for t in beside)
+    return any(t.pos_ == "PROPN" and not m.start <= t.i < m.end for t in appositions(root))

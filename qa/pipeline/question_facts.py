@@ -13,7 +13,7 @@ from typing import Any
 from qa.pipeline.answer_heads import COUNTS
 from qa.pipeline.answer_types import AnswerType
 from qa.pipeline.pronouns import name_of
-from qa.pipeline.support import covers, terms
+from qa.pipeline.support import covers, terms, word_stems
 
 MODALS = set("must should could would may might ought shall".split())
 _ASKS_PAST = re.compile(r"\b(previous|previously|earlier|last|past|former|prior|first)\b", re.IGNORECASE)
@@ -59,7 +59,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
     verbs: set[str] = set()
     for t in doc:
         if t.pos_ == "VERB" and t.lemma_.lower() not in ("do", "be", "have", "say", "take", "make", "get"):
-            verbs |= terms(t.lemma_).stems | terms(t.text).stems
+            verbs |= word_stems(t)
     low = text.lower()
     roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
     # "Were the activists punished?": the auxiliary is the root, the last verb outside a relative clause the

@@ -30,7 +30,7 @@ from qa.pipeline.non_answers import no_answer
 from qa.pipeline.pronouns import Fetch, antecedents, carried_names, names_in
 from qa.pipeline.question_facts import Question, predicate_forms, question
 from qa.pipeline.short_answers import function_words, tidy
-from qa.pipeline.support import covers, denies, terms
+from qa.pipeline.support import covers, denies, terms, word_stems
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 
@@ -221,11 +221,7 @@ def _yes_no(
     i, sent = best
     answer = "no" if denies(sent.text, q.text) or _denies_by_word(sent.text) else "yes"
     verbs = [
-        t
-        for t in sent
-        if t.pos_ == "VERB"
-        and (st := terms(t.text).stems | terms(t.lemma_).stems)
-        and any(covers(s, st) for s in q.verbs)
+        t for t in sent if t.pos_ == "VERB" and (st := word_stems(t)) and any(covers(s, st) for s in q.verbs)
     ]
     # "They must be punished" says nothing of whether they were: a demand or a possibility is no answer.
     modal = any(is_modal(t, q.stems) for t in verbs) and not q.modal

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from index.chunking import sentence_spans
 
@@ -122,6 +123,11 @@ def terms(text: str) -> Terms:
             if piece[:1].isupper():
                 names.add(stem)
     return Terms(frozenset(stems), frozenset(numbers), frozenset(names))
+
+
+def word_stems(token: Any) -> frozenset[str]:
+    """Stems of a parsed word as written and as its lemma: "held" and "hold"."""
+    return terms(token.text).stems | terms(token.lemma_).stems
 
 
 def covers(term: str, pool: frozenset[str]) -> bool:
