@@ -17,6 +17,7 @@ from qa.chat.turns import error_message
 from qa.llm.base import LLMError
 from qa.pipeline.newsqa import NewsQA
 from qa.pipeline.reader import read
+from qa.pipeline.wordnet import is_kind_of
 
 log = logging.getLogger("newsqa.chat")
 
@@ -74,13 +75,14 @@ class Startup:
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for (about 5 s here): the embedding model, the
-        BM25 index, spaCy's pipeline and the sentence splitter, by reading a question's passages. No LLM is
-        called: with a paid endpoint that would cost money."""
+        BM25 index, spaCy's pipeline, the sentence splitter and WordNet, by reading a question's passages. No
+        LLM is called: with a paid endpoint that would cost money."""
         started = time.perf_counter()
         try:
             passages, _ = self.qa.retrieve("Who said what, and when?", 5, Filters())
             read("Who said what, and when?", passages, self.qa.similarity)  # parses and embeds as answers do
             sentence_spans("The sentence splitter loads nltk. It takes seconds.")  # as the sentence ranking
+            is_kind_of("lemonade", "drink")  # WordNet's noun index, read by "which X" questions
         except Exception:  # a failure here shows again, with its message, on the first question
             log.exception("warm-up failed")
             return

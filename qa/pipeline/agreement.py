@@ -15,12 +15,16 @@ from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.evidence import Features, W
 from qa.pipeline.gazetteer import country_of_people
 from qa.pipeline.support import terms
+from qa.pipeline.wordnet import is_kind_of
 
 STORIES_COUNTED = 5  # the best-supported stories that vote for an answer
 # Types whose answers are scaled by how like the question's head noun they are, as the embedder sees it
 # ("which drink": "lemonade"; "which planet": "Jupiter" rather than "U.S.").
 _LIKE_HEAD = ("NP", "NAME", "PRODUCT", "EVENT", "WORK", "LAW", "PLACE", "ORG", "PERSON")
 _FULL_NAMES = ("PERSON", "ORG", "WORK", "EVENT", "PRODUCT")
+# A noun WordNet knows that is no kind of the asked head ("habitat" or "Tuesday" for "which insect") keeps
+# this much of its type fit.
+NOT_OF_HEAD = 0.2
 
 _NAMES = frozenset("PERSON ORG PLACE NORP LANGUAGE EVENT WORK".split())
 _PLACE_LABELS = ("GPE", "LOC")
@@ -98,9 +102,14 @@ def _countries_for_peoples(
 
 
 def gather(
-    scored: Sequence[tuple[Mention, Features]], passages: Sequence[Passage], kind: str, plural: bool = False
+    scored: Sequence[tuple[Mention, Features]],
+    passages: Sequence[Passage],
+    kind: str,
+    plural: bool = False,
+    head: str = "",
 ) -> list[Answer]:
-    """The answers the mentions give, each with its type fit, vote and surface form."""
+    """The answers the mentions give, each with its type fit, vote and surface form (`head`: the asked noun,
+    "drink" in "which drink", whose kinds WordNet knows)."""
     if kind == "PLACE":
         scored = _countries_for_peoples(scored)
     by_key: dict[str, list[tuple[Mention, Features]]] = defaultdict(list)
@@ -143,6 +152,8 @@ def gather(
         )
         if kind in _NAMES and not (text[:1].isupper() or text[:1].isdigit()):
             fit *= 0.3
+        if head and kind in _LIKE_HEAD and is_kind_of(text, head) is False:
+            fit = min(fit, NOT_OF_HEAD)
         for _, f in items:
             f.type_fit = fit
         # A list question wants the whole list ("Baku and Yerevan"), not its first item.

