@@ -55,3 +55,9 @@ def test_a_common_noun_of_another_kind_is_no_answer() -> None:
     text = "The police seized weapons and cash during the raid on Tuesday."
     reading = read("Which vehicle did the police seize?", [_passage(text)], _similarity)
     assert reading.refused, reading.short
+
+
+def test_a_list_of_names_of_the_asked_kind_names_the_kind() -> None:
+    text = "France, Germany and Italy signed the accord in Rome on Monday."
+    reading = read("How many countries signed the accord?", [_passage(text)], _similarity)
+    assert reading.short == "three" and not reading.refused

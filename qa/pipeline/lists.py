@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
+
+from qa.pipeline.answer_heads import HEAD_TYPE, TYPE_LABELS
 
 _SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*;\s*")
 
@@ -47,3 +50,13 @@ def several(texts: Sequence[str], supports: Sequence[float], count: int) -> list
 def joined(texts: Sequence[str]) -> str:
     """Items as a reader writes them: "A and B", "A, B and C"."""
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def lists_kinds_of(head: str, sent: Any) -> bool:
+    """Whether a parsed sentence lists names of the head noun's type: "in Armenian, Russian and English" lists
+    languages, so a count of them answers "how many languages" though the word is not written."""
+    fits = TYPE_LABELS.get(HEAD_TYPE.get(head, ""), {})
+    return any(
+        t.dep_ == "conj" and fits.get(t.ent_type_, 0.0) >= 0.5 and fits.get(t.head.ent_type_, 0.0) >= 0.5
+        for t in sent
+    )

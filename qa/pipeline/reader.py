@@ -24,7 +24,7 @@ from qa.pipeline.evidence import W, agent_acts, focus_weights, is_modal, mention
 from qa.pipeline.expansions import asked_abbreviation, find_expansion
 from qa.pipeline.gazetteer import answer_filter, closed_set_applies, names_member
 from qa.pipeline.headlines import asks, headline_mentions
-from qa.pipeline.lists import items, joined, several
+from qa.pipeline.lists import items, joined, lists_kinds_of, several
 from qa.pipeline.nlp import parse
 from qa.pipeline.non_answers import no_answer
 from qa.pipeline.pronouns import Fetch, antecedents, carried_names, names_in
@@ -122,9 +122,12 @@ def read(
     sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip() and not asks(s.text)]
     stems = [terms(s.text).stems for _, s in sentences]
     closed = closed_set_applies(asked.kind, asked.head, q.places)  # "which country", "which (US) state"
-    if closed:  # a sentence naming a country names the category: "landed in Angola"
+    if closed or (asked.kind == "NUMBER" and asked.head):
+        # a sentence naming a country names the category ("landed in Angola"); one listing languages
+        # names "languages" for "how many languages"
         category = terms(asked.head).stems
-        named = [names_member(asked.head, s) for _, s in sentences]
+        names = names_member if closed else lists_kinds_of
+        named = [names(asked.head, s) for _, s in sentences]
         stems = [st | category if n else st for st, n in zip(stems, named, strict=True)]
     weights = focus_weights(q.stems, stems)
     sims = list(similarity(question_text, [s.text for _, s in sentences])) if similarity else []
