@@ -20,6 +20,7 @@ from tests.test_reader import _passage, _similarity
         ("Jupiter", "planet", True),  # an instance, not a kind
         ("Minute Maid Lemonade", "drink", True),  # a name WordNet lacks, by its last word
         ("habitat", "insect", False),
+        ("many tribes", "animal", False),  # judged by the noun, not the quantifier
         ("Tuesday", "insect", False),  # capitalised, but a common noun
         ("Oppenheimer", "film", None),  # a name WordNet knows only as a physicist
         ("CVS", "chain", None),  # an acronym, not the medical test WordNet knows by those letters

@@ -29,6 +29,11 @@ GENERAL_HEADS = frozenset(
 _ENDINGS = (("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
             ("ies", "y"), ("s", ""))  # fmt: skip
 _NOT_A_KEY = re.compile(r"[^a-z0-9_.'-]")
+# Words before a noun that say how many or which, not what: "many tribes" is judged as "tribes".
+_DETERMINERS = re.compile(
+    r"^(?:(?:a|an|the|many|some|several|few|most|all|other|these|those|this|that|\d[\d,.]*)\s+)+",
+    re.IGNORECASE,
+)
 
 
 def _data_dir() -> Path:
@@ -135,6 +140,7 @@ def is_kind_of(phrase: str, head: str) -> bool | None:
     heads = set(senses(head))
     if not heads:
         return None
+    phrase = _DETERMINERS.sub("", phrase)
     found = senses(phrase)
     if found:
         if any(heads & _ancestors(s) for s in found):
