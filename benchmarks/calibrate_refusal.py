@@ -71,14 +71,14 @@ class Read:
 def read_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[str, bool]) -> list[Read]:
     """Ask every question once, keeping the Reading the pipeline made."""
     seen: list[Reading] = []
-    original: Callable[..., Reading] = newsqa_module.read
+    original: Callable[..., Reading] = newsqa_module.read_question
 
     def keep(*args: Any, **kwargs: Any) -> Reading:
         reading = original(*args, **kwargs)
         seen.append(reading)
         return reading
 
-    newsqa_module.read = keep
+    newsqa_module.read_question = keep
     out = []
     try:
         for i, q in enumerate(questions, 1):
@@ -99,7 +99,7 @@ def read_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[str
                 right = right or short_answer_right(reading.evidence.claim, q.answers)
             out.append(Read(q.id, q.question, short, kind, support, right, should_refuse, group))
     finally:
-        newsqa_module.read = original
+        newsqa_module.read_question = original
     return out
 
 

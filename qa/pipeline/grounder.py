@@ -157,6 +157,7 @@ class Grounder:
         if reading.refused or reading.evidence is None:
             return self.refusal(notes)
         citations, sentences = [], []
+        said_by: tuple[str, object] | None = None  # who published the sentence before, and when
         for n, ev in enumerate((reading.evidence, *reading.more), 1):  # a list's items may be stated apart
             text = self.passages[ev.passage].chunk.text
             a, b = ev.start, ev.end
@@ -164,8 +165,13 @@ class Grounder:
                 a += 1
             while b > a and text[b - 1].isspace():
                 b -= 1
-            citations.append(self._cite(n, ev.passage, a, b))
-            sentences.append(with_markers(attributed(ev.claim or text[a:b], citations[-1]), [n]))
+            cited = self._cite(n, ev.passage, a, b)
+            citations.append(cited)
+            claim = ev.claim or text[a:b]
+            # one outlet and date are said once: "As reported on 21 May 2025" opens the answer, not each line
+            first = said_by != (cited.source, cited.published)
+            sentences.append(with_markers(attributed(claim, cited) if first else claim, [n]))
+            said_by = (cited.source, cited.published)
         answer = " ".join(sentences)
         if reading.asked.kind == "YESNO":
             answer = f"{reading.short.capitalize()}. {answer}"

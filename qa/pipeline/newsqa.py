@@ -26,11 +26,11 @@ from qa.models import Answer, Event, Final, Partial, Passage, Retrieved
 from qa.pipeline.chooser import choose
 from qa.pipeline.citations import display_text, parse_reply
 from qa.pipeline.conflicts import with_conflict
+from qa.pipeline.conjunctions import read_question
 from qa.pipeline.freshness import freshness_notes
 from qa.pipeline.grounder import Grounder
 from qa.pipeline.prompts import build_messages, build_rewrite_messages
 from qa.pipeline.questions import QuestionError, check_question, parse_as_of, usable_rewrite
-from qa.pipeline.reader import read
 from qa.pipeline.reading import ScoredSentence, rank_sentences, snippets
 from qa.pipeline.retrieval import Retriever
 from qa.pipeline.similarity import remembered
@@ -205,7 +205,9 @@ class NewsQA:
         similarity = remembered(self.similarity)  # the reader and the sentence ranking embed alike
         ranked = rank_sentences(query, passages, similarity)
         reading = (
-            read(query, passages, similarity, self.store.fetch) if s.reader_answers or llm is None else None
+            read_question(query, passages, similarity, self.store.fetch)
+            if s.reader_answers or llm is None
+            else None
         )
         # A why/how question the reader refuses (no sentence states it, or only what another person said) is
         # refused without asking the LLM: the small model would write it anyway and verification keeps names.
