@@ -62,3 +62,23 @@ def test_a_list_of_names_of_the_asked_kind_names_the_kind() -> None:
     text = "France, Germany and Italy signed the accord in Rome on Monday."
     reading = read("How many countries signed the accord?", [_passage(text)], _similarity)
     assert reading.short == "three" and not reading.refused
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "year"),
+    [
+        (
+            "In which year was the Kestrel Bridge opened?",
+            "The city this week celebrated the 50th anniversary of the opening of the Kestrel Bridge.",
+            "1974",
+        ),
+        (
+            "In which year was the Osk museum founded?",
+            "The Osk museum, which was founded 30 years ago, reopened on Monday after repairs.",
+            "1994",
+        ),
+    ],
+)
+def test_a_year_counted_from_the_report_date_answers_which_year(question: str, text: str, year: str) -> None:
+    reading = read(question, [_passage(text)], _similarity)  # the passage's article is dated 8 October 2024
+    assert reading.short == year and not reading.refused

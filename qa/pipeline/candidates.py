@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from qa.pipeline.answer_heads import ENT, HEAD_TYPE, TYPE_LABELS
@@ -31,6 +32,9 @@ _AGE = re.compile(r"\b(\d+|\w+)[- ]years?[- ]old\b", re.IGNORECASE)
 _LOCPREP = set("in at near from to across outside inside on into toward towards".split())
 _ISO = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d\b")
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
+# A year a report gives by counting from its own date: "This year marks the 30th anniversary of the base" in a
+# 2025 report dates the base to 1995, "30 years ago" likewise (anniversaries are reported as they fall).
+_COUNTED_YEAR = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th) anniversary\b|\b(\d{1,3}) years ago\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"^(\d+(st|nd|rd|th)|first|second|third|fourth|fifth)$", re.IGNORECASE)
 _NUMBER_NAMES = "zero one two three four five six seven eight nine ten eleven twelve".split()
 MAX_TOKENS = 12  # longer spans are sentences, not answers
@@ -146,10 +150,16 @@ def extract(
     passage: int,
     acronyms: frozenset[str] = frozenset(),
     pronouns: Mapping[int, str] | None = None,
+    published: date | None = None,
 ) -> list[Mention]:
     """The candidate mentions of one passage doc for a question of type `asked` (`pronouns`: the reader's
-    `antecedents` of the doc, when it has them)."""
+    `antecedents` of the doc, when it has them; `published`: its article's date, from which a report counts
+    years)."""
     c = _Collector(doc, passage, question_stems, acronyms)
+    if asked.kind == "DATE" and published is not None:  # first: "30 years ago" is then the year it counts to
+        for m in _COUNTED_YEAR.finditer(doc.text):  # "the 30th anniversary" in a 2025 report: 1995
+            if span := _tokens(doc, m.start(), m.end()):
+                c.add(*span, "DATE", text=str(published.year - int(m.group(1) or m.group(2))))
     for e in doc.ents:
         if e.label_ == "DATE" and _DURATION.search(e.text) and not re.search(r"\b(ago|old)\b", e.text):
             c.add(e.start, e.end, "DURATION")

@@ -113,6 +113,9 @@ def mention_features(
         )
         f.tree = max(w / (1 + _tree_distance(root, t)) for t, w in matched) / max(w for _, w in matched)
     gov = _governor(root)
+    if root.lemma_ == "anniversary":  # "the 30th anniversary of the establishment": the establishment's date
+        of = [o for p in root.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+        gov = of[0] if of else gov
     gov_stems = word_stems(gov)
     f.governor = float(bool(gov_stems) and any(covers(s, gov_stems) for s in q.stems))
     slot = _slot(root)

@@ -142,7 +142,7 @@ def read(
     for i, (p, doc) in enumerate(zip(passages, docs, strict=True)):
         passage_match = overlap(weights, terms(p.chunk.article.title).stems | terms(p.chunk.text).stems)
         sents = list(doc.sents)
-        for m in extract(doc, asked, q.stems, i, acronyms, pronouns[i]):
+        for m in extract(doc, asked, q.stems, i, acronyms, pronouns[i], p.chunk.article.published):
             if no_answer(m, doc, q):
                 continue
             sent = sents[m.sentence]
