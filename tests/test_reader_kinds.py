@@ -82,3 +82,16 @@ def test_a_list_of_names_of_the_asked_kind_names_the_kind() -> None:
 def test_a_year_counted_from_the_report_date_answers_which_year(question: str, text: str, year: str) -> None:
     reading = read(question, [_passage(text)], _similarity)  # the passage's article is dated 8 October 2024
     assert reading.short == year and not reading.refused
+
+
+def test_the_dates_of_two_counted_events_are_both_given_in_order() -> None:
+    text = (
+        "The first flood struck the town of Osk in March 2019 after days of rain. "
+        "A second flood hit Osk in June 2016, when the river burst its banks."
+    )
+    reading = read(
+        "In which months and years did the two floods mentioned in the article hit Osk?",
+        [_passage(text)],
+        _similarity,
+    )
+    assert reading.short == "June 2016 and March 2019" and not reading.refused

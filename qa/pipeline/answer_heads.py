@@ -9,6 +9,8 @@ small English model is noisy (it once tagged Yerevan a PERSON), so near labels c
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def _words(text: str) -> set[str]:
     return set(text.split())
@@ -161,3 +163,11 @@ TYPE_LABELS: dict[str, dict[str, float]] = {
     "PHRASE": {"NP": 0.5, "QUOTE": 0.5, **{e: 0.3 for e in ENT}},
 }
 # fmt: on
+
+# The words a date answers to: a sentence holding a date names them ("in September 2022": "which month").
+DATE_UNITS = frozenset("year years month months day days date dates".split())
+
+
+def names_a_date(_head: str, sent: Any) -> bool:
+    """Whether a parsed sentence holds a date (so it names the asked unit, whichever it is)."""
+    return any(e.label_ == "DATE" for e in sent.ents)

@@ -137,6 +137,9 @@ def _by_head_noun(q: str, ql: str) -> AnswerType:
         lemma = head.lemma_.lower()
         plural = head.tag_ in ("NNS", "NNPS") or any(c.lower_ in LIST_WORDS for c in head.children)
         count = next((COUNTS[c.lower_] for c in head.children if c.lower_ in COUNTS), 0)
+        if plural and not count and _kind_of(lemma, head.text) == "DATE":
+            # "In which years did the two attacks take place?": a date for each of the counted events
+            count = next((COUNTS[t.lower_] for t in doc if t.lower_ in COUNTS and t.head.pos_ == "NOUN"), 0)
         if lemma in PHRASE_HEADS:
             return AnswerType("PHRASE", lemma, rule=f"{w.lower_} is the {lemma}")
         if lemma in NAME_HEADS:

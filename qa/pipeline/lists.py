@@ -47,9 +47,26 @@ def several(texts: Sequence[str], supports: Sequence[float], count: int) -> list
     return [0]
 
 
-def joined(texts: Sequence[str]) -> str:
-    """Items as a reader writes them: "A and B", "A, B and C"."""
+def joined(texts: Sequence[str], kind: str = "") -> str:
+    """Items as a reader writes them: "A and B", "A, B and C"; dates in the order they fell."""
+    if kind == "DATE":
+        texts = sorted(texts, key=_when)
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+
+
+def _when(text: str) -> tuple[int, int, int]:
+    """(year, month, day) of a date as written, 0 where it does not say: "September 2022" -> (2022, 9, 0)."""
+    year = re.search(r"\b(1\d{3}|2\d{3})\b", text)
+    month = re.search(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?", text.lower())
+    day = re.search(r"\b([12]?\d|3[01])\b(?!\d)", re.sub(r"\b\d{4}\b", "", text))
+    return (
+        int(year.group(1)) if year else 0,
+        _MONTHS.index(month.group(1)) + 1 if month else 0,
+        int(day.group(1)) if day else 0,
+    )
 
 
 def lists_kinds_of(head: str, sent: Any) -> bool:

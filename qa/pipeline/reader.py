@@ -17,6 +17,7 @@ from typing import Any
 from index.datelines import strip_dateline
 from qa.models import Passage
 from qa.pipeline.agreement import gather, like_head
+from qa.pipeline.answer_heads import DATE_UNITS, names_a_date
 from qa.pipeline.answer_types import AnswerType, answer_type
 from qa.pipeline.answerability import AnswerClass, answer_class, threshold
 from qa.pipeline.candidates import extract, question_acronyms
@@ -122,11 +123,11 @@ def read(
     sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip() and not asks(s.text)]
     stems = [terms(s.text).stems for _, s in sentences]
     closed = closed_set_applies(asked.kind, asked.head, q.places)  # "which country", "which (US) state"
-    if closed or (asked.kind == "NUMBER" and asked.head):
+    if closed or (asked.kind in ("NUMBER", "DATE") and asked.head):
         # a sentence naming a country names the category ("landed in Angola"); one listing languages
-        # names "languages" for "how many languages"
-        category = terms(asked.head).stems
-        names = names_member if closed else lists_kinds_of
+        # names "languages" for "how many languages"; one holding a date, "year" and "month"
+        category = terms(asked.head).stems if asked.kind != "DATE" else terms(" ".join(DATE_UNITS)).stems
+        names = names_member if closed else lists_kinds_of if asked.kind == "NUMBER" else names_a_date
         named = [names(asked.head, s) for _, s in sentences]
         stems = [st | category if n else st for st, n in zip(stems, named, strict=True)]
     weights = focus_weights(q.stems, stems)
@@ -193,7 +194,8 @@ def read(
     support = min(c.support for c in chosen)  # a list is only as well stated as its least stated item
     if asked.count > sum(items(c.text) for c in chosen):
         support *= 0.5  # fewer than the question asks for: at best part of the answer
-    return Reading(asked, joined([c.text for c in chosen]), support, top[0].evidence, tuple(top), more)
+    short = joined([c.text for c in chosen], asked.kind)
+    return Reading(asked, short, support, top[0].evidence, tuple(top), more)
 
 
 def _best_sentence(

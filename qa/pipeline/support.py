@@ -22,7 +22,7 @@ _NUMBER = re.compile(r"^\d[\d.,]*$")
 _ATTRIBUTION = {
     "said", "says", "say", "told", "according", "reported", "reports", "report", "stated", "states",
     "noted", "added", "article", "articles", "source", "sources", "also", "would", "could", "may", "might",
-    "mr", "ms", "mrs", "dr",
+    "mr", "ms", "mrs", "dr", "mention", "mentioned", "mentions",
 }  # fmt: skip
 # British spellings written the American way before stemming, so "organisation" meets "Organization" (news
 # from both sides of the Atlantic, and questions in either). Applied to every word alike, so a rule that
