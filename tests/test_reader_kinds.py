@@ -95,3 +95,12 @@ def test_the_dates_of_two_counted_events_are_both_given_in_order() -> None:
         _similarity,
     )
     assert reading.short == "June 2016 and March 2019" and not reading.refused
+
+
+def test_a_clause_answer_comes_from_the_sentence_with_the_asked_verb_after_its_preposition() -> None:
+    text = (
+        "Minister Pavel Orr said the Osk Accord, which Orr revisited on Monday, recognised the delta as part "
+        "of Verrin. He noted that it diverged from earlier promises that the delta would stay shared."
+    )
+    reading = read("What did Orr say the Osk Accord diverged from?", [_passage(text)], _similarity)
+    assert reading.short == "earlier promises that the delta would stay shared"

@@ -216,15 +216,12 @@ def _yes_no(
     """Yes or no by the negation next to the question's words in the best sentence holding the question's
     main verb (else the best-matching sentence, its support halved)."""
 
-    def states(sent: Any) -> bool:
-        return not q.predicate or bool(q.predicate & {f for t in sent for f in predicate_forms(t.text)})
-
-    with_verb = [s for s in sentences if states(s[1])]
+    with_verb = [s for s in sentences if _states(q, s[1])]
     best = _best_sentence(with_verb or sentences, matched, cosine)
     if best is None:
         return Reading(q.asked, "", 0.0, None)
     i, sent = best
-    answer = "no" if denies(sent.text, q.text) or _denies_by_word(sent.text) else "yes"
+    answer = "no" if denies(sent.text, q.text) or _DENIAL.search(sent.text) else "yes"
     verbs = [
         t for t in sent if t.pos_ == "VERB" and (st := word_stems(t)) and any(covers(s, st) for s in q.verbs)
     ]
@@ -234,21 +231,24 @@ def _yes_no(
     return Reading(q.asked, answer, support, _evidence(i, sent, pronouns))
 
 
+def _states(q: Question, sent: Any) -> bool:
+    """Whether the sentence holds the question's main verb (any sentence does, for a question without one)."""
+    return not q.predicate or bool(q.predicate & {f for t in sent for f in predicate_forms(t.text)})
+
+
 # Words that say no without a negation: "at no point", "rejected", "remains unrealized".
 _DENIAL = re.compile(
     r"\b(at no point|rejected|refused|declined|denied|unrealized|unrealised|failed to)\b", re.I
 )
 
 
-def _denies_by_word(sentence: str) -> bool:
-    return bool(_DENIAL.search(sentence))
-
-
 def _phrase(
     q: Question, sentences: Any, matched: Any, cosine: Any, pronouns: Sequence[Mapping[int, str]]
 ) -> Reading:
-    """The clause of the best sentence after the last of the question's words it holds."""
-    best = _best_sentence(sentences, matched, cosine)
+    """The clause of the best sentence holding the question's main verb (else of the best sentence) after
+    the last of the question's words it holds."""
+    with_verb = [s for s in sentences if any(covers(v, word_stems(t)) for t in s[1] for v in q.verbs)]
+    best = _best_sentence(with_verb or sentences, matched, cosine)
     if best is None:
         return Reading(q.asked, "", 0.0, None)
     i, sent = best
@@ -263,6 +263,8 @@ def _phrase(
         ):
             break
         clause.append(t)
+    if clause and len(clause) > 1 and q.text.rstrip(" ?").lower().endswith(" " + clause[0].lower_):
+        clause = clause[1:]  # "diverged from?": the answer is what follows "from"
     span = sent.doc[clause[0].i : clause[-1].i + 1] if clause else None
     short = span.text.strip(' ,.;:"“”') if span is not None else ""
     if span is not None and (clause[0].text in ("’s", "'s", "?") or function_words(span, span.text)):
