@@ -295,3 +295,30 @@ def test_a_group_of_what_the_question_names_is_no_answer() -> None:
         "On what occasion did the activists display the anti-Adler poster?", [_passage(text)], _similarity
     )
     assert all(c.text != "group" for c in reading.candidates)
+
+
+def test_a_country_is_no_answer_to_which_city_and_a_nationality_qualifies_only_its_own_name() -> None:
+    text = (
+        "Meanwhile, during a joint press conference with Hungarian Prime Minister Viktor Orbán in Budapest, "
+        "Ostrian President Ilse Brandt addressed the peace talks."
+    )
+    city = read(
+        "In which city did Ilse Brandt hold a joint press conference with Orbán?",
+        [_passage(text)],
+        _similarity,
+    )
+    assert city.short == "Budapest" and not city.refused  # not "Hungary", from "Hungarian"
+    aliyev = text.replace("Ostrian President Ilse Brandt", "Azerbaijani President Ilham Aliyev")
+    reading = read("Who is Armenia's prime minister?", [_passage(aliyev)], _similarity)
+    assert reading.refused, reading.short  # "Azerbaijani President ..." is no Armenian prime minister
+
+
+def test_a_name_ending_in_the_asked_noun_is_not_penalised_for_it() -> None:
+    text = (
+        "Brandt announced ongoing preparations for the next Russia-Armenia Interregional Forum, which aims "
+        "to deepen economic and cultural cooperation."
+    )
+    reading = read(
+        "Which forum is being prepared to deepen cultural cooperation?", [_passage(text)], _similarity
+    )
+    assert reading.short == "Russia-Armenia Interregional Forum"

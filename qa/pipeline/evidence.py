@@ -134,7 +134,9 @@ def mention_features(
         elif any(covers(h, terms(span.text).stems) for h in heads):
             f.head_near = 0.5
     stems = terms(m.text).stems
-    f.named = sum(1 for s in stems if close_to(s, q.stems)) / len(stems) if stems else 0.0
+    # what the question already names; not the asked noun itself ("Interregional Forum" for "which forum")
+    named = q.stems - terms(q.asked.head).stems if q.asked.head else q.stems
+    f.named = sum(1 for s in stems if close_to(s, named)) / len(stems) if stems else 0.0
     f.type_fit = TYPE_LABELS.get(q.asked.kind, {}).get(m.label, 0.0)
     # the question's main verb where the sentence has it
     asked = [t for t in sent if q.predicate & predicate_forms(t.text)] if q.predicate else []
@@ -201,11 +203,14 @@ def _cues(
     # "What did Orbán say?" is not answered by what Aliyev said beside him
     cues["agent"] = float(not agent_acts(q.agent, sent, names_in(sent, pronouns)))
     if q.places:
-        # "Hungarian Prime Minister Orbán" does not answer "Armenia's prime minister"
+        # "Hungarian Prime Minister Orbán" does not answer "Armenia's prime minister": a country before the
+        # name in its own phrase, at most a title between ("... Orbán in Budapest": not Budapest's)
         near = [
             e
             for e in doc.ents
-            if e.label_ in ("GPE", "NORP") and sent.start <= e.start and m.start - 5 <= e.end <= m.start
+            if e.label_ in ("GPE", "NORP")
+            and max(sent.start, m.start - 5) <= e.start < e.end <= root.i
+            and all(t.pos_ in ("PROPN", "NOUN", "ADJ") for t in doc[e.end : m.start])
         ]
         same = any(
             any(covers(s, stems) for s in place) or any(covers(x, place) for x in stems)
