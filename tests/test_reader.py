@@ -57,6 +57,11 @@ def _similarity(query: str, texts: Sequence[str]) -> Sequence[float]:
         ("What is the primary goal of the new commission?", "PHRASE", "goal"),
         ("Which type of drink was recalled?", "PRODUCT", "drink"),
         ("Democrat A and Republican B debated this week. Where did the debate take place?", "PLACE", ""),
+        # the wh-word of a relative clause asks nothing
+        ("Which party were the activists who displayed the poster aligned with?", "ORG", "party"),
+        ("Which company, whose chief executive resigned, cut jobs?", "ORG", "company"),
+        ("Who is the minister who resigned?", "PERSON", ""),
+        ("According to the report, who won the race?", "PERSON", ""),
     ],
 )
 def test_answer_types(question: str, kind: str, head: str) -> None:

@@ -54,7 +54,7 @@ def asked_part(question: str) -> str:
 def answer_type(question: str) -> AnswerType:
     """The expected answer type of a question."""
     q = asked_part(question)
-    ql = q.lower().replace("’", "'")
+    ql = _without_relatives(q).lower().replace("’", "'")
     words = re.sub(r"^according to [^,]+,\s*", "", ql).split()
     first = words[0] if words else ""
     if first in _AUX:
@@ -108,6 +108,24 @@ _PATTERNS = [  # first match wins
         "what did X say/do",
     ),
 ]
+
+
+def _without_relatives(q: str) -> str:
+    """The question with the wh-words of its relative clauses blanked: "Which party were the activists who
+    displayed the poster aligned with?" asks for a party, not a "who". A relative wh-word comes after the
+    question's own and opens a clause on a noun ("the activists who", "the war, when")."""
+    doc = parse([q])[0]
+    out = list(q)
+    asked = False  # the question's own wh-word seen
+    for t in doc:
+        if t.tag_ not in ("WDT", "WP", "WP$", "WRB"):
+            continue
+        before = doc[t.i - 2] if t.i > 1 and doc[t.i - 1].text == "," else doc[t.i - 1] if t.i else None
+        on_noun = before is not None and before.pos_ in ("NOUN", "PROPN")
+        if asked and (on_noun or t.head.dep_ == "relcl" or t.dep_ == "relcl"):
+            out[t.idx : t.idx + len(t.text)] = "_" * len(t.text)
+        asked = True
+    return "".join(out)
 
 
 def _kind_of(lemma: str, text: str) -> str | None:
