@@ -161,11 +161,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         report(sets)
         return 0
 
-    home = Path(tempfile.mkdtemp(prefix="calibrate-"))
-    seed = NewsQA(Settings(home=home, llm="extractive"), llm=None)
-    seed.ingest([REPO / "seeds" / "articles"], progress=False)
-    print("seed set...", file=sys.stderr, flush=True)
-    sets["seed"] = read_all(seed, load_questions(REPO / "seeds" / "questions.jsonl"), {})
+    with tempfile.TemporaryDirectory(prefix="calibrate-", ignore_cleanup_errors=True) as home:
+        seed = NewsQA(Settings(home=Path(home), llm="extractive"), llm=None)
+        seed.ingest([REPO / "seeds" / "articles"], progress=False)
+        print("seed set...", file=sys.stderr, flush=True)
+        sets["seed"] = read_all(seed, load_questions(REPO / "seeds" / "questions.jsonl"), {})
     if not args.seed_only:
         from qa.eval.corpus import open_corpus
 

@@ -138,11 +138,11 @@ def seed_recall(weights: RankWeights, w_b: tuple[np.ndarray, float] | None) -> d
     """Recall@1/MRR on the seed set with the shipped weights and, when given, the fitted ones."""
     from qa.pipeline import NewsQA
 
-    home = Path(tempfile.mkdtemp(prefix="fit-seed-"))
-    qa = NewsQA(Settings(home=home, llm="extractive"), llm=None)
-    qa.ingest([REPO / "seeds" / "articles"], progress=False)
-    questions = [q for q in load_questions(REPO / "seeds" / "questions.jsonl") if q.answerable]
-    pools = build_pools(Retriever(qa.store, qa.embedder), questions)
+    with tempfile.TemporaryDirectory(prefix="fit-seed-", ignore_cleanup_errors=True) as home:
+        qa = NewsQA(Settings(home=Path(home), llm="extractive"), llm=None)
+        qa.ingest([REPO / "seeds" / "articles"], progress=False)
+        questions = [q for q in load_questions(REPO / "seeds" / "questions.jsonl") if q.answerable]
+        pools = build_pools(Retriever(qa.store, qa.embedder), questions)
     rankings = {"shipped": shipped(weights), **({"fitted": w_b} if w_b is not None else {})}
     return {
         f"{name} {k}": v

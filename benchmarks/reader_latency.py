@@ -131,22 +131,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     clock = Clock()
     install(clock)
-    if args.seed:
-        home = Path(tempfile.mkdtemp(prefix="reader-latency-"))
-        questions = load_questions(REPO / "seeds" / "questions.jsonl")[: args.limit]
-        base = NewsQA(Settings(home=home, llm="extractive"), llm=None)
-        base.ingest([REPO / "seeds" / "articles"], progress=False)
-    else:
-        from qa.eval.corpus import open_corpus
+    # the seed run's index (about 600 MB with its model copies) goes when the run ends
+    with tempfile.TemporaryDirectory(prefix="reader-latency-", ignore_cleanup_errors=True) as tmp:
+        if args.seed:
+            questions = load_questions(REPO / "seeds" / "questions.jsonl")[: args.limit]
+            base = NewsQA(Settings(home=Path(tmp), llm="extractive"), llm=None)
+            base.ingest([REPO / "seeds" / "articles"], progress=False)
+        else:
+            from qa.eval.corpus import open_corpus
 
-        questions = load_questions(DATA / "questions-dev.jsonl")[: args.limit]
-        base, _ = open_corpus(Settings(home=args.home, llm="extractive"), [DATA / "articles.jsonl"], llm=None)
-    pipelines = {}
-    for config in args.configs:
-        mode, _, extra = config.partition("+")
-        settings = base.settings.model_copy(update={"llm": mode, "chooser": extra == "chooser"})
-        pipelines[config] = NewsQA(settings, embedder=base.embedder, store=base.store)
-    print(table(measure(pipelines, questions, clock)))
+            questions = load_questions(DATA / "questions-dev.jsonl")[: args.limit]
+            settings = Settings(home=args.home, llm="extractive")
+            base, _ = open_corpus(settings, [DATA / "articles.jsonl"], llm=None)
+        pipelines = {}
+        for config in args.configs:
+            mode, _, extra = config.partition("+")
+            settings = base.settings.model_copy(update={"llm": mode, "chooser": extra == "chooser"})
+            pipelines[config] = NewsQA(settings, embedder=base.embedder, store=base.store)
+        print(table(measure(pipelines, questions, clock)))
     return 0
 
 

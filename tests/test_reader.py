@@ -17,6 +17,7 @@ from qa.pipeline.candidates import extract
 from qa.pipeline.chooser import choose
 from qa.pipeline.grounder import Grounder
 from qa.pipeline.nlp import parse
+from qa.pipeline.question_facts import question as question_facts
 from qa.pipeline.reader import read, standalone
 from qa.pipeline.support import terms
 from tests.fakes import FakeEmbedder, FakeLLM
@@ -367,6 +368,12 @@ def test_what_one_person_said_is_no_answer_to_what_another_said() -> None:
     spoken = "Adler spoke after the vote. He said the ferry link to Osk would open in May."
     reading = read("When did Tomas Adler say the ferry link would open?", [_passage(spoken)], _similarity)
     assert reading.short == "May" and not reading.refused  # "he" is Adler
+
+
+def test_a_lone_surname_the_tagger_leaves_untagged_still_says_who_speaks() -> None:
+    text = "What did Orbán say about the peace treaty?"  # the small tagger tags no PERSON here
+    facts = question_facts(text, answer_type(text), parse([text])[0])
+    assert facts.agent == terms("Orbán").stems
 
 
 def test_a_question_asking_for_two_gets_both_each_cited_where_it_is_stated() -> None:

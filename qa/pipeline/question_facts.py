@@ -165,9 +165,15 @@ def _agent(doc: Any) -> frozenset[str]:
     compound words ("Vladimir Putin"). Not a document or a body: "the Prague Declaration referred to"."""
     people = {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
     for t in doc:
-        if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.pos_ == "VERB" and t.i in people:
+        # the small tagger often leaves a lone surname untagged ("What did Orbán say ...?"): an untagged
+        # name that says something is someone
+        someone = t.i in people or (not t.ent_type_ and t.head.lemma_ in _SAYING)
+        if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.pos_ == "VERB" and someone:
             return terms(name_of(t)).stems
     return frozenset()
+
+
+_SAYING = frozenset("say tell announce claim argue describe call insist urge warn".split())
 
 
 _NEGATING_PREFIX = re.compile(r"^(un|in|im|non|dis)(?=[a-z]{4})")
