@@ -121,8 +121,8 @@ def mention_features(
     slot = _slot(root)
     if q.preposition and slot == q.preposition:
         f.governor = 1.0  # "near the Russian Embassy" for "Near which building ...?"
-    if q.asked.head:
-        heads = terms(q.asked.head).stems
+    heads = terms(q.asked.head).stems if q.asked.head else frozenset()
+    if heads:
         window = doc[max(sent.start, m.start - 4) : min(sent.end, m.end + 4)]
         last = word_stems(doc[m.end - 1])
         # beside it, or the noun in apposition, which says what the name is ("ATACMS, U.S.-provided missiles")
@@ -135,7 +135,7 @@ def mention_features(
             f.head_near = 0.5
     stems = terms(m.text).stems
     # what the question already names; not the asked noun itself ("Interregional Forum" for "which forum")
-    named = q.stems - terms(q.asked.head).stems if q.asked.head else q.stems
+    named = q.stems - heads
     f.named = sum(1 for s in stems if close_to(s, named)) / len(stems) if stems else 0.0
     f.type_fit = TYPE_LABELS.get(q.asked.kind, {}).get(m.label, 0.0)
     # the question's main verb where the sentence has it

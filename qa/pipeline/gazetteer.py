@@ -92,8 +92,9 @@ def _names(block: str) -> frozenset[str]:
 
 COUNTRIES = _names(_NAMES)
 # head noun of the question -> the names that answer it ("which state" may also mean a sovereign state)
-_SETTLEMENTS = frozenset("city cities town towns capital village port".split())
 _SETS = {"country": COUNTRIES, "nation": COUNTRIES, "state": _names(_US_STATES) | COUNTRIES}
+# head nouns a country or a US state does not answer ("which city": not "Hungary" for "in Budapest")
+_SETTLEMENTS = frozenset("city cities town towns capital village port".split())
 _IN_REGION = {region: _names(block) for region, block in _REGIONS.items()}
 
 
@@ -152,9 +153,7 @@ def answer_filter(kind: str, head: str, places: Sequence[frozenset[str]], questi
     """The test an answer must pass where the question asks for a member of a closed set, else None: "which
     country" a country, "which African country" an African one, "which (US) state" a state; and a country or
     a US state is no organisation ("which company": not "U.S.") and no city."""
-    if kind == "ORG":
-        return lambda text: not member("state", text)
-    if kind == "PLACE" and head in _SETTLEMENTS:  # "which city": not "Hungary" for "in Budapest"
+    if kind == "ORG" or (kind == "PLACE" and head in _SETTLEMENTS):
         return lambda text: not member("state", text)
     if not closed_set_applies(kind, head, places):
         return None

@@ -55,12 +55,13 @@ def joined(texts: Sequence[str], kind: str = "") -> str:
 
 
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?")
 
 
 def _when(text: str) -> tuple[int, int, int]:
     """(year, month, day) of a date as written, 0 where it does not say: "September 2022" -> (2022, 9, 0)."""
     year = re.search(r"\b(1\d{3}|2\d{3})\b", text)
-    month = re.search(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?", text.lower())
+    month = _MONTH.search(text.lower())
     day = re.search(r"\b([12]?\d|3[01])\b(?!\d)", re.sub(r"\b\d{4}\b", "", text))
     return (
         int(year.group(1)) if year else 0,

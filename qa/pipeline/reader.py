@@ -263,7 +263,7 @@ def _phrase(
         ):
             break
         clause.append(t)
-    if clause and len(clause) > 1 and q.text.rstrip(" ?").lower().endswith(" " + clause[0].lower_):
+    if len(clause) > 1 and q.text.rstrip(" ?").lower().endswith(" " + clause[0].lower_):
         clause = clause[1:]  # "diverged from?": the answer is what follows "from"
     span = sent.doc[clause[0].i : clause[-1].i + 1] if clause else None
     short = span.text.strip(' ,.;:"“”') if span is not None else ""

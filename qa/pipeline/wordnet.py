@@ -50,7 +50,7 @@ def _data_dir() -> Path:
 
 @cache
 def _index() -> dict[str, tuple[int, ...]]:
-    """Noun lemma -> byte offsets of its senses in data.noun, most frequent sense first."""
+    """Noun lemma -> the ids of its senses (WordNet's synset offsets), most frequent sense first."""
     senses: dict[str, tuple[int, ...]] = {}
     with open(_data_dir() / "index.noun", "rb") as f:
         for line in f:
