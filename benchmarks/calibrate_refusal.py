@@ -46,7 +46,7 @@ from qa.pipeline.answerability import (  # noqa: E402
     AnswerClass,
     threshold,
 )
-from qa.pipeline.reader import Reading  # noqa: E402
+from qa.pipeline.readings import Reading  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 DATA = REPO.parent / "shared/bench/realtimeqa-2024q4"

@@ -18,7 +18,8 @@ from qa.pipeline.chooser import choose
 from qa.pipeline.grounder import Grounder
 from qa.pipeline.nlp import parse
 from qa.pipeline.question_facts import question as question_facts
-from qa.pipeline.reader import read, standalone
+from qa.pipeline.reader import read
+from qa.pipeline.readings import standalone
 from qa.pipeline.support import terms
 from tests.fakes import FakeEmbedder, FakeLLM
 

@@ -47,6 +47,28 @@ def test_a_nationality_answers_which_country_when_the_passages_never_name_the_co
     assert reading.short == "Angola" and not reading.refused
 
 
+def test_a_nationality_is_its_own_country_not_a_compound_that_holds_it() -> None:
+    # "Armenian" was once read as "Armenia-Georgia", which no country list holds, and the answer was lost
+    text = (
+        "Armenian Foreign Minister Lena Varga and her Georgian counterpart met in Tbilisi, reaffirming "
+        "Armenia-Georgia strategic relations."
+    )
+    reading = read("Lena Varga is the foreign minister of which country?", [_passage(text)], _similarity)
+    assert reading.short == "Armenia" and not reading.refused
+
+
+def test_which_country_s_office_holder_is_the_country_that_qualifies_that_office() -> None:
+    text = (
+        "During a joint press conference with Hungarian Prime Minister Peter Szabo in Budapest, Azerbaijani "
+        "President Ilham Karimov addressed the peace talks."
+    )
+    # a second report of the Hungarian once outvoted the country the question asks after
+    other = _passage("Hungarian Prime Minister Peter Szabo spoke in Budapest on Monday.", article="b")
+    question = "Which country's president held a joint press conference with Peter Szabo in Budapest?"
+    reading = read(question, [_passage(text), other], _similarity)
+    assert reading.short == "Azerbaijan" and not reading.refused
+
+
 def test_a_place_that_says_where_a_person_is_from_is_not_where_an_event_was() -> None:
     question = "Senator Ilse Brandt and Governor Pavel Orr debated. Where did the debate take place?"
     text = (

@@ -90,13 +90,14 @@ def _countries_for_peoples(
     """For a place question, "Russian arms" names Russia: a nationality is read as the country the passages
     name with the same stem ("Russian" -> "Russia"), or else as the country it is the people of ("the Angolan
     port city" -> "Angola"; the tagger calls such a word a place as often as a nationality)."""
-    countries = {m.text: terms(m.text).stems for m, _ in scored if m.label == "GPE" and " " not in m.text}
+    # one word, one stem: not "Armenia-Russia", whose stems a nationality of either would also meet
+    countries = {m.text: cs for m, _ in scored if m.label == "GPE" and len(cs := terms(m.text).stems) == 1}
     out = []
     for m, f in scored:
         stems = terms(m.text).stems if m.label == "NORP" else frozenset()
-        country = next((c for c, cs in countries.items() if len(stems) == 1 and close_to(min(stems), cs)), "")
-        if not country and m.label in ("NORP", "GPE"):
-            country = country_of_people(m.text)
+        country = country_of_people(m.text) if m.label in ("NORP", "GPE") else ""
+        if not country and len(stems) == 1:
+            country = next((c for c, cs in countries.items() if close_to(min(stems), cs)), "")
         out.append((replace(m, text=country, label="GPE") if country else m, f))
     return out
 

@@ -16,7 +16,8 @@ from qa.models import Passage
 from qa.normalization import normalize_answer
 from qa.pipeline.lists import parts
 from qa.pipeline.pronouns import Fetch
-from qa.pipeline.reader import Candidate, Reading, Similarity, read
+from qa.pipeline.reader import Similarity, read
+from qa.pipeline.readings import Candidate, Reading
 
 _BOTH = re.compile(r"^(?P<pre>.*?)\bboth\s+(?P<rest>.+?)\s*(?P<end>[?.!]*)$", re.IGNORECASE | re.DOTALL)
 

@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from qa.pipeline.actors import agent_acts
 from qa.pipeline.answer_heads import TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.nlp import appositions
-from qa.pipeline.pronouns import name_of, names_in
+from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question, predicate_forms
 from qa.pipeline.support import covers, terms, word_stems
 
@@ -118,6 +119,12 @@ def mention_features(
         gov = of[0] if of else gov
     gov_stems = word_stems(gov)
     f.governor = float(bool(gov_stems) and any(covers(s, gov_stems) for s in q.stems))
+    if q.possessed:  # "Which country's president ...?": the word that qualifies a president, not Orbán
+        chain, t = [], root
+        while t.dep_ in ("amod", "compound", "poss", "nmod") and t.head is not t and len(chain) < 4:
+            t = t.head
+            chain.append(t)
+        f.governor = float(any(covers(s, word_stems(w)) for w in chain for s in q.possessed))
     slot = _slot(root)
     if q.preposition and slot == q.preposition:
         f.governor = 1.0  # "near the Russian Embassy" for "Near which building ...?"
@@ -154,28 +161,6 @@ def mention_features(
         asked_here = any(not m.start <= t.i < m.end for t in asked)
         f.cues["event"] = float(gov.pos_ in ("VERB", "NOUN") and not f.governor and asked_here)
     return f
-
-
-def agent_acts(agent: frozenset[str], sent: Any, pronoun_names: str = "") -> bool:
-    """Whether the one the question says acts is an actor of the sentence: the subject of one of its verbs
-    (a "he" standing for them counts), the "by" of a passive, a possessive, or whom it is "according to".
-
-    "What did Orbán say at the press conference with Aliyev?" is not answered by what Aliyev said there,
-    though the sentence names Orbán.
-    """
-    if not agent:
-        return True
-    actors = set(terms(pronoun_names).stems)
-    for t in sent:
-        if t.dep_ == "nsubj":  # the whole subject: "Mirzoyan and his Russian counterpart Sergey Lavrov"
-            actors |= terms(" ".join(w.text for w in t.subtree)).stems
-        elif (
-            t.dep_ == "poss"
-            or (t.dep_ == "pobj" and t.head.dep_ == "agent")
-            or (t.dep_ == "pobj" and t.head.head.lower_ == "according")
-        ):
-            actors |= terms(name_of(t)).stems
-    return any(covers(a, frozenset(actors)) for a in agent)
 
 
 def _cues(

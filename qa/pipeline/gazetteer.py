@@ -138,6 +138,11 @@ def country_of_people(text: str) -> str:
     return _PEOPLE_COUNTRY.get(word.removesuffix("s"), "") or _PEOPLE_COUNTRY.get(word, "")
 
 
+def peoples_of(country: str) -> tuple[str, ...]:
+    """The words for a country's people the lists know ("Poland" -> "polish"), lower case."""
+    return tuple(people for people, name in _PEOPLE_COUNTRY.items() if name == country)
+
+
 _US = frozenset({"us", "usa", "america", "american", "unit"})  # stems of "US", "American", "United States"
 
 

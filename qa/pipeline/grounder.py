@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 
 from qa.models import REFUSAL_TEXT, Answer, Citation, Passage
 from qa.pipeline.citations import attributed, markers_in, parse_reply, strip_markers, with_markers
-from qa.pipeline.reader import Reading
 from qa.pipeline.reading import guess_short, question_type
+from qa.pipeline.readings import Reading
 from qa.pipeline.support import (
     MIN_CLAIM_TERMS,
     MIN_SIMILARITY,

@@ -52,6 +52,8 @@ class Question:
     past: bool  # asks about the past ("previous", "last") and not the future
     future: bool
     preposition: str = ""  # the one the asked phrase hangs on: "near" in "Near which building ...?"
+    actor: frozenset[str] = frozenset()  # stems of the subject of its verb, whoever: "Moscow's top diplomat"
+    possessed: frozenset[str] = frozenset()  # "Which country's president": the answer's president
 
 
 def question(text: str, asked: AnswerType, doc: Any) -> Question:
@@ -82,6 +84,8 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         past=bool(_ASKS_PAST.search(low)) and not FUTURE.search(low),
         future=bool(FUTURE.search(low)),
         preposition=_asked_preposition(doc),
+        actor=_actor(doc),
+        possessed=_possessed(doc),
     )
 
 
@@ -170,6 +174,23 @@ def _agent(doc: Any) -> frozenset[str]:
         someone = t.i in people or (not t.ent_type_ and t.head.lemma_ in _SAYING)
         if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.pos_ == "VERB" and someone:
             return terms(name_of(t)).stems
+    return frozenset()
+
+
+def _actor(doc: Any) -> frozenset[str]:
+    """Stems of the first subject of a verb that is no wh-word or pronoun, with its words ("Moscow's top
+    diplomat")."""
+    for t in doc:
+        if t.dep_ == "nsubj" and t.pos_ != "PRON" and t.lower_ not in _WH_WORDS and t.head.pos_ == "VERB":
+            return terms(" ".join(w.text for w in t.subtree if w.lower_ not in _WH_WORDS)).stems
+    return frozenset()
+
+
+def _possessed(doc: Any) -> frozenset[str]:
+    """Stems of what "which country's" or "whose" owns: "president" in "Which country's president ...?"."""
+    for t in doc:
+        if t.dep_ == "poss" and (t.lower_ == "whose" or any(c.lower_ in _WH_WORDS for c in t.children)):
+            return terms(t.head.text).stems
     return frozenset()
 
 

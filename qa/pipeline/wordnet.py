@@ -76,6 +76,8 @@ class _Nouns:
     up: dict[int, tuple[int, ...]]  # class and instance hypernyms
     instances: frozenset[int]  # one thing, not a kind: "Jupiter" is an instance of a planet
     named: frozenset[int]  # written with a capital: "Tuesday", "Jupiter"; not "kestrel"
+    part_of: dict[int, tuple[int, ...]]  # part holonyms of named synsets: Moscow is part of Russia
+    words: dict[int, tuple[str, ...]]  # the words of named synsets: "Russia", "Russian Federation"
 
 
 @cache
@@ -83,6 +85,8 @@ def _nouns() -> _Nouns:
     up: dict[int, tuple[int, ...]] = {}
     instances: set[int] = set()
     named: set[int] = set()
+    part_of: dict[int, tuple[int, ...]] = {}
+    words: dict[int, tuple[str, ...]] = {}
     with open(_data_dir() / "data.noun", "rb") as f:
         for line in f:
             if line[:1] == b" ":
@@ -97,7 +101,10 @@ def _nouns() -> _Nouns:
                 instances.add(synset)
             if fields[4][:1].isupper():
                 named.add(synset)
-    return _Nouns(up, frozenset(instances), frozenset(named))
+                words[synset] = tuple(w.decode().replace("_", " ") for w in fields[4:at:2])
+                if parts := tuple(int(target) for kind, target in pointers if kind == b"#p"):
+                    part_of[synset] = parts
+    return _Nouns(up, frozenset(instances), frozenset(named), part_of, words)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -156,3 +163,19 @@ def is_kind_of(phrase: str, head: str) -> bool | None:
     if len(words) > 1 and any(heads & _ancestors(s) for s in senses(words[-1])):
         return True
     return None
+
+
+def seat_of(name: str) -> tuple[str, ...]:
+    """The names of the country a capital, or a seat of government in one, stands for in news ("Moscow" and
+    "the Kremlin" for Russia), by the name's most common sense; () for any other name."""
+    found = senses(name)
+    if not found or not name[:1].isupper():
+        return ()
+    nouns = _nouns()
+    capitals = set(senses("national capital"))
+    first = found[0]  # "Washington" is the state before it is the capital
+    if first not in nouns.named:
+        return ()
+    if not capitals & set(nouns.up.get(first, ())):  # the Kremlin: part of Moscow, the capital
+        first = next((p for p in nouns.part_of.get(first, ()) if capitals & set(nouns.up.get(p, ()))), 0)
+    return tuple(w for country in nouns.part_of.get(first, ()) for w in nouns.words.get(country, ()))

@@ -1,0 +1,50 @@
+"""Who acts in a sentence, and whether it is the one the question names: "What did Orbán say ...?" is not
+answered by what Aliyev said, though the sentence names Orbán."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from qa.pipeline.pronouns import name_of
+from qa.pipeline.support import covers, terms
+
+
+def agent_acts(agent: frozenset[str], sent: Any, pronoun_names: str = "") -> bool:
+    """Whether the one the question says acts is an actor of the sentence: the subject of one of its verbs
+    (a "he" standing for them counts), the "by" of a passive, a possessive, or whom it is "according to".
+
+    "What did Orbán say at the press conference with Aliyev?" is not answered by what Aliyev said there,
+    though the sentence names Orbán.
+    """
+    return not agent or any(covers(a, actors_of(sent, pronoun_names)) for a in agent)
+
+
+def actors_of(sent: Any, pronoun_names: str = "") -> frozenset[str]:
+    """Stems of the sentence's actors: its subjects, the "by" of a passive, possessives, "according to"."""
+    actors = set(terms(pronoun_names).stems)
+    for t in sent:
+        if t.dep_ == "nsubj":  # the whole subject: "Mirzoyan and his Russian counterpart Sergey Lavrov"
+            actors |= terms(" ".join(w.text for w in t.subtree)).stems
+        elif (
+            t.dep_ == "poss"
+            or (t.dep_ == "pobj" and t.head.dep_ == "agent")
+            or (t.dep_ == "pobj" and t.head.head.lower_ == "according")
+        ):
+            actors |= terms(name_of(t)).stems
+    return frozenset(actors)
+
+
+def acts_as(
+    actor: frozenset[str],
+    sent: Any,
+    pronoun_names: str,
+    known: Mapping[str, frozenset[str]],
+    idioms: Mapping[str, frozenset[str]],
+) -> bool:
+    """Whether the sentence's actors are the one the question names, by name or by office ("Moscow's top
+    diplomat": Lavrov, a foreign minister; `idioms`: `question_aliases` without capitals). Not by country
+    alone: a Russian deputy is not "the Kremlin"."""
+    actors = actors_of(sent, pronoun_names)
+    pool = actors.union(*(known[a] for a in actors if a in known))
+    return any(covers(a, pool) or any(covers(o, pool) for o in idioms.get(a, ())) for a in actor)

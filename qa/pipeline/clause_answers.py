@@ -1,0 +1,147 @@
+"""Answers that are no typed span: yes or no, and the clause of the best sentence (why, how, what said)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from qa.pipeline.actors import acts_as, agent_acts
+from qa.pipeline.evidence import W, is_modal
+from qa.pipeline.paraphrases import DESCRIBING, offices, question_aliases
+from qa.pipeline.pronouns import names_in
+from qa.pipeline.question_facts import Question, predicate_forms
+from qa.pipeline.readings import Reading, evidence_of
+from qa.pipeline.short_answers import function_words
+from qa.pipeline.support import covers, denies, terms, word_stems
+
+
+def best_sentence(
+    sentences: Sequence[tuple[int, Any]],
+    matched: dict[tuple[int, int], float],
+    cosine: dict[tuple[int, int], float],
+) -> tuple[int, Any] | None:
+    return max(
+        sentences,
+        key=lambda s: matched[(s[0], s[1].start)] + 0.5 * cosine.get((s[0], s[1].start), 0.0),
+        default=None,
+    )
+
+
+def yes_no(
+    q: Question, sentences: Any, matched: Any, cosine: Any, pronouns: Sequence[Mapping[int, str]]
+) -> Reading:
+    """Yes or no by the negation next to the question's words in the best sentence holding the question's
+    main verb (else the best-matching sentence, its support halved)."""
+
+    with_verb = [s for s in sentences if _states(q, s[1])]
+    best = best_sentence(with_verb or sentences, matched, cosine)
+    if best is None:
+        return Reading(q.asked, "", 0.0, None)
+    i, sent = best
+    answer = "no" if denies(sent.text, q.text) or _DENIAL.search(sent.text) else "yes"
+    verbs = [
+        t for t in sent if t.pos_ == "VERB" and (st := word_stems(t)) and any(covers(s, st) for s in q.verbs)
+    ]
+    # "They must be punished" says nothing of whether they were: a demand or a possibility is no answer.
+    modal = any(is_modal(t, q.stems) for t in verbs) and not q.modal
+    support = 0.0 if modal else matched[(i, sent.start)] * (1.0 if with_verb else 0.5)
+    return Reading(q.asked, answer, support, evidence_of(i, sent, pronouns))
+
+
+def _states(q: Question, sent: Any) -> bool:
+    """Whether the sentence holds the question's main verb (any sentence does, for a question without one)."""
+    return not q.predicate or bool(q.predicate & {f for t in sent for f in predicate_forms(t.text)})
+
+
+_DESCRIBING = terms(" ".join(DESCRIBING)).stems
+_HOW_OR_WHAT = re.compile(r"^\s*(how|what)\b", re.IGNORECASE)
+# Words that say no without a negation: "at no point", "rejected", "remains unrealized".
+_DENIAL = re.compile(
+    r"\b(at no point|rejected|refused|declined|denied|unrealized|unrealised|failed to)\b", re.I
+)
+
+
+def asks_description(q: Question) -> bool:
+    """Whether the question asks what someone called something ("How did Chepa characterise the protest?")."""
+    return bool(q.verbs & _DESCRIBING) and bool(_HOW_OR_WHAT.match(q.text))
+
+
+def description(sent: Any) -> Any:
+    """The span a describing verb says its object is: "called the demonstration a “provocation”", "which
+    Lavrov described as a cornerstone of ...", "Calling the group obsolete and ineffective in ..."."""
+    for t in sent:
+        if t.lemma_.lower() not in DESCRIBING:
+            continue
+        said = [c for c in t.children if c.dep_ == "oprd"]
+        if not said:  # "described X as Y", "framed the desire ... as a matter of ..."
+            said = [
+                o
+                for a in t.subtree
+                if a.lower_ == "as" and a.dep_ == "prep" and a.i > t.i
+                for o in a.children
+                if o.dep_ == "pobj"
+            ][:1]
+        if said:
+            words = list(said[0].subtree)
+            if said[0].pos_ == "ADJ":  # "obsolete and ineffective", not "... in resolving the conflict"
+                cut = min((p.i for p in words if p.dep_ == "prep" and p.head.pos_ == "ADJ"), default=None)
+                words = [w for w in words if cut is None or w.i < cut]
+            end = words[-1].i + 1
+            if end < sent.end and sent.doc[end].text in ("”", '"') and "“" in sent.doc[words[0].i : end].text:
+                end += 1  # the closing quote of a "provocation" the span opens
+            return sent.doc[words[0].i : end]
+    return None
+
+
+def phrase(
+    q: Question, sentences: Any, matched: Any, cosine: Any, pronouns: Sequence[Mapping[int, str]]
+) -> Reading:
+    """The clause of the best sentence holding the question's main verb (else of the best sentence) after
+    the last of the question's words it holds; for a question of what someone called something, what the
+    best sentence with a describing verb calls it."""
+    if asks_description(q):
+        described = {(i, s.start): d for i, s in sentences if (d := description(s)) is not None}
+        best = best_sentence([s for s in sentences if (s[0], s[1].start) in described], matched, cosine)
+        if best is not None:
+            i, sent = best
+            support = matched[(i, sent.start)]
+            known = offices({id(s.doc): s.doc for _, s in sentences}.values())
+            idioms = question_aliases(q.text, seats=False)
+            if q.actor and not acts_as(q.actor, sent, names_in(sent, pronouns[i]), known, idioms):
+                support *= 1 - W["cue_support"]  # someone else's words for it
+            short = described[(i, sent.start)].text.strip(" ,.;:")
+            if short[:1] in '"“' and short[-1:] in '"”':  # a whole quotation, not "a “provocation”"
+                short = short[1:-1]
+            # the verb's complement is a noun phrase or an adjective, held to the free noun phrase's threshold
+            # (a clause's is for a whole sentence's match; this is a slot in it, as a typed answer is)
+            asked = replace(q.asked, kind="NP", head="", rule=f"{q.asked.rule}; described")
+            return Reading(asked, short, support, evidence_of(i, sent, pronouns))
+    with_verb = [s for s in sentences if any(covers(v, word_stems(t)) for t in s[1] for v in q.verbs)]
+    best = best_sentence(with_verb or sentences, matched, cosine)
+    if best is None:
+        return Reading(q.asked, "", 0.0, None)
+    i, sent = best
+    tokens = [t for t in sent if not t.is_space]
+    hits = [t.i for t in tokens if (st := terms(t.text).stems) and any(covers(s, st) for s in q.stems)]
+    clause: list[Any] = []
+    for t in (t for t in tokens if hits and t.i > max(hits)):
+        if (
+            t.text in (";", ":")
+            or (t.text == "," and len(clause) >= 4)
+            or (t.dep_ == "cc" and len(clause) >= 6)
+        ):
+            break
+        clause.append(t)
+    if len(clause) > 1 and q.text.rstrip(" ?").lower().endswith(" " + clause[0].lower_):
+        clause = clause[1:]  # "diverged from?": the answer is what follows "from"
+    span = sent.doc[clause[0].i : clause[-1].i + 1] if clause else None
+    short = span.text.strip(' ,.;:"“”') if span is not None else ""
+    if span is not None and (clause[0].text in ("’s", "'s", "?") or function_words(span, span.text)):
+        short = ""  # a fragment ("’s population", "?") reads worse than the whole sentence
+    evidence = evidence_of(i, sent, pronouns)
+    support = matched[(i, sent.start)]
+    if not agent_acts(q.agent, sent, names_in(sent, pronouns[i])):
+        support *= 1 - W["cue_support"]  # what another person said or did, however well it matches
+    return Reading(q.asked, short or sent.text.strip(), support, evidence)

@@ -1,0 +1,94 @@
+"""Questions in other words than the report: capitals for countries, idioms for offices, people for their
+offices, and what someone called something (hand-made passages, all synthetic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.pipeline.nlp import parse
+from qa.pipeline.paraphrases import offices, question_aliases
+from qa.pipeline.reader import read
+from qa.pipeline.support import terms
+from qa.pipeline.wordnet import seat_of
+from tests.test_reader import _passage, _similarity
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        ("Moscow", "Russia"),
+        ("Kremlin", "Russia"),
+        ("Baku", "Azerbaijan"),
+        ("Paris", "France"),
+        ("Kiev", "Ukraine"),
+    ],
+)
+def test_a_capital_or_a_seat_of_government_stands_for_its_country(name: str, country: str) -> None:
+    assert country in seat_of(name)
+
+
+@pytest.mark.parametrize("name", ["Lobito", "Delaware", "Pentagon", "moscow"])
+def test_other_names_stand_for_no_country(name: str) -> None:
+    assert seat_of(name) == ()
+
+
+def test_a_question_s_capital_and_office_idiom_are_said_by_country_and_office() -> None:
+    aliases = question_aliases("How did Warsaw's top diplomat describe the pipeline?")
+    assert {"poland", "polish"} <= aliases["warsaw"]
+    assert aliases["diplomat"] == terms("foreign minister").stems
+    assert "call" in aliases["describ"]
+    assert question_aliases("Where did the ministers meet on Monday?") == {}
+
+
+def test_people_are_known_by_the_office_a_passage_gives_them() -> None:
+    text = (
+        "Hungarian Foreign Minister Peter Szijjarto and his Polish counterpart Radoslaw Sikorski met in "
+        "Budapest on Monday. Janos Kovacs, deputy chairman of the energy committee, welcomed the talks."
+    )
+    known = offices(parse([text]))
+    assert {"hungarian", "foreign", "minist"} <= known["szijjarto"]
+    # the counterpart holds the same office, with his own nationality and not the other's
+    assert {"polish", "foreign", "minist"} <= known["sikorski"] and "hungarian" not in known["sikorski"]
+    assert {"deputi", "chairman", "energi"} <= known["kovac"] | known.get("kovacs", frozenset())
+
+
+def test_a_question_naming_a_person_by_capital_and_office_finds_the_person_s_sentence() -> None:
+    text = (
+        "Hungarian Foreign Minister Peter Szijjarto and his Polish counterpart Radoslaw Sikorski met in "
+        "Budapest on Monday to discuss the pipeline. Sikorski described the pipeline as a lifeline for the "
+        "region's economy. Szijjarto said the talks would continue in the spring."
+    )
+    reading = read("How did Warsaw's top diplomat describe the pipeline?", [_passage(text)], _similarity)
+    assert reading.short == "a lifeline for the region's economy" and not reading.refused
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("How did Adler characterise the protest?", "a “provocation”"),
+        ("What did Adler call the protest?", "a “provocation”"),
+        ("How did the mayor describe the harbour plan?", "reckless and expensive"),
+        ("How did Lena Varga describe the bridge?", "a symbol of the city's recovery"),
+    ],
+)
+def test_what_someone_called_something_is_the_describing_verb_s_complement(question: str, short: str) -> None:
+    text = (
+        "Tomas Adler, a member of the city council, called the protest a “provocation” and urged the "
+        "police to act. Calling the harbour plan reckless and expensive in a time of cuts, the mayor asked "
+        "for a vote. "
+        "The new bridge opened on Friday, and Lena Varga described it as a symbol of the city's recovery."
+    )
+    reading = read(question, [_passage(text)], _similarity)
+    assert reading.short == short and not reading.refused
+
+
+def test_a_describing_question_about_someone_the_passages_do_not_quote_is_refused() -> None:
+    text = "Tomas Adler, a member of the city council, called the protest a “provocation” on Monday."
+    assert read("How did the governor describe the protest?", [_passage(text)], _similarity).refused
+
+
+def test_a_country_s_capital_does_not_make_any_of_its_people_the_one_who_spoke() -> None:
+    text = "Ivan Petrov, a Russian deputy, called the protest a “provocation” on Monday."
+    assert read("How did the Kremlin describe the protest?", [_passage(text)], _similarity).refused
+    reading = read("How did the Russian deputy describe the protest?", [_passage(text)], _similarity)
+    assert reading.short == "a “provocation”" and not reading.refused
