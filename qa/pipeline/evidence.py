@@ -120,7 +120,8 @@ def mention_features(
     gov_stems = word_stems(gov)
     f.governor = float(bool(gov_stems) and any(covers(s, gov_stems) for s in q.stems))
     if q.possessed:  # "Which country's president ...?": the word that qualifies a president, not Orbán
-        chain, t = [], root
+        chain: list[Any] = []
+        t = root
         while t.dep_ in ("amod", "compound", "poss", "nmod") and t.head is not t and len(chain) < 4:
             t = t.head
             chain.append(t)
