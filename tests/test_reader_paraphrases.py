@@ -38,6 +38,7 @@ def test_a_question_s_capital_and_office_idiom_are_said_by_country_and_office() 
     assert aliases["diplomat"] == terms("foreign minister").stems
     assert "call" in aliases["describ"]
     assert question_aliases("Where did the ministers meet on Monday?") == {}
+    assert "russia" in question_aliases("Did Moscow back the plan?")["moscow"]  # not read as "Did Moscow"
 
 
 def test_people_are_known_by_the_office_a_passage_gives_them() -> None:

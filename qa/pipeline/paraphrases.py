@@ -35,7 +35,7 @@ DESCRIBING = frozenset(
 )
 _DESCRIBING_STEMS = terms(" ".join(DESCRIBING)).stems
 _IDIOM = re.compile(r"\b(" + "|".join(map(re.escape, _IDIOMS)) + r")s?\b", re.IGNORECASE)
-_NAME = re.compile(r"\b([A-Z][\w-]+(?: [A-Z][\w-]+)?)")
+_NAME = re.compile(r"(?=\b([A-Z][\w-]+(?: [A-Z][\w-]+)?))")  # overlapping: "Did Moscow", then "Moscow"
 # Words of an office that say whose it is, not what it is: "his Russian counterpart" holds Mirzoyan's office
 _COUNTERPART = frozenset({"counterpart", "counterparts", "opposite", "peer"})
 
