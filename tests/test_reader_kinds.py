@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from qa.pipeline.answer_types import answer_type
 from qa.pipeline.answerability import answer_class
+from qa.pipeline.candidates import extract
+from qa.pipeline.evidence import focus_weights, mention_features
+from qa.pipeline.nlp import parse
+from qa.pipeline.question_facts import question
 from qa.pipeline.reader import read
+from qa.pipeline.support import terms
 from qa.pipeline.wordnet import is_kind_of
 from tests.test_reader import _passage, _similarity
 
@@ -104,3 +110,30 @@ def test_a_clause_answer_comes_from_the_sentence_with_the_asked_verb_after_its_p
     )
     reading = read("What did Orr say the Osk Accord diverged from?", [_passage(text)], _similarity)
     assert reading.short == "earlier promises that the delta would stay shared"
+
+
+def test_won_is_a_word_of_the_question_not_a_stop_word() -> None:
+    # a stop-word list keeps "won" for "won't"; dropped, "Who won the race?" matched any sentence on the race
+    assert "win" in terms("Who won the first harbour race?").stems
+    ran = "Anna Berg ran in the harbour race on Sunday, her first race since the injury in the first heat."
+    won = "Tomas Adler won the first harbour race on Sunday, his first win of the season."
+    passages = [_passage(ran), _passage(won, article="b")]
+    reading = read("Who won the first harbour race?", passages, _similarity)
+    assert reading.short == "Tomas Adler" and not reading.refused
+
+
+def test_take_place_is_no_word_a_report_must_repeat() -> None:
+    text = "Governor Pavel Orr and Senator Ilse Brandt faced off in Port Alma on Tuesday night for a debate."
+    reading = read("Where did the Orr-Brandt debate take place?", [_passage(text)], _similarity)
+    assert reading.short == "Port Alma" and not reading.refused
+
+
+def test_in_which_month_does_not_tie_every_date_after_in_to_the_question() -> None:
+    # "Near which building?" ties a name after "near" to the question; any date stands after "in"
+    text = "In which month did Verrin attack Osk?"
+    asked = answer_type(text)
+    q = question(text, asked, parse([text])[0])
+    doc = parse(["Ostria announced in February that it was leaving the pact."])[0]
+    m = next(m for m in extract(doc, asked, q.stems, 0) if m.text == "February")
+    f = mention_features(m, doc, next(iter(doc.sents)), q, focus_weights(q.stems, [terms(doc.text).stems]))
+    assert q.preposition == "in" and f.governor == 0.0

@@ -93,3 +93,12 @@ def test_a_country_s_capital_does_not_make_any_of_its_people_the_one_who_spoke()
     assert read("How did the Kremlin describe the protest?", [_passage(text)], _similarity).refused
     reading = read("How did the Russian deputy describe the protest?", [_passage(text)], _similarity)
     assert reading.short == "a “provocation”" and not reading.refused
+
+
+def test_whom_someone_spoke_to_is_whom_they_told() -> None:
+    text = (
+        "Tomas Adler, a member of the Ostrian parliament, criticised the harbour plan on Monday. “Those who "
+        "approved the plan must answer for it in the harshest terms,” Adler told the news site Kurier.at."
+    )
+    reading = read("Which news outlet did Tomas Adler speak to?", [_passage(text)], _similarity)
+    assert reading.short == "Kurier.at" and not reading.refused

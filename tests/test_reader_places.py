@@ -344,3 +344,21 @@ def test_a_name_ending_in_the_asked_noun_is_not_penalised_for_it() -> None:
         "Which forum is being prepared to deepen cultural cooperation?", [_passage(text)], _similarity
     )
     assert reading.short == "Russia-Armenia Interregional Forum"
+
+
+def test_a_nationality_of_a_person_or_a_thing_is_no_place() -> None:
+    text = (
+        "Hungarian Foreign Minister Lena Varga and her Polish counterpart Jan Nowak held talks in Debrecen "
+        "on Monday. Varga thanked Polish officials for the Polish arms delivered last year."
+    )
+    reading = read("Where did Varga and Nowak hold their talks?", [_passage(text)], _similarity)
+    assert reading.short == "Debrecen" and not reading.refused
+
+
+def test_the_date_of_another_named_thing_of_the_same_kind_is_no_answer() -> None:
+    text = (
+        "The minister revisited the March 3, 2021 Varna Accord, in which the two states agreed to settle the "
+        "dispute based on the 1995 Osk Accord."
+    )
+    reading = read("On what date was the Varna Accord signed?", [_passage(text)], _similarity)
+    assert reading.short == "March 3, 2021"

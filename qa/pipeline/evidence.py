@@ -17,6 +17,7 @@ from qa.pipeline.actors import agent_acts
 from qa.pipeline.answer_heads import TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.nlp import appositions
+from qa.pipeline.paraphrases import SPEAKING
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question, predicate_forms
 from qa.pipeline.support import covers, terms, word_stems
@@ -119,6 +120,16 @@ def mention_features(
         gov = of[0] if of else gov
     gov_stems = word_stems(gov)
     f.governor = float(bool(gov_stems) and any(covers(s, gov_stems) for s in q.stems))
+    if q.verbs & SPEAKING and gov_stems & SPEAKING:  # "told NEWS.ru" for "Which outlet did he speak to?"
+        f.governor = 1.0
+    if f.governor and gov.pos_ in ("NOUN", "PROPN"):  # "the 1991 Alma-Ata Declaration": another declaration
+        names = [
+            c
+            for c in gov.children
+            if c.dep_ == "compound" and c.pos_ == "PROPN" and not m.start <= c.i < m.end
+        ]
+        if names and not any(covers(s, q.stems) for c in names for s in word_stems(c)):
+            f.governor = 0.0
     if q.possessed:  # "Which country's president ...?": the word that qualifies a president, not Orbán
         chain: list[Any] = []
         t = root
@@ -127,7 +138,7 @@ def mention_features(
             chain.append(t)
         f.governor = float(any(covers(s, word_stems(w)) for w in chain for s in q.possessed))
     slot = _slot(root)
-    if q.preposition and slot == q.preposition:
+    if q.preposition and slot == q.preposition and q.asked.kind != "DATE":  # any date stands "in" or "on"
         f.governor = 1.0  # "near the Russian Embassy" for "Near which building ...?"
     heads = terms(q.asked.head).stems if q.asked.head else frozenset()
     if heads:

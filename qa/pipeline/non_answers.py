@@ -9,10 +9,12 @@ import re
 from typing import Any
 
 from qa.pipeline.candidates import Mention
+from qa.pipeline.gazetteer import country_of_people
 from qa.pipeline.nlp import appositions
 from qa.pipeline.question_facts import Question
 from qa.pipeline.short_answers import function_words
 from qa.pipeline.support import covers, terms, word_stems
+from qa.pipeline.wordnet import is_kind_of
 
 # Places that act through their officials: "California Gov. Gavin Newsom declared ..." is California's act.
 _POLITIES = frozenset({"state", "country", "nation", "province", "city", "county", "region"})
@@ -52,6 +54,9 @@ def affiliation(m: Mention, doc: Any, q: Question) -> bool:
     if q.asked.kind != "PLACE" or q.asked.head in _POLITIES or _ASKS_ORIGIN.search(q.text):
         return False
     t = doc[m.start : m.end].root
+    # "his Russian counterpart", "Russian arms": a people, no place ("the Angolan port city" is a place)
+    if country_of_people(m.text) and t.dep_ in ("amod", "compound"):
+        return not is_kind_of(t.head.lemma_, "location")
     for _ in range(3):
         if t.dep_ == "pobj" and t.head.lower_ in ("of", "from") and t.head.head is not t.head:
             t = t.head.head

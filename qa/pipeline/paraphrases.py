@@ -34,6 +34,8 @@ DESCRIBING = frozenset(
     "describe call characterize characterise label dub portray frame deem hail denounce".split()
 )
 _DESCRIBING_STEMS = terms(" ".join(DESCRIBING)).stems
+# Verbs of speaking to someone: "Which outlet did Chepa speak to?" is answered by "Chepa told NEWS.ru".
+SPEAKING = terms("tell speak talk").stems
 _IDIOM = re.compile(r"\b(" + "|".join(map(re.escape, _IDIOMS)) + r")s?\b", re.IGNORECASE)
 _NAME = re.compile(r"(?=\b([A-Z][\w-]+(?: [A-Z][\w-]+)?))")  # overlapping: "Did Moscow", then "Moscow"
 # Words of an office that say whose it is, not what it is: "his Russian counterpart" holds Mirzoyan's office
@@ -113,11 +115,14 @@ def said_otherwise(
     """Each sentence's stems, with the offices of the people it names (or its pronouns stand for) and the
     question's words it says in other words."""
     aliases, known = question_aliases(question), offices(docs)
-    if not aliases and not known:
+    speaking = terms(question).stems & SPEAKING  # "told" is a stop word of attribution: found by lemma
+    if not aliases and not known and not speaking:
         return list(stems)
     out = []
     for (i, sent), st in zip(sentences, stems, strict=True):
         named = st | terms(names_in(sent, pronouns[i])).stems
         pool = st.union(*(known[n] for n in named if n in known))
+        if speaking and any(t.lemma_ in ("tell", "speak", "talk") for t in sent):
+            pool |= speaking
         out.append(pool | {q for q, others in aliases.items() if any(covers(o, pool) for o in others)})
     return out

@@ -27,10 +27,12 @@ PAST = re.compile(
 
 # Words that say when the question is asked, not what it asks ("Which cryptocurrency recently hit ...?", "...
 # this week?"): a report states the fact without them, and matching them would only favour sentences that
-# happen to hold "recently". The as-of date already limits the search to what was published by then.
+# happen to hold "recently". The as-of date already limits the search to what was published by then. And
+# "take place", which says only that something happened: "faced off in New York City" states where the
+# debate took place without either word.
 _WHEN_ASKED = re.compile(
     r"\b(recently|currently|nowadays|today|this (?:past )?(?:week|weekend|month|year)|"
-    r"(?:last|past) (?:week|weekend|month))\b",
+    r"(?:last|past) (?:week|weekend|month)|(?:take|takes|took|taken|taking) place)\b",
     re.IGNORECASE,
 )
 
@@ -69,6 +71,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
     if roots and roots[0].pos_ == "AUX":
         roots = [t for t in doc if t.pos_ == "VERB" and t.dep_ != "relcl"][-1:] or roots
     predicate = {f for t in roots for w in (t.text, t.lemma_) for f in predicate_forms(w)}
+    subject = _subject(doc, asked.head)
     return Question(
         text=text,
         asked=asked,
@@ -77,7 +80,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         places=tuple(terms(p).stems for p in _qualifiers(doc)),
         verbs=frozenset(verbs),
         predicate=frozenset(predicate),
-        subject=_subject(doc, asked.head),
+        subject=subject,
         agent=_agent(doc),
         title=_office(doc) if asked.kind == "PERSON" else None,
         modal=any(t.lower_ in MODALS for t in doc),

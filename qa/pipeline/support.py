@@ -67,7 +67,8 @@ MIN_SIMILARITY = 0.3  # cosine between a sentence and its passage (all-MiniLM-L6
 def _stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-    return frozenset(STOPWORDS_EN_PLUS) | _ATTRIBUTION
+    # "won" is on the list as the "won" of "won't"; in news it is mostly the verb ("Who won the race?")
+    return (frozenset(STOPWORDS_EN_PLUS) - {"won"}) | _ATTRIBUTION
 
 
 @cache
