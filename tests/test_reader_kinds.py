@@ -128,8 +128,8 @@ def test_take_place_is_no_word_a_report_must_repeat() -> None:
     assert reading.short == "Port Alma" and not reading.refused
 
 
-def test_in_which_month_does_not_tie_every_date_after_in_to_the_question() -> None:
-    # "Near which building?" ties a name after "near" to the question; any date stands after "in"
+def test_in_which_month_is_not_answered_by_the_date_of_a_report() -> None:
+    # "In which month ...?" ties a date after "in" to the question, but not "announced in February"
     text = "In which month did Verrin attack Osk?"
     asked = answer_type(text)
     q = question(text, asked, parse([text])[0])

@@ -25,6 +25,7 @@ from qa.pipeline.support import covers, terms, word_stems
 W = {"cos": 0.5, "passage": 0.3, "attach0": 0.3, "governor": 0.8, "type0": 0.25, "named": 0.7, "cue": 0.6,
      "cue_support": 0.9, "head_near": 0.3, "list": 1.3, "about0": 0.3}  # fmt: skip
 _LOCATIVE = frozenset({"in", "at", "on"})
+_REPORTING = frozenset("announce say report confirm tell state reveal disclose note add".split())
 _DEMANDS = set(
     "urge demand call propose suggest want ask plan intend hope seek threaten vow consider recommend insist "
     "push expect aim".split()
@@ -138,7 +139,8 @@ def mention_features(
             chain.append(t)
         f.governor = float(any(covers(s, word_stems(w)) for w in chain for s in q.possessed))
     slot = _slot(root)
-    if q.preposition and slot == q.preposition and q.asked.kind != "DATE":  # any date stands "in" or "on"
+    # "in February" of "announced in February" is the date of the report, not of what the question asks
+    if q.preposition and slot == q.preposition and not (q.asked.kind == "DATE" and gov.lemma_ in _REPORTING):
         f.governor = 1.0  # "near the Russian Embassy" for "Near which building ...?"
     heads = terms(q.asked.head).stems if q.asked.head else frozenset()
     if heads:

@@ -37,6 +37,8 @@ _APPROXIMATELY = re.compile(
     r"at most|up to|approximately|an estimated)\s+(?=[$€£\d])",
     re.IGNORECASE,
 )
+# What the tagger runs on past a date: "in March 2019 after days of rain" tagged "March 2019 after days".
+_DATE_TAIL = re.compile(r"(?<=\d)\s+(?:after|before|when|while|during|until|since)\b.*$", re.IGNORECASE)
 _MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s|$|,)")
 _MONTH_NAMES = {
     m[:3]: m
@@ -49,5 +51,6 @@ def tidy(text: str, kind: str) -> str:
     if kind in ("NUMBER", "MONEY", "PERCENT"):
         return _APPROXIMATELY.sub("", text)
     if kind == "DATE":
+        text = _DATE_TAIL.sub("", text)
         return _MONTH_ABBREVIATION.sub(lambda m: _MONTH_NAMES[m.group(1)[:3]], text)
     return text
