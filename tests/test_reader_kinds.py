@@ -137,3 +137,13 @@ def test_in_which_month_is_not_answered_by_the_date_of_a_report() -> None:
     m = next(m for m in extract(doc, asked, q.stems, 0) if m.text == "February")
     f = mention_features(m, doc, next(iter(doc.sents)), q, focus_weights(q.stems, [terms(doc.text).stems]))
     assert q.preposition == "in" and f.governor == 0.0
+
+
+def test_the_name_of_an_office_holder_is_asked_as_who_holds_it() -> None:
+    text = (
+        "Hungarian Foreign Minister Lena Varga met Polish Prime Minister Jan Nowak in Budapest on Monday to "
+        "discuss the pipeline."
+    )
+    asked = read("What is the name of Hungary's foreign minister?", [_passage(text)], _similarity)
+    assert asked.asked.kind == "PERSON" and asked.short == "Lena Varga" and not asked.refused
+    assert read("What is the name of Hungary's prime minister?", [_passage(text)], _similarity).refused

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from qa.models import Passage
 from qa.pipeline.agreement import gather, like_head
 from qa.pipeline.answer_heads import DATE_UNITS, names_a_date
-from qa.pipeline.answer_types import answer_type
+from qa.pipeline.answer_types import answer_type, plain_question
 from qa.pipeline.candidates import extract, question_acronyms
 from qa.pipeline.clause_answers import asks_description, phrase, yes_no
 from qa.pipeline.evidence import focus_weights, mention_features, overlap
@@ -62,8 +62,8 @@ def read(
     if (acronym := asked_abbreviation(question_text)) and (found := find_expansion(acronym, docs)):
         i, sent, name = found  # "What does CSTO stand for?": the name written out beside it
         return Reading(asked, name, 1.0, evidence_of(i, sent, pronouns))
-    qdoc = parse([question_text])[0]
-    q = question(question_text, asked, qdoc)
+    plain = plain_question(question_text, asked)
+    q = question(plain, asked, parse([plain])[0])
     # a question the article asks ("What does a state of emergency do?", a heading) states no answer
     sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip() and not asks(s.text)]
     stems = [terms(s.text).stems for _, s in sentences]
