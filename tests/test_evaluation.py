@@ -295,9 +295,9 @@ def test_seed_set_extractive(seed_run: tuple[list[QuestionResult], dict[str, Any
     m = summary["metrics"]
     assert m["recall@1"] <= m["recall@5"] <= m["recall@10"] and m["recall@10"] >= 0.8
     assert m["evidence_recall"] >= 0.8 and m["ttft_p50_s"] is not None  # the short answer comes first
-    # The levels the reader reached (README: 47/60 short answers right, 17/17 unanswerable refused, recall@1
+    # The levels the reader reached (README: 49/60 short answers right, 17/17 unanswerable refused, recall@1
     # 0.783): a change that loses more than one right answer or one refusal fails.
-    assert m["short_correct"] >= 0.765 and m["refusal_recall"] >= 0.94 and m["citation_precision"] == 1.0
+    assert m["short_correct"] >= 0.8 and m["refusal_recall"] >= 0.94 and m["citation_precision"] == 1.0
     assert m["recall@1"] >= 0.717
     assert summary["counts"]["answerable"] == 60 and summary["counts"]["unanswerable"] == 17
     assert summary["settings"]["llm"] == "extractive" and summary["settings"]["top_k"] == 5
