@@ -234,6 +234,15 @@ def test_follow_up_uses_a_usable_rewrite_or_falls_back(seeded_with) -> None:
     assert answer.rewritten_question == "When will Russia open the consulate general in Kapan?"
 
 
+def test_a_question_that_stands_on_its_own_is_searched_as_written_after_others(seeded_with) -> None:
+    # a small model's rewrite once turned "prime minister" into "Prime Minister" and changed the answer
+    llm = FakeLLM(["What is the name of Armenia's Prime Minister?", "Answer: unknown\nExplanation: -"])
+    qa = seeded_with(llm)
+    question = "What is the name of Armenia's prime minister?"
+    answer = qa.ask(question, history=[(Q, "In Kapan [1].")])
+    assert answer.rewritten_question == ""  # before: the model's "Prime Minister" version was searched
+
+
 def test_missing_local_model_gives_message_and_evidence(make_qa, tmp_path) -> None:
     qa = make_qa("auto", llm="local", local_model_path=tmp_path / "missing.gguf")
     qa.ingest([SEEDS], progress=False)

@@ -362,3 +362,13 @@ def test_the_date_of_another_named_thing_of_the_same_kind_is_no_answer() -> None
     )
     reading = read("On what date was the Varna Accord signed?", [_passage(text)], _similarity)
     assert reading.short == "March 3, 2021"
+
+
+def test_a_nationality_is_no_person_and_a_capitalised_office_is_still_an_office() -> None:
+    text = (
+        "During talks with Hungarian Prime Minister Peter Szabo in Budapest, Azerbaijani President Ilham "
+        "Karimov spoke of the peace treaty. Armenian Foreign Minister Lena Varga was not there."
+    )
+    for question in ("Who is Armenia's prime minister?", "Who is Armenia's Prime Minister?"):
+        assert read(question, [_passage(text)], _similarity).refused, question
+    assert read("Who is Hungary's Prime Minister?", [_passage(text)], _similarity).short == "Peter Szabo"

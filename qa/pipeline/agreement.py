@@ -128,6 +128,8 @@ def gather(
         counts: dict[str, int] = defaultdict(int)
         for m, _ in items:
             counts[m.label] += 1
+        if kind == "PERSON" and country_of_people(key):
+            continue  # "Azerbaijani", "Hungarian": a people, whatever the tagger called one of its mentions
         if kind == "PERSON" and _a_place(key, counts, places):
             # Capitalised, but the tagger calls it a place: no person, unless most of its tags say so.
             placed = sum(counts.get(label, 0) for label in _PLACE_LABELS)

@@ -22,6 +22,7 @@ def best_sentence(
     matched: dict[tuple[int, int], float],
     cosine: dict[tuple[int, int], float],
 ) -> tuple[int, Any] | None:
+    """The (passage, sentence) that matches the question best, its words first, its embedding half."""
     return max(
         sentences,
         key=lambda s: matched[(s[0], s[1].start)] + 0.5 * cosine.get((s[0], s[1].start), 0.0),
@@ -95,29 +96,38 @@ def description(sent: Any) -> Any:
     return None
 
 
+def described(
+    q: Question, sentences: Any, matched: Any, cosine: Any, pronouns: Sequence[Mapping[int, str]]
+) -> Reading | None:
+    """What the best sentence with a describing verb calls the thing asked about, when its describer is the
+    question's (None when no sentence describes anything)."""
+    spans = {(i, s.start): d for i, s in sentences if (d := description(s)) is not None}
+    best = best_sentence([s for s in sentences if (s[0], s[1].start) in spans], matched, cosine)
+    if best is None:
+        return None
+    i, sent = best
+    support = matched[(i, sent.start)]
+    known = offices({id(s.doc): s.doc for _, s in sentences}.values())
+    idioms = question_aliases(q.text, seats=False)
+    if q.actor and not acts_as(q.actor, sent, names_in(sent, pronouns[i]), known, idioms):
+        support *= 1 - W["cue_support"]  # someone else's words for it
+    short = spans[(i, sent.start)].text.strip(" ,.;:")
+    if short[:1] in '"“' and short[-1:] in '"”':  # a whole quotation, not "a “provocation”"
+        short = short[1:-1]
+    # the verb's complement is a noun phrase or an adjective, held to the free noun phrase's threshold (a
+    # clause's is for a whole sentence's match; this is a slot in it, as a typed answer is)
+    asked = replace(q.asked, kind="NP", head="", rule=f"{q.asked.rule}; described")
+    return Reading(asked, short, support, evidence_of(i, sent, pronouns))
+
+
 def phrase(
     q: Question, sentences: Any, matched: Any, cosine: Any, pronouns: Sequence[Mapping[int, str]]
 ) -> Reading:
     """The clause of the best sentence holding the question's main verb (else of the best sentence) after
     the last of the question's words it holds; for a question of what someone called something, what the
     best sentence with a describing verb calls it."""
-    if asks_description(q):
-        described = {(i, s.start): d for i, s in sentences if (d := description(s)) is not None}
-        best = best_sentence([s for s in sentences if (s[0], s[1].start) in described], matched, cosine)
-        if best is not None:
-            i, sent = best
-            support = matched[(i, sent.start)]
-            known = offices({id(s.doc): s.doc for _, s in sentences}.values())
-            idioms = question_aliases(q.text, seats=False)
-            if q.actor and not acts_as(q.actor, sent, names_in(sent, pronouns[i]), known, idioms):
-                support *= 1 - W["cue_support"]  # someone else's words for it
-            short = described[(i, sent.start)].text.strip(" ,.;:")
-            if short[:1] in '"“' and short[-1:] in '"”':  # a whole quotation, not "a “provocation”"
-                short = short[1:-1]
-            # the verb's complement is a noun phrase or an adjective, held to the free noun phrase's threshold
-            # (a clause's is for a whole sentence's match; this is a slot in it, as a typed answer is)
-            asked = replace(q.asked, kind="NP", head="", rule=f"{q.asked.rule}; described")
-            return Reading(asked, short, support, evidence_of(i, sent, pronouns))
+    if asks_description(q) and (reading := described(q, sentences, matched, cosine, pronouns)) is not None:
+        return reading
     with_verb = [s for s in sentences if any(covers(v, word_stems(t)) for t in s[1] for v in q.verbs)]
     best = best_sentence(with_verb or sentences, matched, cosine)
     if best is None:

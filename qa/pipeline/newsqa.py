@@ -30,7 +30,7 @@ from qa.pipeline.conjunctions import read_question
 from qa.pipeline.freshness import freshness_notes
 from qa.pipeline.grounder import Grounder
 from qa.pipeline.prompts import build_messages, build_rewrite_messages
-from qa.pipeline.questions import QuestionError, check_question, parse_as_of, usable_rewrite
+from qa.pipeline.questions import QuestionError, check_question, is_follow_up, parse_as_of, usable_rewrite
 from qa.pipeline.reading import ScoredSentence, rank_sentences, snippets
 from qa.pipeline.retrieval import Retriever
 from qa.pipeline.similarity import remembered
@@ -124,7 +124,7 @@ class NewsQA:
 
     def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         """Rewrite a follow-up into a standalone question, using the conversation so far."""
-        if not history:
+        if not history or not is_follow_up(question):
             return question
         try:
             llm = self.llm

@@ -71,7 +71,6 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
     if roots and roots[0].pos_ == "AUX":
         roots = [t for t in doc if t.pos_ == "VERB" and t.dep_ != "relcl"][-1:] or roots
     predicate = {f for t in roots for w in (t.text, t.lemma_) for f in predicate_forms(w)}
-    subject = _subject(doc, asked.head)
     return Question(
         text=text,
         asked=asked,
@@ -80,7 +79,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         places=tuple(terms(p).stems for p in _qualifiers(doc)),
         verbs=frozenset(verbs),
         predicate=frozenset(predicate),
-        subject=subject,
+        subject=_subject(doc, asked.head),
         agent=_agent(doc),
         title=_office(doc) if asked.kind == "PERSON" else None,
         modal=any(t.lower_ in MODALS for t in doc),
@@ -135,13 +134,19 @@ class Office:
 def _office(doc: Any) -> Office | None:
     """The office in "Who is Armenia's prime minister?" or "Which Hungarian prime minister ...?"."""
     for t in doc:
-        if t.pos_ == "NOUN" and t.dep_ in ("attr", "nsubj", "ROOT"):
+        if _common(t, ("NOUN",)) and t.dep_ in ("attr", "nsubj", "ROOT"):
             modifiers = [
-                c for c in t.children if c.dep_ in ("amod", "compound") and c.pos_ in ("ADJ", "NOUN")
+                c for c in t.children if c.dep_ in ("amod", "compound") and _common(c, ("ADJ", "NOUN"))
             ]
             if modifiers:
                 return Office(terms(t.text).stems, terms(" ".join(c.text for c in [*modifiers, t])).stems)
     return None
+
+
+def _common(t: Any, pos: tuple[str, ...]) -> bool:
+    """A word of one of these parts of speech, or a capitalised office ("Prime Minister") the tagger calls a
+    proper noun but no named entity."""
+    return t.pos_ in pos or (t.pos_ == "PROPN" and not t.ent_type_)
 
 
 def _subject(doc: Any, asked_head: str) -> Subject:

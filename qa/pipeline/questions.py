@@ -51,6 +51,21 @@ def parse_as_of(value: date | str | None, name: str = "as_of") -> date | None:
         raise QuestionError(f"{name} must be a date like 2024-10-31, got {value!r}") from None
 
 
+# Words by which a question leans on the conversation before it: "and when was that?", "What did he say?"
+_LEANS_BACK = re.compile(
+    r"^\s*(and|but|also|so|then|what about|how about)\b|\b(he|she|him|her|his|hers|it|its|they|them|their|"
+    r"theirs|this|that|these|those|there|the same|the latter|the former)\b",
+    re.IGNORECASE,
+)
+
+
+def is_follow_up(question: str) -> bool:
+    """Whether the question needs the conversation to be understood: it refers back ("that", "he"), opens
+    with "and" or "what about", or has fewer than three content words. A question that stands on its own is
+    searched as the user wrote it; a small model's rewrite would only risk changing it."""
+    return bool(_LEANS_BACK.search(question)) or len(terms(question).stems) < 3
+
+
 def usable_rewrite(text: str, question: str, history: Sequence[tuple[str, str]]) -> bool:
     """A rewritten follow-up is kept only if it reads as a question about the conversation, not chatter."""
     if not 3 <= len(text) <= 4 * len(question) + 200 or text.endswith(":"):
