@@ -16,7 +16,7 @@ from typing import Any
 from qa.pipeline.actors import agent_acts
 from qa.pipeline.answer_heads import TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
-from qa.pipeline.nlp import appositions
+from qa.pipeline.nlp import appositions, governor, slot_of, tree_distance
 from qa.pipeline.paraphrases import SPEAKING
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question, predicate_forms
@@ -114,8 +114,8 @@ def mention_features(
         f.nearness = (
             sum(w / (1 + min(abs(t.i - m.start), abs(t.i - (m.end - 1))) / 4) for t, w in matched) / total
         )
-        f.tree = max(w / (1 + _tree_distance(root, t)) for t, w in matched) / max(w for _, w in matched)
-    gov = _governor(root)
+        f.tree = max(w / (1 + tree_distance(root, t)) for t, w in matched) / max(w for _, w in matched)
+    gov = governor(root)
     if root.lemma_ == "anniversary":  # "the 30th anniversary of the establishment": the establishment's date
         of = [o for p in root.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
         gov = of[0] if of else gov
@@ -138,7 +138,7 @@ def mention_features(
             t = t.head
             chain.append(t)
         f.governor = float(any(covers(s, word_stems(w)) for w in chain for s in q.possessed))
-    slot = _slot(root)
+    slot = slot_of(root)
     # "in February" of "announced in February" is the date of the report, not of what the question asks
     if q.preposition and slot == q.preposition and not (q.asked.kind == "DATE" and gov.lemma_ in _REPORTING):
         f.governor = 1.0  # "near the Russian Embassy" for "Near which building ...?"
@@ -247,49 +247,3 @@ def is_modal(verb: Any, question_stems: frozenset[str] = frozenset()) -> bool:
             break
         v = v.head
     return False
-
-
-def _slot(tok: Any) -> str:
-    """The preposition a name stands after, through "the city of": "in" for "in the port city of Osk"."""
-    for _ in range(3):
-        if tok.dep_ != "pobj" or tok.head.pos_ != "ADP":
-            return ""
-        if (
-            tok.head.lower_ != "of"
-            or tok.head.head.pos_ not in ("NOUN", "PROPN")
-            or tok.head.head is tok.head
-        ):
-            return str(tok.head.lower_)
-        tok = tok.head.head
-    return ""
-
-
-def _governor(tok: Any) -> Any:
-    """The first content word a span's root hangs on (through compound, flat and apposition links)."""
-    t = tok
-    for _ in range(6):
-        h = t.head
-        if h is t:
-            return t
-        if h.pos_ in ("VERB", "NOUN", "PROPN", "ADJ", "AUX") and t.dep_ not in ("compound", "flat", "appos"):
-            return h
-        t = h
-    return t
-
-
-def _tree_distance(a: Any, b: Any, limit: int = 8) -> int:
-    """Length of the dependency path between two tokens, capped."""
-    up: dict[int, int] = {}
-    t, d = a, 0
-    while True:
-        up[t.i] = d
-        if t.head is t or d > limit:
-            break
-        t, d = t.head, d + 1
-    t, d = b, 0
-    while True:
-        if t.i in up:
-            return up[t.i] + d
-        if t.head is t or d > limit:
-            return limit * 2
-        t, d = t.head, d + 1

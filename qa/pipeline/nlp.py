@@ -55,3 +55,49 @@ def parse(texts: Sequence[str]) -> list[Any]:
 def appositions(token: Any) -> list[Any]:
     """The words in apposition with a token, either way: "missiles" for "ATACMS, U.S.-provided missiles"."""
     return [c for c in token.children if c.dep_ == "appos"] + ([token.head] if token.dep_ == "appos" else [])
+
+
+def slot_of(tok: Any) -> str:
+    """The preposition a name stands after, through "the city of": "in" for "in the port city of Osk"."""
+    for _ in range(3):
+        if tok.dep_ != "pobj" or tok.head.pos_ != "ADP":
+            return ""
+        if (
+            tok.head.lower_ != "of"
+            or tok.head.head.pos_ not in ("NOUN", "PROPN")
+            or tok.head.head is tok.head
+        ):
+            return str(tok.head.lower_)
+        tok = tok.head.head
+    return ""
+
+
+def governor(tok: Any) -> Any:
+    """The first content word a span's root hangs on (through compound, flat and apposition links)."""
+    t = tok
+    for _ in range(6):
+        h = t.head
+        if h is t:
+            return t
+        if h.pos_ in ("VERB", "NOUN", "PROPN", "ADJ", "AUX") and t.dep_ not in ("compound", "flat", "appos"):
+            return h
+        t = h
+    return t
+
+
+def tree_distance(a: Any, b: Any, limit: int = 8) -> int:
+    """Length of the dependency path between two tokens, capped."""
+    up: dict[int, int] = {}
+    t, d = a, 0
+    while True:
+        up[t.i] = d
+        if t.head is t or d > limit:
+            break
+        t, d = t.head, d + 1
+    t, d = b, 0
+    while True:
+        if t.i in up:
+            return up[t.i] + d
+        if t.head is t or d > limit:
+            return limit * 2
+        t, d = t.head, d + 1
