@@ -9,7 +9,7 @@ from typing import Any
 
 from qa.pipeline.actors import acts_as, agent_acts
 from qa.pipeline.evidence import W, is_modal
-from qa.pipeline.paraphrases import DESCRIBING, offices, question_aliases
+from qa.pipeline.paraphrases import DESCRIBING, question_aliases
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import Question, predicate_forms
 from qa.pipeline.readings import Reading, evidence_of
@@ -97,17 +97,22 @@ def description(sent: Any) -> Any:
 
 
 def described(
-    q: Question, sentences: Any, matched: Any, cosine: Any, pronouns: Sequence[Mapping[int, str]]
+    q: Question,
+    sentences: Any,
+    matched: Any,
+    cosine: Any,
+    pronouns: Sequence[Mapping[int, str]],
+    known: Mapping[str, frozenset[str]],
 ) -> Reading | None:
     """What the best sentence with a describing verb calls the thing asked about, when its describer is the
-    question's (None when no sentence describes anything)."""
+    question's, by name or by office (`known`: the passages' `offices`); None when no sentence describes
+    anything."""
     spans = {(i, s.start): d for i, s in sentences if (d := description(s)) is not None}
     best = best_sentence([s for s in sentences if (s[0], s[1].start) in spans], matched, cosine)
     if best is None:
         return None
     i, sent = best
     support = matched[(i, sent.start)]
-    known = offices({id(s.doc): s.doc for _, s in sentences}.values())
     idioms = question_aliases(q.text, seats=False)
     if q.actor and not acts_as(q.actor, sent, names_in(sent, pronouns[i]), known, idioms):
         support *= 1 - W["cue_support"]  # someone else's words for it
@@ -121,13 +126,20 @@ def described(
 
 
 def phrase(
-    q: Question, sentences: Any, matched: Any, cosine: Any, pronouns: Sequence[Mapping[int, str]]
+    q: Question,
+    sentences: Any,
+    matched: Any,
+    cosine: Any,
+    pronouns: Sequence[Mapping[int, str]],
+    known: Mapping[str, frozenset[str]],
 ) -> Reading:
     """The clause of the best sentence holding the question's main verb (else of the best sentence) after
     the last of the question's words it holds; for a question of what someone called something, what the
     best sentence with a describing verb calls it."""
-    if asks_description(q) and (reading := described(q, sentences, matched, cosine, pronouns)) is not None:
-        return reading
+    if asks_description(q):
+        reading = described(q, sentences, matched, cosine, pronouns, known)
+        if reading is not None:
+            return reading
     with_verb = [s for s in sentences if any(covers(v, word_stems(t)) for t in s[1] for v in q.verbs)]
     best = best_sentence(with_verb or sentences, matched, cosine)
     if best is None:

@@ -107,14 +107,14 @@ def _title_words(doc: Any, e: Any) -> list[Any]:
 
 def said_otherwise(
     question: str,
-    docs: Sequence[Any],
+    known: Mapping[str, frozenset[str]],
     sentences: Sequence[tuple[int, Any]],
     stems: Sequence[frozenset[str]],
     pronouns: Sequence[Mapping[int, str]],
 ) -> list[frozenset[str]]:
-    """Each sentence's stems, with the offices of the people it names (or its pronouns stand for) and the
-    question's words it says in other words."""
-    aliases, known = question_aliases(question), offices(docs)
+    """Each sentence's stems, with the offices of the people it names (or its pronouns stand for; `known`:
+    the passages' `offices`) and the question's words it says in other words."""
+    aliases = question_aliases(question)
     speaking = terms(question).stems & SPEAKING  # "told" is a stop word of attribution: found by lemma
     if not aliases and not known and not speaking:
         return list(stems)
@@ -122,7 +122,7 @@ def said_otherwise(
     for (i, sent), st in zip(sentences, stems, strict=True):
         named = st | terms(names_in(sent, pronouns[i])).stems
         pool = st.union(*(known[n] for n in named if n in known))
-        if speaking and any(t.lemma_ in ("tell", "speak", "talk") for t in sent):
+        if speaking and any(terms(t.lemma_).stems & SPEAKING for t in sent):
             pool |= speaking
         out.append(pool | {q for q, others in aliases.items() if any(covers(o, pool) for o in others)})
     return out

@@ -25,7 +25,7 @@ from qa.pipeline.headlines import asks, headline_mentions
 from qa.pipeline.lists import items, joined, lists_kinds_of, several
 from qa.pipeline.nlp import parse
 from qa.pipeline.non_answers import no_answer
-from qa.pipeline.paraphrases import said_otherwise
+from qa.pipeline.paraphrases import offices, said_otherwise
 from qa.pipeline.pronouns import Fetch, antecedents, carried_names, names_in
 from qa.pipeline.question_facts import question
 from qa.pipeline.readings import Candidate, Reading, evidence_of
@@ -76,14 +76,15 @@ def read(
         named = [names(asked.head, s) for _, s in sentences]
         stems = [st | category if n else st for st, n in zip(stems, named, strict=True)]
     weights = focus_weights(q.stems, stems)  # rarity as written: an office said of every mention is no rarer
-    stems = said_otherwise(question_text, docs, sentences, stems, pronouns)  # "Moscow" said as "Russia"
+    known = offices(docs)  # "Lavrov": a foreign minister, as the passages introduce him
+    stems = said_otherwise(question_text, known, sentences, stems, pronouns)  # "Moscow" said as "Russia"
     sims = list(similarity(question_text, [s.text for _, s in sentences])) if similarity else []
     cosine = {(i, s.start): float(c) for (i, s), c in zip(sentences, sims, strict=True)} if sims else {}
     matched = {(i, s.start): overlap(weights, st) for (i, s), st in zip(sentences, stems, strict=True)}
     if asked.kind == "YESNO":
         return yes_no(q, sentences, matched, cosine, pronouns)
     if asked.kind == "PHRASE" or (asked.kind == "NAME" and asks_description(q)):  # "What did X call Y?"
-        return phrase(q, sentences, matched, cosine, pronouns)
+        return phrase(q, sentences, matched, cosine, pronouns, known)
     scored = []
     acronyms = question_acronyms(question_text)
     for i, (p, doc) in enumerate(zip(passages, docs, strict=True)):
