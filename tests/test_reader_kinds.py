@@ -147,3 +147,14 @@ def test_the_name_of_an_office_holder_is_asked_as_who_holds_it() -> None:
     asked = read("What is the name of Hungary's foreign minister?", [_passage(text)], _similarity)
     assert asked.asked.kind == "PERSON" and asked.short == "Lena Varga" and not asked.refused
     assert read("What is the name of Hungary's prime minister?", [_passage(text)], _similarity).refused
+
+
+def test_a_date_before_a_name_dates_that_name_not_the_verb() -> None:
+    # spaCy parses "the March 3, 2021 Varna Accord" as a date with the accord in apposition; the accord's
+    # own date answers, and the date of the other accord is no answer to when the states agreed
+    text = (
+        "The minister revisited the March 3, 2021 Varna Accord, in which the two states agreed to settle the "
+        "dispute based on the 1995 Osk Accord."
+    )
+    reading = read("When did the two states agree on the Varna Accord?", [_passage(text)], _similarity)
+    assert reading.short == "March 3, 2021" and not reading.refused

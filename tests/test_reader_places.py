@@ -372,3 +372,15 @@ def test_a_nationality_is_no_person_and_a_capitalised_office_is_still_an_office(
     for question in ("Who is Armenia's prime minister?", "Who is Armenia's Prime Minister?"):
         assert read(question, [_passage(text)], _similarity).refused, question
     assert read("Who is Hungary's Prime Minister?", [_passage(text)], _similarity).short == "Peter Szabo"
+
+
+def test_president_of_which_country_is_the_nationality_of_the_named_president() -> None:
+    # the small model may tag "Moldovan" as a person; the gazetteer knows it as a nationality. The question
+    # asks whose president she is: "of which country" as "which country's"
+    text = (
+        "Moldovan President Mara Lupu thanked Ukrainians for not yielding to Russian aggression. "
+        "She was re-elected on Sunday."
+    )
+    question = "Mara Lupu was elected president of which European country?"
+    reading = read(question, [_passage(text)], _similarity)
+    assert reading.short == "Moldova" and not reading.refused

@@ -14,6 +14,7 @@ from typing import Any
 
 from qa.pipeline.answer_heads import ENT, HEAD_TYPE, TYPE_LABELS
 from qa.pipeline.answer_types import AnswerType
+from qa.pipeline.gazetteer import country_of_people
 from qa.pipeline.pronouns import antecedents
 from qa.pipeline.reading import _CAPS, _DATE, _NUMBER
 from qa.pipeline.support import terms
@@ -166,6 +167,9 @@ def extract(
         if e.label_ == "DATE" and _AGE.search(e.text):
             c.add(e.start, e.end, "AGE")
         c.add(e.start, e.end, e.label_)
+    for t in doc:  # "Moldovan President Maia Sandu": the small model tags such words as people or groups too
+        if t.text[:1].isupper() and t.ent_type_ != "NORP" and country_of_people(t.text):
+            c.add(t.i, t.i + 1, "NORP")
     _pronoun_people(c, antecedents(doc) if pronouns is None else pronouns)
     numeric = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
     dated = {t for e in doc.ents if e.label_ in ("DATE", "TIME") for t in range(e.start, e.end)}

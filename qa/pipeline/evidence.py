@@ -120,17 +120,9 @@ def mention_features(
         of = [o for p in root.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
         gov = of[0] if of else gov
     gov_stems = word_stems(gov)
-    f.governor = float(bool(gov_stems) and any(covers(s, gov_stems) for s in q.stems))
+    f.governor = float(_asked_word(gov, m, q))
     if q.verbs & SPEAKING and gov_stems & SPEAKING:  # "told NEWS.ru" for "Which outlet did he speak to?"
         f.governor = 1.0
-    if f.governor and gov.pos_ in ("NOUN", "PROPN"):  # "the 1991 Alma-Ata Declaration": another declaration
-        names = [
-            c
-            for c in gov.children
-            if c.dep_ == "compound" and c.pos_ == "PROPN" and not m.start <= c.i < m.end
-        ]
-        if names and not any(covers(s, q.stems) for c in names for s in word_stems(c)):
-            f.governor = 0.0
     if q.possessed:  # "Which country's president ...?": the word that qualifies a president, not Orbán
         chain: list[Any] = []
         t = root
@@ -173,8 +165,36 @@ def mention_features(
         # "When was the mission deployed?" is not answered by the date of the attack the sentence also names:
         # the date hangs on another word than the question's while the asked verb stands elsewhere in it
         asked_here = any(not m.start <= t.i < m.end for t in asked)
-        f.cues["event"] = float(gov.pos_ in ("VERB", "NOUN") and not f.governor and asked_here)
+        # ("the 1991 Alma-Ata Declaration" dates another declaration than the one the question names). A
+        # date before a name dates the name, which the small model parses as the date's apposition ("the
+        # October 6, 2022 Prague Declaration"); only for this cue, as the question may name two such things
+        dated = _name_dated(doc, m, root)
+        on, on_asked = (dated, _asked_word(dated, m, q)) if dated is not None else (gov, bool(f.governor))
+        f.cues["event"] = float(on.pos_ in ("VERB", "NOUN", "PROPN") and not on_asked and asked_here)
     return f
+
+
+def _asked_word(gov: Any, m: Mention, q: Question) -> bool:
+    """Whether the word a mention hangs on is one of the question's, and if a named thing, the one it names
+    ("the 1991 Alma-Ata Declaration" is another declaration than the Prague one asked about)."""
+    gov_stems = word_stems(gov)
+    if not gov_stems or not any(covers(s, gov_stems) for s in q.stems):
+        return False
+    if gov.pos_ not in ("NOUN", "PROPN"):
+        return True
+    names = [
+        c for c in gov.children if c.dep_ == "compound" and c.pos_ == "PROPN" and not m.start <= c.i < m.end
+    ]
+    return not names or any(covers(s, q.stems) for c in names for s in word_stems(c))
+
+
+def _name_dated(doc: Any, m: Mention, root: Any) -> Any | None:
+    """The name a date stands before in one noun phrase, which spaCy's small model often parses as the
+    date's apposition ("the October 6, 2022 Prague Declaration"): the name's head, else None."""
+    for c in root.children:
+        if c.dep_ == "appos" and c.i >= m.end and all(t.pos_ == "PROPN" for t in doc[m.end : c.i + 1]):
+            return c
+    return None
 
 
 def _cues(

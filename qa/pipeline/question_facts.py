@@ -195,10 +195,19 @@ def _actor(doc: Any) -> frozenset[str]:
 
 
 def _possessed(doc: Any) -> frozenset[str]:
-    """Stems of what "which country's" or "whose" owns: "president" in "Which country's president ...?"."""
+    """Stems of what "which country's" or "whose" owns: "president" in "Which country's president ...?" or
+    "... president of which country?"."""
     for t in doc:
         if t.dep_ == "poss" and (t.lower_ == "whose" or any(c.lower_ in _WH_WORDS for c in t.children)):
             return terms(t.head.text).stems
+        of = t.head
+        if (
+            t.dep_ == "pobj"
+            and of.lower_ == "of"
+            and of.head.pos_ == "NOUN"
+            and any(c.lower_ in _WH_WORDS for c in t.children)
+        ):
+            return terms(of.head.text).stems
     return frozenset()
 
 
