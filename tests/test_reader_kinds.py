@@ -158,3 +158,15 @@ def test_a_date_before_a_name_dates_that_name_not_the_verb() -> None:
     )
     reading = read("When did the two states agree on the Varna Accord?", [_passage(text)], _similarity)
     assert reading.short == "March 3, 2021" and not reading.refused
+
+
+def test_a_name_that_qualifies_the_asked_noun_is_one_and_is_written_with_it() -> None:
+    # the initiative presented is the quoted name, not what it was presented as; the war is written whole
+    text = (
+        "Varga presented Ostria's “Bridges of Trade” initiative as a strategic vision for the region. "
+        "Ostria had relied on Verrinian arms during the first Osk-Tarn war, the minister said."
+    )
+    initiative = read("What initiative did Varga present?", [_passage(text)], _similarity)
+    assert "Bridges of Trade" in initiative.short and "vision" not in initiative.short
+    war = read("During which war did Ostria rely on Verrinian arms?", [_passage(text)], _similarity)
+    assert war.short == "first Osk-Tarn war"

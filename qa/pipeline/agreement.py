@@ -179,5 +179,8 @@ def like_head(
         return
     ranked = sorted(answers, key=lambda a: -a.vote)
     sims = list(similarity(head, [a.text for a in ranked[:top]])) + [0.0] * max(0, len(ranked) - top)
+    most = max(float(s) for s in sims)
     for a, sim in zip(ranked, sims, strict=True):
-        a.vote *= 0.6 + 0.8 * float(sim)
+        # a name that is one ("the “Crossroads of Peace” initiative", "Kievyan Bridge") is as like it as any
+        linked = a.best is not None and a.best[1].head_near >= 1.0
+        a.vote *= 0.6 + 0.8 * (most if linked else float(sim))

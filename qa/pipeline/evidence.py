@@ -139,13 +139,16 @@ def mention_features(
         window = doc[max(sent.start, m.start - 4) : min(sent.end, m.end + 4)]
         last = word_stems(doc[m.end - 1])
         # beside it, or the noun in apposition, which says what the name is ("ATACMS, U.S.-provided missiles")
-        near = [t for t in window if not m.start <= t.i < m.end] + appositions(root)
+        # or the noun it qualifies ("the “Crossroads of Peace” initiative"); a head noun only nearby ("the
+        # initiative as a strategic vision") counts half
+        linked = appositions(root) + ([root.head] if not m.start <= root.head.i < m.end else [])
+        near = [t for t in window if not m.start <= t.i < m.end]
         if any(covers(h, last) for h in heads):
             f.head_near = 1.0  # the name ends in the head noun: "Kievyan Bridge" for "which bridge"
-        elif any(covers(h, word_stems(t)) for t in near for h in heads):
+        elif any(covers(h, word_stems(t)) for t in linked for h in heads):
             f.head_near = 1.0
-        elif any(covers(h, terms(span.text).stems) for h in heads):
-            f.head_near = 0.5
+        elif any(covers(h, st) for st in [terms(span.text).stems, *map(word_stems, near)] for h in heads):
+            f.head_near = 0.5  # the head noun inside the span, or only nearby
     stems = terms(m.text).stems
     # what the question already names; not the asked noun itself ("Interregional Forum" for "which forum")
     named = q.stems - heads

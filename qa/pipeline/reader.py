@@ -29,7 +29,7 @@ from qa.pipeline.paraphrases import offices, said_otherwise
 from qa.pipeline.pronouns import Fetch, antecedents, carried_names, names_in
 from qa.pipeline.question_facts import question
 from qa.pipeline.readings import Candidate, Reading, evidence_of
-from qa.pipeline.short_answers import tidy
+from qa.pipeline.short_answers import tidy, with_head
 from qa.pipeline.support import terms
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
@@ -118,6 +118,7 @@ def read(
     if not answers or answers[0].best is None:
         return Reading(asked, "", 0.0, None)
     top = []
+    heads = terms(asked.head).stems if asked.head else frozenset()
     for a in answers:
         m, f = a.best  # type: ignore[misc]
         quotable = [mf for mf in a.mentions if not mf[0].headline]
@@ -127,7 +128,7 @@ def read(
         sent = list(docs[m.passage].sents)[m.sentence]
         top.append(
             Candidate(
-                tidy(a.text, asked.kind),
+                with_head(tidy(a.text, asked.kind), docs[m.passage], m.start, m.end, heads),
                 f.support(asked.kind in STRICT),
                 evidence_of(m.passage, sent, pronouns),
             )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from qa.pipeline.support import covers, word_stems
+
 _CONTENT = frozenset({"NOUN", "PROPN", "NUM", "ADJ", "VERB", "X", "SYM"})
 
 
@@ -54,3 +56,27 @@ def tidy(text: str, kind: str) -> str:
         text = _DATE_TAIL.sub("", text)
         return _MONTH_ABBREVIATION.sub(lambda m: _MONTH_NAMES[m.group(1)[:3]], text)
     return text
+
+
+_QUOTES = frozenset("\"“”‘’'")
+
+
+def with_head(text: str, doc: Any, start: int, end: int, head: frozenset[str]) -> str:
+    """A name written with the asked noun it qualifies ("the first Nagorno-Karabakh war" for "which war",
+    "the Osk Valley dam" for "which dam"); else `text` as it was."""
+    span = doc[start:end]
+    noun = span.root.head
+    quoted = start > 0 and end < len(doc) and doc[start - 1].text in _QUOTES and doc[end].text in _QUOTES
+    if (  # a quoted name is the whole name already ("the “For the Republic” party")
+        not head
+        or quoted
+        or span.text != text
+        or noun.i != end  # the noun right after the name
+        or noun.pos_ != "NOUN"
+        or span.root.dep_ not in ("compound", "amod", "nmod")
+        or not any(covers(h, word_stems(noun)) for h in head)
+    ):
+        return text
+    # an ordinal before the name belongs to the noun's name too ("first"), other adjectives ("new") not
+    first = min([start] + [c.i for c in noun.children if c.i < start and c.ent_type_ == "ORDINAL"])
+    return doc[first : noun.i + 1].text
