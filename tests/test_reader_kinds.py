@@ -13,7 +13,7 @@ from qa.pipeline.nlp import parse
 from qa.pipeline.question_facts import question
 from qa.pipeline.reader import read
 from qa.pipeline.support import terms
-from qa.pipeline.wordnet import is_kind_of
+from qa.pipeline.wordnet import derived_forms, is_kind_of
 from tests.test_reader import _passage, _similarity
 
 
@@ -170,3 +170,22 @@ def test_a_name_that_qualifies_the_asked_noun_is_one_and_is_written_with_it() ->
     assert "Bridges of Trade" in initiative.short and "vision" not in initiative.short
     war = read("During which war did Ostria rely on Verrinian arms?", [_passage(text)], _similarity)
     assert war.short == "first Osk-Tarn war"
+
+
+@pytest.mark.parametrize(
+    ("word", "form"),
+    [
+        ("dissolved", "dissolution"),
+        ("dissolution", "dissolve"),
+        ("died", "death"),
+        ("sold", "seller"),
+        ("decides", "decision"),
+        ("invading", "invasion"),
+    ],
+)
+def test_derived_forms_link_a_verb_and_its_noun(word: str, form: str) -> None:
+    assert form in derived_forms(word)
+
+
+def test_a_name_has_no_derived_forms() -> None:
+    assert derived_forms("Zorblax") == frozenset() and derived_forms("the") == frozenset()

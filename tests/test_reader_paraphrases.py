@@ -102,3 +102,15 @@ def test_whom_someone_spoke_to_is_whom_they_told() -> None:
     )
     reading = read("Which news outlet did Tomas Adler speak to?", [_passage(text)], _similarity)
     assert reading.short == "Kurier.at" and not reading.refused
+
+
+def test_a_verb_of_the_question_is_found_as_its_noun_and_a_heading_verb_is_no_name() -> None:
+    # "dissolved" is said as "dissolution" (WordNet's derived forms), in the sentence and at the mention;
+    # "Calling" after a heading's colon opens a sentence and is no name
+    text = (
+        "Dissolution of the Osk Valley Group : Calling the group obsolete and ineffective, Karimov urged its "
+        "formal dissolution."
+    )
+    reading = read("Which group did Karimov want dissolved?", [_passage(text)], _similarity)
+    assert reading.short == "Osk Valley Group" and not reading.refused
+    assert "Calling" not in [c.text for c in reading.candidates]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
@@ -384,3 +385,19 @@ def test_president_of_which_country_is_the_nationality_of_the_named_president() 
     question = "Mara Lupu was elected president of which European country?"
     reading = read(question, [_passage(text)], _similarity)
     assert reading.short == "Moldova" and not reading.refused
+
+
+def test_a_country_of_the_list_is_as_much_a_country_as_any_other() -> None:
+    # the embedding may find "Russia" more like the word "country" than "Armenia"; for "which country" the
+    # list already says both are countries, so that likeness must not decide
+    def likes_russia(query: str, texts: Sequence[str]) -> Sequence[float]:
+        if query == "country":
+            return [0.9 if t == "Russia" else 0.0 for t in texts]
+        return _similarity(query, texts)
+
+    text = (
+        "Varga said Russia and the pact had proposed deploying an observation mission in response—an offer "
+        "he claimed was rejected by the Armenian government in favor of a European Union observer mission."
+    )
+    question = "Which country did Varga say had rejected the observation mission offer?"
+    assert read(question, [_passage(text)], likes_russia).short == "Armenia"

@@ -89,10 +89,12 @@ def _tokens(doc: Any, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _capitalised(doc: Any) -> list[tuple[int, int]]:
-    """Runs of capitalised words; one opening a sentence only when it has several words ("Meanwhile")."""
+    """Runs of capitalised words; one opening a sentence (or what follows a colon: "... Group : Calling the
+    group obsolete") only when it has several words ("Meanwhile")."""
     text, out = doc.text, []
     for m in _CAPS.finditer(text):
-        inside = m.start() > 0 and text[m.start() - 1] not in ".\n"
+        before = text[: m.start()].rstrip(" \t")
+        inside = bool(before) and before[-1] not in ".\n:!?"
         if (inside or " " in m.group(0).strip()) and (span := _tokens(doc, m.start(), m.end())):
             out.append(span)
     return out

@@ -9,7 +9,7 @@ from typing import Any
 
 from qa.pipeline.actors import acts_as, agent_acts
 from qa.pipeline.evidence import W, is_modal
-from qa.pipeline.paraphrases import DESCRIBING, question_aliases
+from qa.pipeline.paraphrases import DESCRIBING, DESCRIBING_STEMS, question_aliases
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import Question, predicate_forms
 from qa.pipeline.readings import Reading, evidence_of
@@ -56,7 +56,6 @@ def _states(q: Question, sent: Any) -> bool:
     return not q.predicate or bool(q.predicate & {f for t in sent for f in predicate_forms(t.text)})
 
 
-_DESCRIBING = terms(" ".join(DESCRIBING)).stems
 _HOW_OR_WHAT = re.compile(r"^\s*(how|what)\b", re.IGNORECASE)
 # Words that say no without a negation: "at no point", "rejected", "remains unrealized".
 _DENIAL = re.compile(
@@ -66,7 +65,7 @@ _DENIAL = re.compile(
 
 def asks_description(q: Question) -> bool:
     """Whether the question asks what someone called something ("How did Chepa characterise the protest?")."""
-    return bool(q.verbs & _DESCRIBING) and bool(_HOW_OR_WHAT.match(q.text))
+    return bool(q.verbs & DESCRIBING_STEMS) and bool(_HOW_OR_WHAT.match(q.text))
 
 
 def description(sent: Any) -> Any:
@@ -113,7 +112,7 @@ def described(
         return None
     i, sent = best
     support = matched[(i, sent.start)]
-    idioms = question_aliases(q.text, seats=False)
+    idioms = question_aliases(q.text, seats=False, forms=False)
     if q.actor and not acts_as(q.actor, sent, names_in(sent, pronouns[i]), known, idioms):
         support *= 1 - W["cue_support"]  # someone else's words for it
     short = spans[(i, sent.start)].text.strip(" ,.;:")

@@ -17,7 +17,7 @@ from qa.pipeline.actors import agent_acts
 from qa.pipeline.answer_heads import TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.nlp import appositions, governor, slot_of, tree_distance
-from qa.pipeline.paraphrases import SPEAKING
+from qa.pipeline.paraphrases import SPEAKING, said_as
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question, predicate_forms
 from qa.pipeline.support import covers, terms, word_stems
@@ -96,15 +96,17 @@ def mention_features(
     q: Question,
     weights: dict[str, float],
     pronouns: Mapping[int, str] | None = None,
+    aliases: Mapping[str, frozenset[str]] | None = None,
 ) -> Features:
-    """The features of one mention except sentence, context, cosine and passage (set by the reader)."""
+    """The features of one mention except sentence, context, cosine and passage (set by the reader;
+    `aliases`: the question's words said otherwise, `paraphrases.question_aliases`)."""
     span = doc[m.start : m.end]
     root = span.root
     matched = []
     for t in sent:
         if m.start <= t.i < m.end or t.is_stop or t.is_punct:
             continue
-        st = terms(t.text).stems
+        st = said_as(terms(t.text).stems, aliases)
         hits = [weights.get(s, 0.0) for s in q.stems if covers(s, st)] if st else []
         if hits:
             matched.append((t, max(hits)))
@@ -120,7 +122,7 @@ def mention_features(
         of = [o for p in root.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
         gov = of[0] if of else gov
     gov_stems = word_stems(gov)
-    f.governor = float(_asked_word(gov, m, q))
+    f.governor = float(_asked_word(gov, m, q, aliases))
     if q.verbs & SPEAKING and gov_stems & SPEAKING:  # "told NEWS.ru" for "Which outlet did he speak to?"
         f.governor = 1.0
     if q.possessed:  # "Which country's president ...?": the word that qualifies a president, not Orbán
@@ -172,15 +174,17 @@ def mention_features(
         # date before a name dates the name, which the small model parses as the date's apposition ("the
         # October 6, 2022 Prague Declaration"); only for this cue, as the question may name two such things
         dated = _name_dated(doc, m, root)
-        on, on_asked = (dated, _asked_word(dated, m, q)) if dated is not None else (gov, bool(f.governor))
+        on, on_asked = (
+            (dated, _asked_word(dated, m, q, aliases)) if dated is not None else (gov, bool(f.governor))
+        )
         f.cues["event"] = float(on.pos_ in ("VERB", "NOUN", "PROPN") and not on_asked and asked_here)
     return f
 
 
-def _asked_word(gov: Any, m: Mention, q: Question) -> bool:
+def _asked_word(gov: Any, m: Mention, q: Question, aliases: Mapping[str, frozenset[str]] | None) -> bool:
     """Whether the word a mention hangs on is one of the question's, and if a named thing, the one it names
     ("the 1991 Alma-Ata Declaration" is another declaration than the Prague one asked about)."""
-    gov_stems = word_stems(gov)
+    gov_stems = said_as(word_stems(gov), aliases)
     if not gov_stems or not any(covers(s, gov_stems) for s in q.stems):
         return False
     if gov.pos_ not in ("NOUN", "PROPN"):

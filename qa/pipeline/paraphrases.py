@@ -17,7 +17,7 @@ from typing import Any
 from qa.pipeline.gazetteer import member, peoples_of
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.support import covers, terms
-from qa.pipeline.wordnet import seat_of
+from qa.pipeline.wordnet import derived_forms, seat_of
 
 # News idioms for an office or a body, and the words a report names it by.
 _IDIOMS = {
@@ -33,19 +33,27 @@ _IDIOMS = {
 DESCRIBING = frozenset(
     "describe call characterize characterise label dub portray frame deem hail denounce".split()
 )
-_DESCRIBING_STEMS = terms(" ".join(DESCRIBING)).stems
+DESCRIBING_STEMS = terms(" ".join(DESCRIBING)).stems
 # Verbs of speaking to someone: "Which outlet did Chepa speak to?" is answered by "Chepa told NEWS.ru".
 SPEAKING = terms("tell speak talk").stems
 _IDIOM = re.compile(r"\b(" + "|".join(map(re.escape, _IDIOMS)) + r")s?\b", re.IGNORECASE)
+_WORD = re.compile(r"\b[a-z]{4,}\b")  # a common word, as written: names have no derived forms to look up
 _NAME = re.compile(r"(?=\b([A-Z][\w-]+(?: [A-Z][\w-]+)?))")  # overlapping: "Did Moscow", then "Moscow"
 # Words of an office that say whose it is, not what it is: "his Russian counterpart" holds Mirzoyan's office
 _COUNTERPART = frozenset({"counterpart", "counterparts", "opposite", "peer"})
 
 
-def question_aliases(question: str, seats: bool = True) -> dict[str, frozenset[str]]:
+def question_aliases(question: str, seats: bool = True, forms: bool = True) -> dict[str, frozenset[str]]:
     """Each question stem a passage may say in other words -> the stems that say it (`seats`: a capital's
-    country too)."""
+    country too; `forms`: a verb's nouns and a noun's verbs, "dissolved" said as "dissolution")."""
     aliases: dict[str, set[str]] = {}
+    for word in _WORD.findall(question) if forms else ():
+        stems = terms(word).stems
+        derived = terms(" ".join(derived_forms(word)).replace("_", " ")).stems
+        for stem in stems if len(stems) == 1 else ():
+            # "dissolut" for "dissolv"; forms sharing the stem match without it
+            if others := {d for d in derived if not covers(stem, frozenset({d}))}:
+                aliases.setdefault(stem, set()).update(others)
     for m in _NAME.finditer(question) if seats else ():
         countries = [c for c in seat_of(m.group(1)) if member("country", c)]
         for stem in terms(m.group(1)).stems if countries else ():
@@ -55,9 +63,16 @@ def question_aliases(question: str, seats: bool = True) -> dict[str, frozenset[s
         office = terms(_IDIOMS[m.group(1).lower()]).stems
         for stem in terms(m.group(1)).stems:
             aliases.setdefault(stem, set()).update(office)
-    for stem in terms(question).stems & _DESCRIBING_STEMS:
-        aliases.setdefault(stem, set()).update(_DESCRIBING_STEMS)
+    for stem in terms(question).stems & DESCRIBING_STEMS:
+        aliases.setdefault(stem, set()).update(DESCRIBING_STEMS)
     return {stem: frozenset(said) for stem, said in aliases.items()}
+
+
+def said_as(stems: frozenset[str], aliases: Mapping[str, frozenset[str]] | None) -> frozenset[str]:
+    """A word's stems with the question's stems it says otherwise ("dissolution" says "dissolved")."""
+    if not aliases:
+        return stems
+    return stems | {q for q, others in aliases.items() if any(covers(o, stems) for o in others)}
 
 
 def offices(docs: Iterable[Any]) -> dict[str, frozenset[str]]:
@@ -106,6 +121,7 @@ def _title_words(doc: Any, e: Any) -> list[Any]:
 
 
 def said_otherwise(
+    aliases: Mapping[str, frozenset[str]],
     question: str,
     known: Mapping[str, frozenset[str]],
     sentences: Sequence[tuple[int, Any]],
@@ -113,8 +129,8 @@ def said_otherwise(
     pronouns: Sequence[Mapping[int, str]],
 ) -> list[frozenset[str]]:
     """Each sentence's stems, with the offices of the people it names (or its pronouns stand for; `known`:
-    the passages' `offices`) and the question's words it says in other words."""
-    aliases = question_aliases(question)
+    the passages' `offices`) and the question's words it says in other words (`aliases`:
+    `question_aliases`)."""
     speaking = terms(question).stems & SPEAKING  # "told" is a stop word of attribution: found by lemma
     if not aliases and not known and not speaking:
         return list(stems)
@@ -124,5 +140,5 @@ def said_otherwise(
         pool = st.union(*(known[n] for n in named if n in known))
         if speaking and any(terms(t.lemma_).stems & SPEAKING for t in sent):
             pool |= speaking
-        out.append(pool | {q for q, others in aliases.items() if any(covers(o, pool) for o in others)})
+        out.append(said_as(pool, aliases))
     return out

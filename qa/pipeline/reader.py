@@ -25,7 +25,7 @@ from qa.pipeline.headlines import asks, headline_mentions
 from qa.pipeline.lists import items, joined, lists_kinds_of, several
 from qa.pipeline.nlp import parse
 from qa.pipeline.non_answers import no_answer
-from qa.pipeline.paraphrases import offices, said_otherwise
+from qa.pipeline.paraphrases import DESCRIBING_STEMS, offices, question_aliases, said_otherwise
 from qa.pipeline.pronouns import Fetch, antecedents, carried_names, names_in
 from qa.pipeline.question_facts import question
 from qa.pipeline.readings import Candidate, Reading, evidence_of
@@ -77,7 +77,8 @@ def read(
         stems = [st | category if n else st for st, n in zip(stems, named, strict=True)]
     weights = focus_weights(q.stems, stems)  # rarity as written: an office said of every mention is no rarer
     known = offices(docs)  # "Lavrov": a foreign minister, as the passages introduce him
-    stems = said_otherwise(question_text, known, sentences, stems, pronouns)  # "Moscow" said as "Russia"
+    aliases = question_aliases(question_text)
+    stems = said_otherwise(aliases, question_text, known, sentences, stems, pronouns)  # "Moscow" as "Russia"
     sims = list(similarity(question_text, [s.text for _, s in sentences])) if similarity else []
     cosine = {(i, s.start): float(c) for (i, s), c in zip(sentences, sims, strict=True)} if sims else {}
     matched = {(i, s.start): overlap(weights, st) for (i, s), st in zip(sentences, stems, strict=True)}
@@ -86,6 +87,9 @@ def read(
     if asked.kind == "PHRASE" or (asked.kind == "NAME" and asks_description(q)):  # "What did X call Y?"
         return phrase(q, sentences, matched, cosine, pronouns, known)
     scored = []
+    # the words that tie a mention to the question, said otherwise; not a describing verb for another
+    # ("framed the desire of ... Western Azerbaijanis" for "call")
+    at_mention = {stem: said for stem, said in aliases.items() if stem not in DESCRIBING_STEMS}
     acronyms = question_acronyms(question_text)
     for i, (p, doc) in enumerate(zip(passages, docs, strict=True)):
         passage_match = overlap(weights, terms(p.chunk.article.title).stems | terms(p.chunk.text).stems)
@@ -94,7 +98,7 @@ def read(
             if no_answer(m, doc, q):
                 continue
             sent = sents[m.sentence]
-            f = mention_features(m, doc, sent, q, weights, pronouns[i])
+            f = mention_features(m, doc, sent, q, weights, pronouns[i], at_mention)
             f.sentence = matched.get((i, sent.start), 0.0)
             before = matched.get((i, sents[m.sentence - 1].start)) if m.sentence else None
             f.context = max(f.sentence, 0.5 * before + 0.5 * f.sentence) if before is not None else f.sentence
@@ -110,7 +114,8 @@ def read(
             scored.append((m, f))
     scored += headline_mentions(passages, q, weights, acronyms, similarity)
     answers = gather(scored, passages, asked.kind, asked.plural, asked.head)
-    like_head(answers, asked.kind, asked.head, similarity)
+    # how like "which planet" an answer is; a country of the list is one, however like the word it looks
+    like_head(answers, asked.kind, asked.head, None if closed else similarity)
     # a city or a continent is no answer to "which country", a county none to "which state", "U.S." no company
     if allowed := answer_filter(asked.kind, asked.head, q.places, question_text):
         answers = [a for a in answers if allowed(a.text)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -63,9 +64,9 @@ def _index() -> dict[str, tuple[int, ...]]:
 
 
 @cache
-def _irregular() -> dict[str, str]:
-    """Irregular plurals and their singular: "geese" -> "goose"."""
-    pairs = (line.split() for line in (_data_dir() / "noun.exc").read_text().splitlines())
+def _irregular(name: str = "noun.exc") -> dict[str, str]:
+    """Irregular forms and their base: "geese" -> "goose" (noun.exc), "sold" -> "sell" (verb.exc)."""
+    pairs = (line.split() for line in (_data_dir() / name).read_text().splitlines())
     return {p[0]: p[1] for p in pairs if len(p) >= 2}
 
 
@@ -78,6 +79,17 @@ class _Nouns:
     named: frozenset[int]  # written with a capital: "Tuesday", "Jupiter"; not "kestrel"
     part_of: dict[int, tuple[int, ...]]  # part holonyms of named synsets: Moscow is part of Russia
     words: dict[int, tuple[str, ...]]  # the words of named synsets: "Russia", "Russian Federation"
+    derived: dict[str, frozenset[str]]  # nouns and verbs derived from each other: "dissolution", "dissolve"
+
+
+def _lines(name: str) -> Iterator[tuple[int, list[bytes], int]]:
+    """A data file's synsets: id, fields before the gloss, and where its pointers start."""
+    with open(_data_dir() / name, "rb") as f:
+        for line in f:
+            if line[:1] == b" ":  # the licence header
+                continue
+            fields = line.split(b" | ", 1)[0].split()  # the gloss after " | " is not needed
+            yield int(fields[0]), fields, 4 + 2 * int(fields[3], 16)  # past the words and their lexical ids
 
 
 @cache
@@ -87,24 +99,27 @@ def _nouns() -> _Nouns:
     named: set[int] = set()
     part_of: dict[int, tuple[int, ...]] = {}
     words: dict[int, tuple[str, ...]] = {}
-    with open(_data_dir() / "data.noun", "rb") as f:
-        for line in f:
-            if line[:1] == b" ":
-                continue
-            fields = line.split(b" | ", 1)[0].split()  # the gloss after " | " is not needed
-            synset = int(fields[0])
-            at = 4 + 2 * int(fields[3], 16)  # past the synset's words and their lexical ids
-            pointers = [fields[at + 1 + 4 * i : at + 3 + 4 * i] for i in range(int(fields[at]))]
-            if ups := tuple(int(target) for kind, target in pointers if kind in (b"@", b"@i")):
-                up[synset] = ups
-            if any(kind == b"@i" for kind, _ in pointers):
-                instances.add(synset)
-            if fields[4][:1].isupper():
-                named.add(synset)
-                words[synset] = tuple(w.decode().replace("_", " ") for w in fields[4:at:2])
-                if parts := tuple(int(target) for kind, target in pointers if kind == b"#p"):
-                    part_of[synset] = parts
-    return _Nouns(up, frozenset(instances), frozenset(named), part_of, words)
+    derived: dict[str, set[str]] = {}
+    verbs = {synset: fields[4:at:2] for synset, fields, at in _lines("data.verb")}
+    for synset, fields, at in _lines("data.noun"):
+        # each pointer: its kind, target synset, target part of speech, source and target word numbers
+        pointers = [fields[at + 1 + 4 * i : at + 5 + 4 * i] for i in range(int(fields[at]))]
+        for kind, target, pos, ends in pointers:
+            if kind == b"+" and pos == b"v" and (said := verbs.get(int(target))):  # "dissolution": "dissolve"
+                noun, verb = fields[2 + 2 * int(ends[:2], 16)].decode(), said[int(ends[2:], 16) - 1].decode()
+                derived.setdefault(noun, set()).add(verb)
+                derived.setdefault(verb, set()).add(noun)
+        if ups := tuple(int(target) for kind, target, *_ in pointers if kind in (b"@", b"@i")):
+            up[synset] = ups
+        if any(kind == b"@i" for kind, *_ in pointers):
+            instances.add(synset)
+        if fields[4][:1].isupper():
+            named.add(synset)
+            words[synset] = tuple(w.decode().replace("_", " ") for w in fields[4:at:2])
+            if parts := tuple(int(target) for kind, target, *_ in pointers if kind == b"#p"):
+                part_of[synset] = parts
+    frozen = {word: frozenset(others) for word, others in derived.items()}
+    return _Nouns(up, frozenset(instances), frozenset(named), part_of, words, frozen)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -179,3 +194,20 @@ def seat_of(name: str) -> tuple[str, ...]:
     if not capitals & set(nouns.up.get(first, ())):  # the Kremlin: part of Moscow, the capital
         first = next((p for p in nouns.part_of.get(first, ()) if capitals & set(nouns.up.get(p, ()))), 0)
     return tuple(w for country in nouns.part_of.get(first, ()) for w in nouns.words.get(country, ()))
+
+
+def derived_forms(word: str) -> frozenset[str]:
+    """The nouns a verb is made into and the verbs a noun is made from ("dissolve": "dissolution"), for a
+    word as written in the singular or a simple inflection ("dissolved")."""
+    word = word.lower()
+    derived = _nouns().derived
+    irregular = _irregular("verb.exc").get(word, word)  # "sold": "sell"
+    for form in (irregular, *(word[: len(word) - len(e)] + b for e, b in _INFLECTIONS if word.endswith(e))):
+        if form in derived:
+            return derived[form]
+    return frozenset()
+
+
+# Verb and noun endings and what they come from, tried in order after the word itself (WordNet's "morphy").
+_INFLECTIONS = (("ies", "y"), ("ied", "y"), ("es", "e"), ("es", ""), ("s", ""), ("ed", "e"), ("ed", ""),
+                ("ing", "e"), ("ing", ""))  # fmt: skip
