@@ -114,3 +114,32 @@ def test_a_verb_of_the_question_is_found_as_its_noun_and_a_heading_verb_is_no_na
     reading = read("Which group did Karimov want dissolved?", [_passage(text)], _similarity)
     assert reading.short == "Osk Valley Group" and not reading.refused
     assert "Calling" not in [c.text for c in reading.candidates]
+
+
+def test_a_question_verb_the_tagger_calls_a_noun_still_picks_the_sentence() -> None:
+    # "hinder" ends the question and is tagged a noun; the clause comes from the sentence holding it
+    text = (
+        "Karimov insisted that Ostria revise its constitution to eliminate any territorial claims against "
+        "Varnia. He argued that such claims undermine Varnia's sovereignty and hinder the peace process."
+    )
+    reading = read("What did Karimov say territorial claims hinder?", [_passage(text)], _similarity)
+    assert reading.short == "the peace process"
+
+
+def test_whom_someone_gave_comments_to_is_whom_they_told() -> None:
+    text = (
+        "The Varnian Herald covered the rally in Osk on Monday. Lena Varga, deputy chair of the committee, "
+        "called the rally a provocation. “They must be punished,” Varga told Osk Daily."
+    )
+    reading = read("Which newspaper did Varga give her comments to?", [_passage(text)], _similarity)
+    assert reading.short == "Osk Daily" and not reading.refused
+
+
+def test_a_pronoun_subject_counts_as_the_name_it_stands_for_in_the_match() -> None:
+    # "He argued" is Karimov arguing: the clause answer's sentence matches the question's name through it
+    text = (
+        "Karimov insisted that Ostria revise its constitution to drop any territorial claims against Varnia. "
+        "He argued that such claims undermine Varnia's sovereignty and hinder the peace process."
+    )
+    reading = read("What did Karimov say territorial claims undermine?", [_passage(text)], _similarity)
+    assert "sovereignty" in reading.short and not reading.refused

@@ -401,3 +401,14 @@ def test_a_country_of_the_list_is_as_much_a_country_as_any_other() -> None:
     )
     question = "Which country did Varga say had rejected the observation mission offer?"
     assert read(question, [_passage(text)], likes_russia).short == "Armenia"
+
+
+def test_a_qualified_place_is_another_answer_than_the_place() -> None:
+    # "Western Azerbaijan" is not Azerbaijan: the votes of the one are not pooled with the other's
+    text = (
+        "Karimov also addressed the concept of “Western Azerbaijan,” referring to parts of Ostria's "
+        "internationally recognized territory. Azerbaijan and Ostria signed a deal. Azerbaijan's army is "
+        "large, and Azerbaijan said so."
+    )
+    question = "What concept did Karimov address that refers to parts of Ostria's territory?"
+    assert read(question, [_passage(text)], _similarity).short == "Western Azerbaijan"

@@ -51,6 +51,12 @@ def _initials(key: str) -> str:
     return "".join(w[0] for w in key.split() if w not in _NOT_INITIALS)
 
 
+# Words that make a name another place than the name they qualify: "South Korea", "New York".
+_OTHER_PLACE = frozenset(
+    "north northern south southern east eastern west western new upper lower greater central".split()
+)
+
+
 def _same_answer_key(keys: Sequence[str]) -> dict[str, str]:
     """Each key to the key it joins: a short name joins a longer one it ends ("biden" -> "joe biden"), an
     acronym the name it abbreviates ("csto" -> "collective security treaty organization")."""
@@ -64,7 +70,12 @@ def _same_answer_key(keys: Sequence[str]) -> dict[str, str]:
                 for r in reps
                 if len(r.split()) > len(words)
                 and (
-                    (r.split()[-len(words) :] == words and len(r) - len(key) <= 25)
+                    (
+                        r.split()[-len(words) :] == words
+                        and len(r) - len(key) <= 25
+                        # "western azerbaijan" is not azerbaijan
+                        and r.split()[-len(words) - 1] not in _OTHER_PLACE
+                    )
                     or (len(words) == 1 and len(key) >= 2 and key.isalpha() and _initials(r) == key)
                 )
             ),

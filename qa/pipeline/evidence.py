@@ -123,7 +123,8 @@ def mention_features(
         gov = of[0] if of else gov
     gov_stems = word_stems(gov)
     f.governor = float(_asked_word(gov, m, q, aliases))
-    if q.verbs & SPEAKING and gov_stems & SPEAKING:  # "told NEWS.ru" for "Which outlet did he speak to?"
+    # "told NEWS.ru" for "Which outlet did he speak to?" (or "give his comments to")
+    if (q.verbs | q.stems) & SPEAKING and gov_stems & SPEAKING:
         f.governor = 1.0
     if q.possessed:  # "Which country's president ...?": the word that qualifies a president, not Orbán
         chain: list[Any] = []

@@ -34,8 +34,9 @@ DESCRIBING = frozenset(
     "describe call characterize characterise label dub portray frame deem hail denounce".split()
 )
 DESCRIBING_STEMS = terms(" ".join(DESCRIBING)).stems
-# Verbs of speaking to someone: "Which outlet did Chepa speak to?" is answered by "Chepa told NEWS.ru".
-SPEAKING = terms("tell speak talk").stems
+# Words of speaking to someone: "Which outlet did Chepa speak to?" (or "give his comments to") is answered
+# by "Chepa told NEWS.ru".
+SPEAKING = terms("tell speak talk comment interview").stems
 _IDIOM = re.compile(r"\b(" + "|".join(map(re.escape, _IDIOMS)) + r")s?\b", re.IGNORECASE)
 _WORD = re.compile(r"\b[a-z]{4,}\b")  # a common word, as written: names have no derived forms to look up
 _NAME = re.compile(r"(?=\b([A-Z][\w-]+(?: [A-Z][\w-]+)?))")  # overlapping: "Did Moscow", then "Moscow"
@@ -128,16 +129,14 @@ def said_otherwise(
     stems: Sequence[frozenset[str]],
     pronouns: Sequence[Mapping[int, str]],
 ) -> list[frozenset[str]]:
-    """Each sentence's stems, with the offices of the people it names (or its pronouns stand for; `known`:
-    the passages' `offices`) and the question's words it says in other words (`aliases`:
+    """Each sentence's stems, with the names its pronouns stand for, the offices of the people it names
+    (`known`: the passages' `offices`) and the question's words it says in other words (`aliases`:
     `question_aliases`)."""
     speaking = terms(question).stems & SPEAKING  # "told" is a stop word of attribution: found by lemma
-    if not aliases and not known and not speaking:
-        return list(stems)
     out = []
     for (i, sent), st in zip(sentences, stems, strict=True):
-        named = st | terms(names_in(sent, pronouns[i])).stems
-        pool = st.union(*(known[n] for n in named if n in known))
+        named = st | terms(names_in(sent, pronouns[i])).stems  # "He argued" names Aliyev
+        pool = named.union(*(known[n] for n in named if n in known))
         if speaking and any(terms(t.lemma_).stems & SPEAKING for t in sent):
             pool |= speaking
         out.append(said_as(pool, aliases))

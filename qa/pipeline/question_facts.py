@@ -14,6 +14,7 @@ from qa.pipeline.answer_heads import COUNTS
 from qa.pipeline.answer_types import AnswerType
 from qa.pipeline.pronouns import name_of
 from qa.pipeline.support import covers, terms, word_stems
+from qa.pipeline.wordnet import is_verb
 
 MODALS = set("must should could would may might ought shall".split())
 _ASKS_PAST = re.compile(r"\b(previous|previously|earlier|last|past|former|prior|first)\b", re.IGNORECASE)
@@ -64,6 +65,8 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
     for t in doc:
         if t.pos_ == "VERB" and t.lemma_.lower() not in ("do", "be", "have", "say", "take", "make", "get"):
             verbs |= word_stems(t)
+    if (last := _verb_tagged_noun(doc)) is not None:
+        verbs |= word_stems(last)
     low = text.lower()
     roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
     # "Were the activists punished?": the auxiliary is the root, the last verb outside a relative clause the
@@ -89,6 +92,19 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         actor=_actor(doc),
         possessed=_possessed(doc),
     )
+
+
+def _verb_tagged_noun(doc: Any) -> Any | None:
+    """The question's last word when it is a verb the small tagger calls a noun: "hinder" in "What did
+    Aliyev say territorial claims hinder?" (a bare word after a noun, which WordNet knows as a verb)."""
+    words = [t for t in doc if not t.is_punct]
+    if len(words) < 3:
+        return None
+    last, before = words[-1], words[-2]
+    bare = not any(c.dep_ in ("det", "poss", "nummod") for c in last.children)
+    if last.pos_ == "NOUN" and before.pos_ in ("NOUN", "PROPN") and bare and is_verb(last.lemma_):
+        return last
+    return None
 
 
 def _asked_preposition(doc: Any) -> str:

@@ -211,3 +211,15 @@ def derived_forms(word: str) -> frozenset[str]:
 # Verb and noun endings and what they come from, tried in order after the word itself (WordNet's "morphy").
 _INFLECTIONS = (("ies", "y"), ("ied", "y"), ("es", "e"), ("es", ""), ("s", ""), ("ed", "e"), ("ed", ""),
                 ("ing", "e"), ("ing", ""))  # fmt: skip
+
+
+@cache
+def _verbs() -> frozenset[str]:
+    """Every verb lemma WordNet has ("hinder", "undermine")."""
+    with open(_data_dir() / "index.verb", "rb") as f:
+        return frozenset(line.split(b" ", 1)[0].decode() for line in f if line[:1] != b" ")
+
+
+def is_verb(lemma: str) -> bool:
+    """Whether WordNet knows the word as a verb."""
+    return lemma.lower() in _verbs()
