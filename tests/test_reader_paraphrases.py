@@ -143,3 +143,17 @@ def test_a_pronoun_subject_counts_as_the_name_it_stands_for_in_the_match() -> No
     )
     reading = read("What did Karimov say territorial claims undermine?", [_passage(text)], _similarity)
     assert "sovereignty" in reading.short and not reading.refused
+
+
+def test_a_person_the_question_names_by_office_is_no_answer() -> None:
+    # "the Varnian leader" is Adler, introduced as Varnia's president: not the lawmaker asked for
+    text = (
+        "Activists hung banners showing Varnian President Tomas Adler in handcuffs. Lena Varga, deputy chair "
+        "of the Osk parliament committee, called it a provocation. “Those who hung insulting banners "
+        "targeting President Tomas Adler must be punished in the harshest terms,” Varga said."
+    )
+    question = (
+        "Which lawmaker in Osk demanded the harshest penalties for whoever hung the banners insulting the "
+        "Varnian leader?"
+    )
+    assert "Adler" not in read(question, [_passage(text)], _similarity).short

@@ -48,3 +48,18 @@ def acts_as(
     actors = actors_of(sent, pronoun_names)
     pool = actors.union(*(known[a] for a in actors if a in known))
     return any(covers(a, pool) or any(covers(o, pool) for o in idioms.get(a, ())) for a in actor)
+
+
+def named_by_office(
+    name: str,
+    words: frozenset[str],
+    known: Mapping[str, frozenset[str]],
+    idioms: Mapping[str, frozenset[str]],
+) -> bool:
+    """Whether a person is one the question names by office outside what it asks ("the Kremlin leader" is
+    Putin, introduced as Russia's president; `words`: the question's stems outside the asked phrase, without
+    its names, so a country alone names no one; `idioms`: `question_aliases` without capitals)."""
+    pool = frozenset().union(*(known[s] for s in terms(name).stems if s in known))
+    return bool(pool) and any(
+        covers(w, pool) or any(covers(o, pool) for o in idioms.get(w, ())) for w in words
+    )

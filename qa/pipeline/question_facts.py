@@ -57,6 +57,8 @@ class Question:
     preposition: str = ""  # the one the asked phrase hangs on: "near" in "Near which building ...?"
     actor: frozenset[str] = frozenset()  # stems of the subject of its verb, whoever: "Moscow's top diplomat"
     possessed: frozenset[str] = frozenset()  # "Which country's president": the answer's president
+    # words outside the asked phrase ("Which lawmaker in Moscow"): "the Kremlin leader" names someone else
+    elsewhere: frozenset[str] = frozenset()
 
 
 def question(text: str, asked: AnswerType, doc: Any) -> Question:
@@ -91,6 +93,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         preposition=_asked_preposition(doc),
         actor=_actor(doc),
         possessed=_possessed(doc),
+        elsewhere=_elsewhere(doc),
     )
 
 
@@ -207,6 +210,15 @@ def _actor(doc: Any) -> frozenset[str]:
     for t in doc:
         if t.dep_ == "nsubj" and t.pos_ != "PRON" and t.lower_ not in _WH_WORDS and t.head.pos_ == "VERB":
             return terms(" ".join(w.text for w in t.subtree if w.lower_ not in _WH_WORDS)).stems
+    return frozenset()
+
+
+def _elsewhere(doc: Any) -> frozenset[str]:
+    """Stems of the words outside the "which X ..." phrase; none for a question without one."""
+    for t in doc:
+        if t.lower_ in ("which", "what") and t.dep_ == "det":
+            asked = {w.i for w in t.head.subtree}
+            return terms(" ".join(w.text for w in doc if w.i not in asked)).stems
     return frozenset()
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from qa.models import Passage
+from qa.pipeline.actors import named_by_office
 from qa.pipeline.agreement import gather, like_head
 from qa.pipeline.answer_heads import DATE_UNITS, names_a_date
 from qa.pipeline.answer_types import answer_type, plain_question
@@ -91,6 +92,8 @@ def read(
     # ("framed the desire of ... Western Azerbaijanis" for "call")
     at_mention = {stem: said for stem, said in aliases.items() if stem not in DESCRIBING_STEMS}
     acronyms = question_acronyms(question_text)
+    office_words = q.elsewhere - terms(question_text).names
+    idioms = question_aliases(question_text, seats=False, forms=False)
     for i, (p, doc) in enumerate(zip(passages, docs, strict=True)):
         passage_match = overlap(weights, terms(p.chunk.article.title).stems | terms(p.chunk.text).stems)
         sents = list(doc.sents)
@@ -111,6 +114,8 @@ def read(
                 )
                 f.about = float(q.subject.named_in(near))
             f.passage = passage_match
+            if office_words and named_by_office(m.text, office_words, known, idioms):
+                f.named = 1.0  # someone the question names by office: "the Kremlin leader" for Putin
             scored.append((m, f))
     scored += headline_mentions(passages, q, weights, acronyms, similarity)
     answers = gather(scored, passages, asked.kind, asked.plural, asked.head)
