@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -33,6 +32,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from seed_index import SEED_QUESTIONS, seed_index  # noqa: E402  (beside this script)
 
 import qa.pipeline.newsqa as newsqa_module  # noqa: E402
 from qa.eval.dataset import EvalQuestion, load_questions  # noqa: E402
@@ -161,11 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         report(sets)
         return 0
 
-    with tempfile.TemporaryDirectory(prefix="calibrate-", ignore_cleanup_errors=True) as home:
-        seed = NewsQA(Settings(home=Path(home), llm="extractive"), llm=None)
-        seed.ingest([REPO / "seeds" / "articles"], progress=False)
+    with seed_index("calibrate-") as seed:
         print("seed set...", file=sys.stderr, flush=True)
-        sets["seed"] = read_all(seed, load_questions(REPO / "seeds" / "questions.jsonl"), {})
+        sets["seed"] = read_all(seed, load_questions(SEED_QUESTIONS), {})
     if not args.seed_only:
         from qa.eval.corpus import open_corpus
 

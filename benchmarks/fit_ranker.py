@@ -20,7 +20,6 @@ import argparse
 import math
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,6 +29,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from seed_index import SEED_QUESTIONS, seed_index  # noqa: E402  (beside this script)
 
 from index.store.filters import Filters  # noqa: E402
 from qa.eval.archive import Archive  # noqa: E402
@@ -136,12 +137,8 @@ def open_qa(home: Path, corpus: Sequence[Path], settings: Settings) -> Any:
 
 def seed_recall(weights: RankWeights, w_b: tuple[np.ndarray, float] | None) -> dict[str, float]:
     """Recall@1/MRR on the seed set with the shipped weights and, when given, the fitted ones."""
-    from qa.pipeline import NewsQA
-
-    with tempfile.TemporaryDirectory(prefix="fit-seed-", ignore_cleanup_errors=True) as home:
-        qa = NewsQA(Settings(home=Path(home), llm="extractive"), llm=None)
-        qa.ingest([REPO / "seeds" / "articles"], progress=False)
-        questions = [q for q in load_questions(REPO / "seeds" / "questions.jsonl") if q.answerable]
+    with seed_index("fit-seed-") as qa:
+        questions = [q for q in load_questions(SEED_QUESTIONS) if q.answerable]
         pools = build_pools(Retriever(qa.store, qa.embedder), questions)
     rankings = {"shipped": shipped(weights), **({"fitted": w_b} if w_b is not None else {})}
     return {

@@ -16,15 +16,17 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from seed_index import SEED_QUESTIONS, seed_index  # noqa: E402  (beside this script)
 
 import qa.pipeline.newsqa as newsqa_module  # noqa: E402
 import qa.pipeline.nlp as nlp_module  # noqa: E402
@@ -131,12 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     clock = Clock()
     install(clock)
-    # the seed run's index (about 600 MB with its model copies) goes when the run ends
-    with tempfile.TemporaryDirectory(prefix="reader-latency-", ignore_cleanup_errors=True) as tmp:
+    with ExitStack() as stack:  # the seed run's temporary index goes when the run ends
         if args.seed:
-            questions = load_questions(REPO / "seeds" / "questions.jsonl")[: args.limit]
-            base = NewsQA(Settings(home=Path(tmp), llm="extractive"), llm=None)
-            base.ingest([REPO / "seeds" / "articles"], progress=False)
+            questions = load_questions(SEED_QUESTIONS)[: args.limit]
+            base = stack.enter_context(seed_index("reader-latency-"))
         else:
             from qa.eval.corpus import open_corpus
 
