@@ -412,3 +412,15 @@ def test_a_qualified_place_is_another_answer_than_the_place() -> None:
     )
     question = "What concept did Karimov address that refers to parts of Ostria's territory?"
     assert read(question, [_passage(text)], _similarity).short == "Western Azerbaijan"
+
+
+def test_a_country_that_does_the_asked_thing_answers_who() -> None:
+    # "Who proposed ...?": Azerbaijan proposed it; Karimov only noted that it had
+    text = (
+        "Karimov portrayed his government as the initiator of the talks, noting that Azerbaijan had proposed "
+        "the initial draft of the treaty, which Armenia had largely accepted."
+    )
+    assert (
+        read("Who proposed the initial draft of the treaty?", [_passage(text)], _similarity).short
+        == "Azerbaijan"
+    )

@@ -51,6 +51,10 @@ def _initials(key: str) -> str:
     return "".join(w[0] for w in key.split() if w not in _NOT_INITIALS)
 
 
+# A country or organisation that does what a who-question asks is its answer, as well typed as a person
+# tagged once as something else.
+ACTS_AS_WHO = 0.6
+_ACTING = frozenset({"GPE", "ORG", "NORP"})
 # Words that make a name another place than the name they qualify: "South Korea", "New York".
 _OTHER_PLACE = frozenset(
     "north northern south southern east eastern west western new upper lower greater central".split()
@@ -164,6 +168,8 @@ def gather(
         fit = max(
             (labels.get(label, 0.0) * (0.75 + 0.25 * n / top) for label, n in counts.items()), default=0.0
         )
+        if kind == "PERSON" and any(m.label in _ACTING for m, f in items if f.does_asked):
+            fit = max(fit, ACTS_AS_WHO)  # "Who proposed the draft?": "Azerbaijan had proposed" it
         if kind in _NAMES and not (text[:1].isupper() or text[:1].isdigit()):
             fit *= 0.3
         if head and kind in _LIKE_HEAD and is_kind_of(text, head) is False:

@@ -47,6 +47,7 @@ class Features:
     named: float = 0.0  # share of the mention's words the question already has
     type_fit: float = 0.0  # how well its label fits the asked type (over all mentions of the answer, later)
     about: float = 1.0  # the sentence (or the one before) names what the question is about
+    does_asked: bool = False  # the subject of the question's own verb ("Azerbaijan had proposed the draft")
     cues: dict[str, float] = field(default_factory=dict)  # modal, time, place: 1 when the cue fires
 
     def attachment(self) -> float:
@@ -159,6 +160,7 @@ def mention_features(
     f.type_fit = TYPE_LABELS.get(q.asked.kind, {}).get(m.label, 0.0)
     # the question's main verb where the sentence has it
     asked = [t for t in sent if q.predicate & predicate_forms(t.text)] if q.predicate else []
+    f.does_asked = root.dep_ in ("nsubj", "nsubjpass") and any(root.head.i == t.i for t in asked)
     f.cues = _cues(m, doc, sent, q, root, pronouns or {}, asked)
     # "on Kievyan Bridge" where the sentence also has the asked preposition ("near the ..."): the other slot
     # (in, at and on say the same of a place)
