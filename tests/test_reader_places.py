@@ -424,3 +424,12 @@ def test_a_country_that_does_the_asked_thing_answers_who() -> None:
         read("Who proposed the initial draft of the treaty?", [_passage(text)], _similarity).short
         == "Azerbaijan"
     )
+
+
+def test_a_compound_of_two_countries_is_no_fuller_name_of_either() -> None:
+    # "Armenia-Russia" (ties, talks) must not take Russia's votes and be written as the answer
+    text = (
+        "Armenia-Russia ties are old, and Armenia-Russia talks went on in May. "
+        "Officials noted that Russia had proposed the observation mission, which Armenia rejected."
+    )
+    assert read("Who proposed the observation mission?", [_passage(text)], _similarity).short == "Russia"

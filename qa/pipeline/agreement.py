@@ -13,7 +13,7 @@ from qa.normalization import normalize_answer
 from qa.pipeline.answer_heads import ENT, TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.evidence import Features, W
-from qa.pipeline.gazetteer import country_of_people
+from qa.pipeline.gazetteer import country_of_people, member
 from qa.pipeline.support import terms
 from qa.pipeline.wordnet import is_kind_of
 
@@ -132,7 +132,15 @@ def gather(
     for m, f in scored:
         if key := normalize_answer(m.text):
             by_key[key].append((m, f))
-    rep_of = _same_answer_key(list(by_key))
+    # "Armenia-Russia" (relations, talks) is no fuller name of Russia: a compound of countries joins nothing
+    pairs = {
+        k
+        for m, _ in scored
+        if "-" in m.text and all(member("country", p) for p in m.text.split("-"))
+        if (k := normalize_answer(m.text))
+    }
+    rep_of = _same_answer_key([k for k in by_key if k not in pairs])
+    rep_of.update({k: k for k in by_key if k in pairs})
     groups: dict[str, list[tuple[Mention, Features]]] = defaultdict(list)
     for key, items in by_key.items():
         groups[rep_of[key]].extend(items)
