@@ -46,8 +46,7 @@ def acts_as(
     diplomat": Lavrov, a foreign minister; `idioms`: `question_aliases` without capitals). Not by country
     alone: a Russian deputy is not "the Kremlin"."""
     actors = actors_of(sent, pronoun_names)
-    pool = actors.union(*(known[a] for a in actors if a in known))
-    return any(covers(a, pool) or any(covers(o, pool) for o in idioms.get(a, ())) for a in actor)
+    return _says_any(actor, actors.union(*(known[a] for a in actors if a in known)), idioms)
 
 
 def named_by_office(
@@ -60,6 +59,10 @@ def named_by_office(
     Putin, introduced as Russia's president; `words`: the question's stems outside the asked phrase, without
     its names, so a country alone names no one; `idioms`: `question_aliases` without capitals)."""
     pool = frozenset().union(*(known[s] for s in terms(name).stems if s in known))
-    return bool(pool) and any(
-        covers(w, pool) or any(covers(o, pool) for o in idioms.get(w, ())) for w in words
-    )
+    return bool(pool) and _says_any(words, pool, idioms)
+
+
+def _says_any(words: frozenset[str], pool: frozenset[str], idioms: Mapping[str, frozenset[str]]) -> bool:
+    """Whether the pool holds one of the words, as written or in one of its idioms ("top diplomat": a
+    foreign minister)."""
+    return any(covers(w, pool) or any(covers(o, pool) for o in idioms.get(w, ())) for w in words)
