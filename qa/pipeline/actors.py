@@ -3,7 +3,7 @@ answered by what Aliyev said, though the sentence names Orbán."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qa.pipeline.pronouns import name_of
@@ -66,3 +66,24 @@ def _says_any(words: frozenset[str], pool: frozenset[str], idioms: Mapping[str, 
     """Whether the pool holds one of the words, as written or in one of its idioms ("top diplomat": a
     foreign minister)."""
     return any(covers(w, pool) or any(covers(o, pool) for o in idioms.get(w, ())) for w in words)
+
+
+# Verbs that report what someone else did; the reporter is not the doer ("Lavrov said Russia had proposed").
+SAYING = frozenset(
+    "say claim state note add announce confirm report reveal disclose argue remark insist stress emphasize "
+    "explain assert contend acknowledge reiterate tell point".split()
+)
+SAYING_STEMS = terms(" ".join(SAYING)).stems
+
+
+def only_reports(root: Any, asked: Sequence[Any], question_words: frozenset[str]) -> bool:
+    """Whether a name is only the one reporting what the question asks ("Lavrov said ... the Armenian
+    government rejected the offer" for "Who rejected it?"): the subject of a verb of saying that is not the
+    question's own verb (`asked`: the sentence's tokens of it), when the question asks no one's words."""
+    head = root.head
+    return (
+        root.dep_ == "nsubj"
+        and head.lemma_.lower() in SAYING
+        and all(t.i != head.i for t in asked)
+        and not question_words & SAYING_STEMS
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from qa.models import Passage
 from qa.normalization import normalize_answer
-from qa.pipeline.answer_heads import ENT, TYPE_LABELS
+from qa.pipeline.answer_heads import ENT, HEAD_TYPE, TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.evidence import Features, W
 from qa.pipeline.gazetteer import country_of_people, member
@@ -55,6 +55,13 @@ def _initials(key: str) -> str:
 # tagged once as something else.
 ACTS_AS_WHO = 0.6
 _ACTING = frozenset({"GPE", "ORG", "NORP"})
+
+
+def _acting(m: Mention) -> bool:
+    """A country, a people or an organisation, or a noun for one ("the Armenian government")."""
+    return m.label in _ACTING or HEAD_TYPE.get(m.text.split()[-1].lower() if m.text else "") == "ORG"
+
+
 # Words that make a name another place than the name they qualify: "South Korea", "New York".
 _OTHER_PLACE = frozenset(
     "north northern south southern east eastern west western new upper lower greater central".split()
@@ -176,10 +183,10 @@ def gather(
         fit = max(
             (labels.get(label, 0.0) * (0.75 + 0.25 * n / top) for label, n in counts.items()), default=0.0
         )
-        if kind == "PERSON" and any(m.label in _ACTING for m, f in items if f.does_asked):
-            fit = max(fit, ACTS_AS_WHO)  # "Who proposed the draft?": "Azerbaijan had proposed" it
         if kind in _NAMES and not (text[:1].isupper() or text[:1].isdigit()):
             fit *= 0.3
+        if kind == "PERSON" and any(_acting(m) for m, f in items if f.does_asked):
+            fit = max(fit, ACTS_AS_WHO)  # "Who proposed the draft?": "Azerbaijan had proposed" it
         if head and kind in _LIKE_HEAD and is_kind_of(text, head) is False:
             fit = min(fit, NOT_OF_HEAD)
         for _, f in items:

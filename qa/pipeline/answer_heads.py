@@ -28,7 +28,7 @@ HEADS: dict[str, set[str]] = {
         legend champion pitcher driver golfer boxer footballer manager owner suspect victim rival activist
         chairman chair head deputy diplomat counterpart opponent winner businessman entrepreneur scientist
         doctor pick successor predecessor designer influencer youtuber broadcaster presenter anchor dancer
-        breakdancer soloist band duo group
+        breakdancer soloist band duo group filmmaker
         """
     ),
     "ORG": _words(
@@ -39,7 +39,8 @@ HEADS: dict[str, set[str]] = {
         nonprofit charity restaurant store supermarket giant conglomerate franchise league institution
         department ministry committee council service app website site insurer lender exchange operator
         developer broadcaster paper tabloid daily museum hospital pharmacy foundation watchdog regulator
-        commission administration government business corporation conference
+        commission administration government business corporation conference toymaker chipmaker drugmaker
+        planemaker steelmaker brewer supplier distributor
         """
     ),
     "PLACE": _words(
@@ -68,7 +69,8 @@ HEADS: dict[str, set[str]] = {
     ),
     "MONEY": _words(
         """
-        price cost amount value fee fine salary revenue sum budget wage worth fortune bill
+        price cost amount value fee fine salary revenue sum budget wage worth fortune bill bonus payout
+        payment refund compensation reward
         """
     ),
     "PERCENT": _words(

@@ -42,9 +42,14 @@ class AnswerType:
         return self.kind in TYPED
 
 
+def question_sentences(question: str) -> list[str]:
+    """The sentences of a question: a quiz's lead-in statements, then what it asks ("X met Y. Where ...?")."""
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", question.strip())
+
+
 def asked_part(question: str) -> str:
     """The last sentence holding a wh-word: quiz questions open with a statement ("X met Y. Where ...?")."""
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", question.strip())
+    parts = question_sentences(question)
     for part in reversed(parts):
         if _WH.search(part) or part.endswith("?"):
             return part
@@ -57,7 +62,9 @@ def answer_type(question: str) -> AnswerType:
     ql = _without_relatives(q).lower().replace("’", "'")
     words = re.sub(r"^according to [^,]+,\s*", "", ql).split()
     first = words[0] if words else ""
-    if first in _AUX:
+    # also after a leading phrase: "Under Australia's proposed age limit, will children be exempt?"
+    lead = re.match(r"^([^,?]+),\s*([\w']+)", ql)
+    if first in _AUX or (lead and lead.group(2) in _AUX and not _WH.search(lead.group(1))):
         return AnswerType("YESNO", rule="auxiliary first")
     for pattern, kind, rule in _PATTERNS:
         if re.search(pattern, ql):
@@ -232,9 +239,17 @@ def _mistagged_head(doc: Any, w: Any) -> Any:
 
 
 _NAME_OF = re.compile(r"\bthe name of\s+", re.IGNORECASE)
+# "Is the party described in the article as pro-Russian?" asks whether it is: the article's words are the
+# matter, not a verb of describing the sentence should hold.
+_AS_THE_ARTICLE_SAYS = re.compile(
+    r"\s+(?:described|characteri[sz]ed|portrayed|presented|referred to|mentioned)\s+"
+    r"(?:in|by) the (?:article|report|story|text)\s+as\b",
+    re.IGNORECASE,
+)
 
 
 def plain_question(question: str, asked: AnswerType) -> str:
     """The question as the reader matches it: "What is the name of X?" as "What is X?" (no report says
-    "name")."""
+    "name"), "Is X described in the article as Y?" as "Is X Y?"."""
+    question = _AS_THE_ARTICLE_SAYS.sub("", question)
     return _NAME_OF.sub("", question, count=1) if asked.rule == "the name of X" else question

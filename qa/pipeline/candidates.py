@@ -193,8 +193,10 @@ def extract(
             c.add(*span, "DATE")
     for chunk in doc.noun_chunks:
         c.add(chunk.start, chunk.end, "NP")
-        a = chunk.start  # without its leading adjectives and numbers: "several food dyes" -> "food dyes"
-        while a < chunk.root.i and doc[a].pos_ in ("ADJ", "NUM", "DET", "ADV"):
+        # without its leading adjectives and numbers: "several food dyes" -> "food dyes"; but a nationality
+        # says whose ("the Armenian government")
+        a = chunk.start
+        while a < chunk.root.i and doc[a].pos_ in ("ADJ", "NUM", "DET", "ADV") and doc[a].ent_type_ != "NORP":
             a += 1
         if a != chunk.start:
             c.add(a, chunk.end, "NP")

@@ -41,7 +41,11 @@ def yes_no(
     if best is None:
         return Reading(q.asked, "", 0.0, None)
     i, sent = best
-    answer = "no" if denies(sent.text, q.text) or _DENIAL.search(sent.text) else "yes"
+    answer = (
+        "no"
+        if denies(sent.text, q.text) or _DENIAL.search(sent.text) or _contradicts(sent.text, q.text)
+        else "yes"
+    )
     verbs = [
         t for t in sent if t.pos_ == "VERB" and (st := word_stems(t)) and any(covers(s, st) for s in q.verbs)
     ]
@@ -56,23 +60,60 @@ def _states(q: Question, sent: Any) -> bool:
     return not q.predicate or bool(q.predicate & {f for t in sent for f in predicate_forms(t.text)})
 
 
-_HOW_OR_WHAT = re.compile(r"^\s*(how|what)\b", re.IGNORECASE)
+_HOW_OR_WHAT = re.compile(r"(?:^|,)\s*(how|what)\b", re.IGNORECASE)  # also after "According to X,"
+_ENDS_AS = re.compile(r"\bas\W*$", re.IGNORECASE)  # "What did it recognise Nagorno-Karabakh as?"
+_OF_WHAT = re.compile(r"\b([a-z]+) of what\W*$", re.IGNORECASE)  # "a corridor of what?"
 # Words that say no without a negation: "at no point", "rejected", "remains unrealized".
 _DENIAL = re.compile(
     r"\b(at no point|rejected|refused|declined|denied|unrealized|unrealised|failed to)\b", re.I
 )
 
 
+# Values of one slot a sentence gives otherwise than the question: "pro-European" for "pro-Russian", a year.
+_PREFIXED = re.compile(r"\b(pro|anti|non|ex|post|pre|pan)-(\w+)", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def _contradicts(sentence: str, question: str) -> bool:
+    """Whether the sentence gives another value than the question's in the same slot: "activists aligned
+    with the pro-European party" for "Was the party pro-Russian?", "in 2022" for "Did it happen in 2021?"."""
+    for pattern in (_PREFIXED, _YEAR):
+        asked = {m.group(0).lower().split("-")[0]: m.group(0).lower() for m in pattern.finditer(question)}
+        said = {m.group(0).lower() for m in pattern.finditer(sentence)}
+        for key, value in asked.items():
+            same_slot = {v for v in said if pattern is _YEAR or v.startswith(key + "-")}
+            if same_slot and value not in said:
+                return True
+    return False
+
+
 def asks_description(q: Question) -> bool:
     """Whether the question asks what someone called something ("How did Chepa characterise the protest?")."""
-    return bool(q.verbs & DESCRIBING_STEMS) and bool(_HOW_OR_WHAT.match(q.text))
+    return (bool(q.verbs & DESCRIBING_STEMS) and bool(_HOW_OR_WHAT.search(q.text))) or asks_slot(q)
 
 
-def description(sent: Any) -> Any:
+def asks_slot(q: Question) -> bool:
+    """Whether a question asks the object of its last word ("recognise X as?", "a corridor of what?")."""
+    return asks_as(q) or bool(asks_of(q))
+
+
+def asks_of(q: Question) -> frozenset[str]:
+    """Stems of the noun whose "of" phrase the question asks ("into a corridor of what?"), else empty."""
+    m = _OF_WHAT.search(q.text)
+    return terms(m.group(1)).stems if m else frozenset()
+
+
+def asks_as(q: Question) -> bool:
+    """Whether the question asks what something was taken as ("What did the declaration recognise X as?"):
+    the answer is the object of that "as", whatever the verb."""
+    return bool(q.predicate) and bool(_ENDS_AS.search(q.text))
+
+
+def description(sent: Any, verb: frozenset[str] = frozenset()) -> Any:
     """The span a describing verb says its object is: "called the demonstration a “provocation”", "which
     Lavrov described as a cornerstone of ...", "Calling the group obsolete and ineffective in ..."."""
     for t in sent:
-        if t.lemma_.lower() not in DESCRIBING:
+        if t.lemma_.lower() not in DESCRIBING and not verb & predicate_forms(t.text):
             continue
         said = [c for c in t.children if c.dep_ == "oprd"]
         if not said:  # "described X as Y", "framed the desire ... as a matter of ..."
@@ -84,15 +125,40 @@ def description(sent: Any) -> Any:
                 if o.dep_ == "pobj"
             ][:1]
         if said:
-            words = list(said[0].subtree)
-            if said[0].pos_ == "ADJ":  # "obsolete and ineffective", not "... in resolving the conflict"
-                cut = min((p.i for p in words if p.dep_ == "prep" and p.head.pos_ == "ADJ"), default=None)
-                words = [w for w in words if cut is None or w.i < cut]
-            end = words[-1].i + 1
-            if end < sent.end and sent.doc[end].text in ("”", '"') and "“" in sent.doc[words[0].i : end].text:
-                end += 1  # the closing quote of a "provocation" the span opens
-            return sent.doc[words[0].i : end]
+            return _phrase(sent, said[0])
     return None
+
+
+def of_phrase(sent: Any, noun: frozenset[str]) -> Any:
+    """The "of" phrase of a noun: "a corridor of connectivity, economic exchange and reconciliation"."""
+    for t in sent:
+        if t.pos_ == "NOUN" and any(covers(n, word_stems(t)) for n in noun):
+            objects = [o for p in t.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children]
+            if objects := [o for o in objects if o.dep_ == "pobj"]:
+                span = _phrase(sent, objects[0])
+                # the small parser hangs the list's next items on the noun ("a corridor of connectivity,
+                # economic exchange and reconciliation"); bare nouns after the "of" phrase are its items
+                more = [c for c in t.children if c.dep_ == "conj" and c.i > span.end]
+                between = sent.doc[span.end : max(c.i for c in more)] if more else []
+                if more and not any(w.pos_ == "DET" or w.lower_ == "not" for w in [*between, *more]):
+                    return sent.doc[span.start : max(w.i for c in more for w in c.subtree) + 1]
+                return span
+    return None
+
+
+def _phrase(sent: Any, head: Any) -> Any:
+    """The phrase a word heads, without a clause on it."""
+    words = list(head.subtree)
+    if head.pos_ == "ADJ":  # "obsolete and ineffective", not "... in resolving the conflict"
+        cut = min((p.i for p in words if p.dep_ == "prep" and p.head.pos_ == "ADJ"), default=None)
+        words = [w for w in words if cut is None or w.i < cut]
+    else:  # "a strategic vision", not "... to transform the South Caucasus into ..."
+        cut = min((c.left_edge.i for c in head.children if c.dep_ in ("acl", "relcl")), default=None)
+        words = [w for w in words if cut is None or w.i < cut] or words
+    end = words[-1].i + 1
+    if end < sent.end and sent.doc[end].text in ("”", '"') and "“" in sent.doc[words[0].i : end].text:
+        end += 1  # the closing quote of a "provocation" the span opens
+    return sent.doc[words[0].i : end]
 
 
 def described(
@@ -106,15 +172,23 @@ def described(
     """What the best sentence with a describing verb calls the thing asked about, when its describer is the
     question's, by name or by office (`known`: the passages' `offices`); None when no sentence describes
     anything."""
-    spans = {(i, s.start): d for i, s in sentences if (d := description(s)) is not None}
+    verb = q.predicate if asks_as(q) else frozenset()  # "recognizing X as part of Y", besides "called X Y"
+    noun = asks_of(q)
+    spans = {
+        (i, s.start): d
+        for i, s in sentences
+        if (d := of_phrase(s, noun) if noun else description(s, verb)) is not None
+    }
     best = best_sentence([s for s in sentences if (s[0], s[1].start) in spans], matched, cosine)
     if best is None:
         return None
     i, sent = best
     support = matched[(i, sent.start)]
     idioms = question_aliases(q.text, seats=False, forms=False)
-    if q.actor and not acts_as(q.actor, sent, names_in(sent, pronouns[i]), known, idioms):
-        support *= 1 - W["cue_support"]  # someone else's words for it
+    # someone else's words for it (what a thing is taken as, "recognizing X as part of Y", is nobody's words)
+    speech = bool(q.verbs & DESCRIBING_STEMS)
+    if speech and q.actor and not acts_as(q.actor, sent, names_in(sent, pronouns[i]), known, idioms):
+        support *= 1 - W["cue_support"]
     short = spans[(i, sent.start)].text.strip(" ,.;:")
     if short[:1] in '"“' and short[-1:] in '"”':  # a whole quotation, not "a “provocation”"
         short = short[1:-1]

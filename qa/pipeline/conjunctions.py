@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from qa.models import Passage
 from qa.normalization import normalize_answer
+from qa.pipeline.answer_types import question_sentences
 from qa.pipeline.lists import parts
 from qa.pipeline.pronouns import Fetch
 from qa.pipeline.reader import Similarity, read
@@ -28,6 +29,10 @@ def both_parts(question: str) -> tuple[str, str] | None:
     The "and" that splits them is the one followed by the word A starts with ("both as X and as Y"), else
     the last one: the statements are parallel, and A may hold an "and" of its own.
     """
+    # a quiz's lead-in may hold its own "both" ("winning both top rookie and top pitcher honors"): only
+    # the asked sentence's joins two questions
+    if not re.search(r"\bboth\b", question_sentences(question)[-1], re.IGNORECASE):
+        return None
     m = _BOTH.match(question.strip())
     if not m:
         return None

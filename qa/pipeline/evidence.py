@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qa.pipeline.actors import agent_acts
+from qa.pipeline.actors import agent_acts, only_reports
 from qa.pipeline.answer_heads import TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.nlp import appositions, governor, slot_of, tree_distance
@@ -23,13 +23,14 @@ from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question, predicate
 from qa.pipeline.support import covers, terms, word_stems
 
 W = {"cos": 0.5, "passage": 0.3, "attach0": 0.3, "governor": 0.8, "type0": 0.25, "named": 0.7, "cue": 0.6,
-     "cue_support": 0.9, "head_near": 0.3, "list": 1.3, "about0": 0.3}  # fmt: skip
+     "cue_support": 0.9, "head_near": 0.3, "list": 1.3, "about0": 0.3, "lead_in": 0.4}  # fmt: skip
 _LOCATIVE = frozenset({"in", "at", "on"})
 _REPORTING = frozenset("announce say report confirm tell state reveal disclose note add".split())
 _DEMANDS = set(
     "urge demand call propose suggest want ask plan intend hope seek threaten vow consider recommend insist "
     "push expect aim".split()
 )
+_DEMAND_STEMS = terms(" ".join(_DEMANDS)).stems
 
 
 @dataclass
@@ -160,7 +161,9 @@ def mention_features(
     f.type_fit = TYPE_LABELS.get(q.asked.kind, {}).get(m.label, 0.0)
     # the question's main verb where the sentence has it
     asked = [t for t in sent if q.predicate & predicate_forms(t.text)] if q.predicate else []
-    f.does_asked = root.dep_ in ("nsubj", "nsubjpass") and any(root.head.i == t.i for t in asked)
+    # (or its "by" in the passive: "an offer rejected by the Armenian government")
+    doer = root.head.head if root.dep_ == "pobj" and root.head.dep_ == "agent" else root.head
+    f.does_asked = root.dep_ in ("nsubj", "nsubjpass", "pobj") and any(doer.i == t.i for t in asked)
     f.cues = _cues(m, doc, sent, q, root, pronouns or {}, asked)
     # "on Kievyan Bridge" where the sentence also has the asked preposition ("near the ..."): the other slot
     # (in, at and on say the same of a place)
@@ -231,6 +234,10 @@ def _cues(
     }
     # "What did Orbán say?" is not answered by what Aliyev said beside him
     cues["agent"] = float(not agent_acts(q.agent, sent, names_in(sent, pronouns)))
+    # who did the asked thing, not who told of it; where the sentence lacks the asked verb, a demand is what
+    # the quoted words do ("“They must be punished,” Varga said" for "Who demanded ...?")
+    if q.asked.kind == "PERSON" and q.verbs and (asked or not q.verbs & _DEMAND_STEMS):
+        cues["speaker"] = float(only_reports(root, asked, q.verbs | q.stems))
     if q.places:
         # "Hungarian Prime Minister Orbán" does not answer "Armenia's prime minister": a country before the
         # name in its own phrase, at most a title between ("... Orbán in Budapest": not Budapest's)

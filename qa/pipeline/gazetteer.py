@@ -92,7 +92,13 @@ def _names(block: str) -> frozenset[str]:
 
 COUNTRIES = _names(_NAMES)
 # head noun of the question -> the names that answer it ("which state" may also mean a sovereign state)
-_SETS = {"country": COUNTRIES, "nation": COUNTRIES, "state": _names(_US_STATES) | COUNTRIES}
+# A state is a US state or a sovereign one; not the United States, which holds the states a US report means.
+_UNITED_STATES = frozenset({"us", "usa", "america", "united states", "united states of america"})
+_SETS = {
+    "country": COUNTRIES,
+    "nation": COUNTRIES,
+    "state": _names(_US_STATES) | (COUNTRIES - _UNITED_STATES),
+}
 # head nouns a country or a US state does not answer ("which city": not "Hungary" for "in Budapest")
 _SETTLEMENTS = frozenset("city cities town towns capital village port".split())
 _IN_REGION = {region: _names(block) for region, block in _REGIONS.items()}
@@ -159,7 +165,7 @@ def answer_filter(kind: str, head: str, places: Sequence[frozenset[str]], questi
     country" a country, "which African country" an African one, "which (US) state" a state; and a country or
     a US state is no organisation ("which company": not "U.S.") and no city."""
     if kind == "ORG" or (kind == "PLACE" and head in _SETTLEMENTS):
-        return lambda text: not member("state", text)
+        return lambda text: not (member("state", text) or member("country", text))
     if not closed_set_applies(kind, head, places):
         return None
     if m := _ASKED_REGION.search(question):

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from qa.pipeline.answer_heads import COUNTS
-from qa.pipeline.answer_types import AnswerType
+from qa.pipeline.answer_types import AnswerType, question_sentences
 from qa.pipeline.pronouns import name_of
 from qa.pipeline.support import covers, terms, word_stems
 from qa.pipeline.wordnet import is_verb
@@ -260,3 +260,19 @@ def _qualifiers(doc: Any) -> list[str]:
     found = [e.text for e in doc.ents if e.label_ in ("GPE", "NORP", "LOC")]
     found += [t.text for t in doc if t.tag_ == "NNP" and t.i + 1 < len(doc) and doc[t.i + 1].tag_ == "POS"]
     return list(dict.fromkeys(found))
+
+
+def lead_in(text: str) -> frozenset[str]:
+    """Stems of the common words only a quiz question's lead-in holds ("Hurricane Milton came ashore ... this
+    week. Near which barrier island did it make landfall?"): they tell the story, which retrieval and the
+    passage's match use, more than the sentence stating the answer, which is about what the last sentence
+    asks. Names are kept at full weight, as that sentence names its subject; empty for a one-sentence
+    question, or when the last sentence asks nothing of its own ("Who is she?")."""
+    parts = question_sentences(text)
+    if len(parts) < 2:
+        return frozenset()
+    last = terms(parts[-1])
+    if len(last.stems - last.names) < 2:
+        return frozenset()
+    before = terms(" ".join(parts[:-1]))
+    return before.stems - before.names - last.stems

@@ -18,8 +18,8 @@ from qa.pipeline.agreement import gather, like_head
 from qa.pipeline.answer_heads import DATE_UNITS, names_a_date
 from qa.pipeline.answer_types import answer_type, plain_question
 from qa.pipeline.candidates import extract, question_acronyms
-from qa.pipeline.clause_answers import asks_description, phrase, yes_no
-from qa.pipeline.evidence import focus_weights, mention_features, overlap
+from qa.pipeline.clause_answers import asks_description, asks_slot, phrase, yes_no
+from qa.pipeline.evidence import W, focus_weights, mention_features, overlap
 from qa.pipeline.expansions import asked_abbreviation, find_expansion
 from qa.pipeline.gazetteer import answer_filter, closed_set_applies, names_member
 from qa.pipeline.headlines import asks, headline_mentions
@@ -28,7 +28,7 @@ from qa.pipeline.nlp import parse
 from qa.pipeline.non_answers import no_answer
 from qa.pipeline.paraphrases import DESCRIBING_STEMS, offices, question_aliases, said_otherwise
 from qa.pipeline.pronouns import Fetch, antecedents, carried_names, names_in
-from qa.pipeline.question_facts import question
+from qa.pipeline.question_facts import lead_in, question
 from qa.pipeline.readings import Candidate, Reading, evidence_of
 from qa.pipeline.short_answers import tidy, with_head
 from qa.pipeline.support import terms
@@ -77,6 +77,8 @@ def read(
         named = [names(asked.head, s) for _, s in sentences]
         stems = [st | category if n else st for st, n in zip(stems, named, strict=True)]
     weights = focus_weights(q.stems, stems)  # rarity as written: an office said of every mention is no rarer
+    lead = lead_in(question_text)  # a quiz's lead-in tells the story; its last sentence what is asked
+    weights = {t: w * (W["lead_in"] if t in lead else 1.0) for t, w in weights.items()}
     known = offices(docs)  # "Lavrov": a foreign minister, as the passages introduce him
     aliases = question_aliases(question_text)
     stems = said_otherwise(aliases, question_text, known, sentences, stems, pronouns)  # "Moscow" as "Russia"
@@ -85,7 +87,10 @@ def read(
     matched = {(i, s.start): overlap(weights, st) for (i, s), st in zip(sentences, stems, strict=True)}
     if asked.kind == "YESNO":
         return yes_no(q, sentences, matched, cosine, pronouns)
-    if asked.kind == "PHRASE" or (asked.kind == "NAME" and asks_description(q)):  # "What did X call Y?"
+    # "What did X call Y?", "What did X recognise Y as?", "... into a corridor of what?"
+    if asked.kind == "PHRASE" or (
+        (asked.kind == "NAME" and asks_description(q)) or (asked.kind == "NP" and asks_slot(q))
+    ):
         return phrase(q, sentences, matched, cosine, pronouns, known)
     scored = []
     # the words that tie a mention to the question, said otherwise; not a describing verb for another

@@ -1,0 +1,163 @@
+"""Reader rules found with quiz-style questions of a held-out set: lead-ins, reporters, stranded "as", yes/no
+contradictions (all passages synthetic)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.pipeline.answer_heads import HEAD_TYPE
+from qa.pipeline.answer_types import answer_type
+from qa.pipeline.conjunctions import both_parts
+from qa.pipeline.gazetteer import answer_filter, member
+from qa.pipeline.question_facts import lead_in
+from qa.pipeline.reader import read
+from qa.pipeline.support import terms
+from tests.conftest import MakeQA
+from tests.test_reader import _passage, _similarity
+
+_REPORTED = (
+    "In response to criticism, Foreign Minister Mara Oslen said Tarvania and the Verrin Pact had proposed "
+    "deploying an observation mission, an offer she claimed was rejected by the Ostrian government in favour "
+    "of a European Union observer mission."
+)
+
+
+def test_the_one_who_reports_a_deed_is_not_who_did_it() -> None:
+    # Oslen only tells of the offer and its rejection: she neither rejected it nor heads a mission
+    passages = [_passage(_REPORTED)]
+    assert read("Who heads the European Union observer mission in Ostria?", passages, _similarity).short != (
+        "Mara Oslen"
+    )
+    # the "by" of the passive did it, an institution named by a common noun and its nationality
+    assert read("Who rejected the observation mission offer?", passages, _similarity).short == (
+        "Ostrian government"
+    )
+
+
+def test_the_reporter_answers_who_said_it() -> None:
+    text = "Foreign Minister Mara Oslen confirmed that the consulate in Verrin would open in June."
+    assert read("Who confirmed that the consulate would open?", [_passage(text)], _similarity).short == (
+        "Mara Oslen"
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Were the activists aligned with a pro-Western party?", "no"),
+        ("Were the activists aligned with a pro-Tarvan party?", "yes"),
+        ("Is the party the activists were aligned with described in the article as pro-Western?", "no"),
+        ("Was the Verrin Declaration signed in 2021?", "no"),
+        ("Was the Verrin Declaration signed in 2022?", "yes"),
+    ],
+)
+def test_a_yes_no_question_is_answered_no_when_the_sentence_gives_another_value(
+    question: str, answer: str
+) -> None:
+    text = (
+        "On the day of the visit, activists aligned with the pro-Tarvan Unity party displayed a poster. "
+        "The Verrin Declaration was signed in 2022 by both governments."
+    )
+    reading = read(question, [_passage(text)], _similarity)
+    assert reading.short == answer
+    assert reading.support >= 0.28  # stated, not refused
+
+
+def test_what_something_was_taken_as_is_the_object_of_that_as() -> None:
+    text = (
+        "The Verrin Declaration, in which both sides agreed on the old border, effectively recognised the "
+        "valley as part of Tarvania. Oslen presented the corridor plan as a strategic vision to transform "
+        "the region into a trade hub."
+    )
+    passages = [_passage(text)]
+    reading = read("What did the Verrin Declaration recognise the valley as?", passages, _similarity)
+    assert reading.short == "part of Tarvania"
+    assert reading.support >= 0.45  # a noun phrase well stated
+    assert read("What did Oslen present the corridor plan as?", passages, _similarity).short == (
+        "a strategic vision"
+    )
+
+
+def test_a_noun_of_what_is_answered_by_its_whole_of_phrase() -> None:
+    # the small parser hangs "economic exchange and reconciliation" on "corridor", not on "connectivity"
+    text = (
+        "Oslen presented the plan as a way to turn the region into a corridor of connectivity, economic "
+        "exchange and reconciliation."
+    )
+    reading = read("Oslen said the plan would turn the region into a corridor of what?", [_passage(text)])
+    assert reading.short == "connectivity, economic exchange and reconciliation"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Under the proposed age limit, will children with their parents' consent be exempt?", "YESNO"),
+        ("According to Oslen, did Tarvania respond?", "YESNO"),
+        ("In which city, did the talks take place?", "PLACE"),
+        ("Besides Tarvania, which country attended?", "PLACE"),
+        ("Which toymaker apologized for the error?", "ORG"),
+        ("What bonus is each player on the winning side set to take home?", "MONEY"),
+    ],
+)
+def test_question_kinds_of_quizzes(question: str, kind: str) -> None:
+    assert answer_type(question).kind == kind
+
+
+def test_the_united_states_is_no_state_and_no_company() -> None:
+    assert member("state", "Maryland") and member("state", "France")  # a US state, or a sovereign one
+    assert not member("state", "U.S.") and not member("state", "the United States")
+    company = answer_filter("ORG", "company", (), "Which company ended a strike?")
+    town = answer_filter("PLACE", "town", (), "Which small town calls itself the pumpkin capital?")
+    assert not company("U.S.") and not town("U.S.") and not town("Illinois") and town("Morton")
+    assert HEAD_TYPE["filmmaker"] == "PERSON"
+
+
+def test_a_lead_in_tells_the_story_and_the_last_sentence_what_is_asked() -> None:
+    question = (
+        "Hurricane Milton came ashore this week, tearing apart a stadium roof. "
+        "Near which barrier island did it make landfall?"
+    )
+    lead = lead_in(question)
+    assert terms("ashore roof").stems <= lead
+    assert not terms("Milton island landfall").stems & lead  # names, and what the last sentence asks
+    assert lead_in("Mexico inaugurated its first woman president this week. Who is she?") == frozenset()
+    assert lead_in("Near which barrier island did Hurricane Milton make landfall?") == frozenset()
+
+
+def test_a_both_in_the_lead_in_joins_no_two_questions() -> None:
+    lead = "The pitcher won both the top rookie and the top pitcher honors in 1981. Who died this week at 63?"
+    assert both_parts(lead) is None
+    assert both_parts("Which city both hosted the talks and will host the next session?") is not None
+
+
+def test_a_year_in_a_question_is_no_window_when_only_undated_articles_fall_in_it(
+    make_qa: MakeQA, tmp_path: Path
+) -> None:
+    # "launched Fernandomania in 1981" names the year of an event a 2024 report tells of
+    articles = [
+        {
+            "id": "dated",
+            "title": "Pitcher dies at 63 (synthetic)",
+            "url": "https://dated.example",
+            "source": "Daily (synthetic)",
+            "published": "2024-10-23",
+            "text": "Tomas Verrano, who launched Verranomania with the Rivets in 1981, died Tuesday at 63.",
+        },
+        {
+            "id": "undated",
+            "title": "Baseball legends (synthetic)",
+            "url": "https://undated.example",
+            "source": "Weekly (synthetic)",
+            "text": "Baseball has many legends of the left arm, and the Rivets have had several of them.",
+        },
+    ]
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(json.dumps(a) for a in articles), encoding="utf-8")
+    qa = make_qa(store="chroma")
+    qa.ingest([path], progress=False)
+    answer = qa.ask("Who launched Verranomania with the Rivets in 1981?", as_of="2024-10-25")
+    assert not any("1981" in n for n in answer.notes)
+    assert answer.short == "Tomas Verrano"
