@@ -112,6 +112,8 @@ def test_the_united_states_is_no_state_and_no_company() -> None:
     company = answer_filter("ORG", "company", (), "Which company ended a strike?")
     town = answer_filter("PLACE", "town", (), "Which small town calls itself the pumpkin capital?")
     assert not company("U.S.") and not town("U.S.") and not town("Illinois") and town("Morton")
+    city = answer_filter("PLACE", "city", (), "A tsunami warning was issued for which major city?")
+    assert not city("West Coast") and not city("Orange County") and city("Green Bay") and city("Sun Valley")
     assert HEAD_TYPE["filmmaker"] == "PERSON"
 
 

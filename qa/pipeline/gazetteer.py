@@ -101,6 +101,14 @@ _SETS = {
 }
 # head nouns a country or a US state does not answer ("which city": not "Hungary" for "in Budapest")
 _SETTLEMENTS = frozenset("city cities town towns capital village port".split())
+# the last word of a name of land or water, which no city's name ends in ("Green Bay" and "Palm Beach" do)
+_LAND = frozenset("coast coastline ocean sea river mountains county region peninsula desert state".split())
+
+
+def _is_land(text: str) -> bool:
+    """Whether a name is of land or water, not of a place people live in ("the West Coast")."""
+    words = text.lower().split()
+    return bool(words) and words[-1] in _LAND
 _IN_REGION = {region: _names(block) for region, block in _REGIONS.items()}
 
 
@@ -164,7 +172,9 @@ def answer_filter(kind: str, head: str, places: Sequence[frozenset[str]], questi
     """The test an answer must pass where the question asks for a member of a closed set, else None: "which
     country" a country, "which African country" an African one, "which (US) state" a state; and a country or
     a US state is no organisation ("which company": not "U.S.") and no city."""
-    if kind == "ORG" or (kind == "PLACE" and head in _SETTLEMENTS):
+    if kind == "PLACE" and head in _SETTLEMENTS:  # nor a coast, a river or a county: "the West Coast"
+        return lambda text: not (member("state", text) or member("country", text) or _is_land(text))
+    if kind == "ORG":
         return lambda text: not (member("state", text) or member("country", text))
     if not closed_set_applies(kind, head, places):
         return None
