@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qa.pipeline.actors import agent_acts, only_reports
+from qa.pipeline.actors import SAYING, agent_acts, only_reports
 from qa.pipeline.answer_heads import TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.nlp import appositions, governor, slot_of, tree_distance
@@ -25,7 +25,6 @@ from qa.pipeline.support import covers, terms, word_stems
 W = {"cos": 0.5, "passage": 0.3, "attach0": 0.3, "governor": 0.8, "type0": 0.25, "named": 0.7, "cue": 0.6,
      "cue_support": 0.9, "head_near": 0.3, "list": 1.3, "about0": 0.3, "lead_in": 0.4}  # fmt: skip
 _LOCATIVE = frozenset({"in", "at", "on"})
-_REPORTING = frozenset("announce say report confirm tell state reveal disclose note add".split())
 _DEMANDS = set(
     "urge demand call propose suggest want ask plan intend hope seek threaten vow consider recommend insist "
     "push expect aim".split()
@@ -137,7 +136,7 @@ def mention_features(
         f.governor = float(any(covers(s, word_stems(w)) for w in chain for s in q.possessed))
     slot = slot_of(root)
     # "in February" of "announced in February" is the date of the report, not of what the question asks
-    if q.preposition and slot == q.preposition and not (q.asked.kind == "DATE" and gov.lemma_ in _REPORTING):
+    if q.preposition and slot == q.preposition and not (q.asked.kind == "DATE" and gov.lemma_ in SAYING):
         f.governor = 1.0  # "near the Russian Embassy" for "Near which building ...?"
     heads = terms(q.asked.head).stems if q.asked.head else frozenset()
     if heads:
@@ -162,8 +161,9 @@ def mention_features(
     # the question's main verb where the sentence has it
     asked = [t for t in sent if q.predicate & predicate_forms(t.text)] if q.predicate else []
     # (or its "by" in the passive: "an offer rejected by the Armenian government")
-    doer = root.head.head if root.dep_ == "pobj" and root.head.dep_ == "agent" else root.head
-    f.does_asked = root.dep_ in ("nsubj", "nsubjpass", "pobj") and any(doer.i == t.i for t in asked)
+    by = root.dep_ == "pobj" and root.head.dep_ == "agent"
+    verb = root.head.head if by else root.head
+    f.does_asked = (by or root.dep_ in ("nsubj", "nsubjpass")) and any(verb.i == t.i for t in asked)
     f.cues = _cues(m, doc, sent, q, root, pronouns or {}, asked)
     # "on Kievyan Bridge" where the sentence also has the asked preposition ("near the ..."): the other slot
     # (in, at and on say the same of a place)

@@ -109,6 +109,8 @@ def _is_land(text: str) -> bool:
     """Whether a name is of land or water, not of a place people live in ("the West Coast")."""
     words = text.lower().split()
     return bool(words) and words[-1] in _LAND
+
+
 _IN_REGION = {region: _names(block) for region, block in _REGIONS.items()}
 
 
