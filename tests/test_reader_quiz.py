@@ -10,6 +10,7 @@ import pytest
 
 from qa.pipeline.answer_heads import HEAD_TYPE
 from qa.pipeline.answer_types import answer_type
+from qa.pipeline.answerability import MIN_SUPPORT
 from qa.pipeline.conjunctions import both_parts
 from qa.pipeline.gazetteer import answer_filter, member
 from qa.pipeline.question_facts import lead_in
@@ -28,13 +29,23 @@ _REPORTED = (
 def test_the_one_who_reports_a_deed_is_not_who_did_it() -> None:
     # Oslen only tells of the offer and its rejection: she neither rejected it nor heads a mission
     passages = [_passage(_REPORTED)]
-    assert read("Who heads the European Union observer mission in Ostria?", passages, _similarity).short != (
-        "Mara Oslen"
-    )
+    heads = read("Who heads the European Union observer mission in Ostria?", passages, _similarity)
+    assert heads.short != "Mara Oslen" and heads.support < MIN_SUPPORT
     # the "by" of the passive did it, an institution named by a common noun and its nationality
     assert read("Who rejected the observation mission offer?", passages, _similarity).short == (
         "Ostrian government"
     )
+
+
+def test_an_organisation_that_did_not_do_the_asked_thing_is_no_answer_to_who() -> None:
+    text = (
+        "Oslen said Tarvania and the Verrin Security Treaty Organization had proposed deploying an "
+        "observation mission, an offer she claimed was rejected by the Ostrian government in favor of a "
+        "European Union observer mission."
+    )
+    reading = read("Who heads the European Union observer mission in Ostria?", [_passage(text)], _similarity)
+    organisation = [c for c in reading.candidates if c.text == "Verrin Security Treaty Organization"]
+    assert organisation and organisation[0].support == 0.0  # no person: it proposed, it heads nothing
 
 
 def test_the_reporter_answers_who_said_it() -> None:

@@ -54,6 +54,8 @@ def _initials(key: str) -> str:
 # A country or organisation that does what a who-question asks is its answer, as well typed as a person
 # tagged once as something else.
 ACTS_AS_WHO = 0.6
+# ... and one that did not do it is no answer to "who" (under the 0.4 a strict type needs)
+NOT_THE_DOER = 0.35
 _ACTING = frozenset({"GPE", "ORG", "NORP"})
 
 
@@ -187,6 +189,8 @@ def gather(
             fit *= 0.3
         if kind == "PERSON" and any(_acting(m) for m, f in items if f.does_asked):
             fit = max(fit, ACTS_AS_WHO)  # "Who proposed the draft?": "Azerbaijan had proposed" it
+        elif kind == "PERSON" and "PERSON" not in counts and any(x in counts for x in _ACTING):
+            fit = min(fit, NOT_THE_DOER)  # "Who heads the EU mission?": not the CSTO the sentence also names
         if head and kind in _LIKE_HEAD and is_kind_of(text, head) is False:
             fit = min(fit, NOT_OF_HEAD)
         for _, f in items:
