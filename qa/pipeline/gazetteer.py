@@ -105,6 +105,11 @@ _SETTLEMENTS = frozenset("city cities town towns capital village port".split())
 _LAND = frozenset("coast coastline ocean sea river mountains county region peninsula desert state".split())
 
 
+def _a_state(text: str) -> bool:
+    """Whether an answer names a country or a US state (the United States included)."""
+    return member("state", text) or member("country", text)
+
+
 def _is_land(text: str) -> bool:
     """Whether a name is of land or water, not of a place people live in ("the West Coast")."""
     words = text.lower().split()
@@ -175,9 +180,9 @@ def answer_filter(kind: str, head: str, places: Sequence[frozenset[str]], questi
     country" a country, "which African country" an African one, "which (US) state" a state; and a country or
     a US state is no organisation ("which company": not "U.S.") and no city."""
     if kind == "PLACE" and head in _SETTLEMENTS:  # nor a coast, a river or a county: "the West Coast"
-        return lambda text: not (member("state", text) or member("country", text) or _is_land(text))
+        return lambda text: not (_a_state(text) or _is_land(text))
     if kind == "ORG":
-        return lambda text: not (member("state", text) or member("country", text))
+        return lambda text: not _a_state(text)
     if not closed_set_applies(kind, head, places):
         return None
     if m := _ASKED_REGION.search(question):

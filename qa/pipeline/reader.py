@@ -88,8 +88,10 @@ def read(
     if asked.kind == "YESNO":
         return yes_no(q, sentences, matched, cosine, pronouns)
     # "What did X call Y?", "What did X recognise Y as?", "... into a corridor of what?"
-    if asked.kind == "PHRASE" or (
-        (asked.kind == "NAME" and asks_description(q)) or (asked.kind == "NP" and asks_slot(q))
+    if (
+        asked.kind == "PHRASE"
+        or (asked.kind == "NAME" and asks_description(q))
+        or (asked.kind == "NP" and asks_slot(q))
     ):
         return phrase(q, sentences, matched, cosine, pronouns, known)
     scored = []
