@@ -4,6 +4,7 @@ over independent stories, so that what several outlets state counts for more; co
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -21,6 +22,8 @@ STORIES_COUNTED = 5  # the best-supported stories that vote for an answer
 # Types whose answers are scaled by how like the question's head noun they are, as the embedder sees it
 # ("which drink": "lemonade"; "which planet": "Jupiter" rather than "U.S.").
 _LIKE_HEAD = ("NP", "NAME", "PRODUCT", "EVENT", "WORK", "LAW", "PLACE", "ORG", "PERSON")
+# Words a web page puts before a name ("Latest Detroit Lions news"), which the tagger takes into it
+_PAGE_WORD = re.compile(r"^(?:Latest|Exclusive|Updated|Opinion|Analysis|Photos|Video)\s+(?=[A-Z])")
 _FULL_NAMES = ("PERSON", "ORG", "WORK", "EVENT", "PRODUCT")
 # A noun WordNet knows that is no kind of the asked head ("habitat" or "Tuesday" for "which insect") keeps
 # this much of its type fit.
@@ -175,6 +178,8 @@ def gather(
         text = max(forms, key=lambda t: forms[t])
         if kind in _FULL_NAMES:  # by the fullest name: "New York Mets" rather than "Mets"
             names = [m.text for m, _ in items if m.label in ENT and len(m.text.split()) <= 5]
+            # a web page's "Latest Detroit Lions news": the name is the Detroit Lions
+            names = [_PAGE_WORD.sub("", n) for n in names]
             text = max(names, key=len) if names else text
             # Both forms where the reports use both: "Collective Security Treaty Organization (CSTO)".
             acronyms = [m.text for m, _ in items if m.text.isupper() and _initials(key) == m.text.lower()]

@@ -9,6 +9,7 @@ once on both dev sets and are the reader's tuned parameters.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from qa.pipeline.support import covers, terms, word_stems
 
 W = {"cos": 0.5, "passage": 0.3, "attach0": 0.3, "governor": 0.8, "type0": 0.25, "named": 0.7, "cue": 0.6,
      "cue_support": 0.9, "head_near": 0.3, "list": 1.3, "about0": 0.3, "lead_in": 0.4}  # fmt: skip
+_WEEKDAY = re.compile(r"^(?:(?:last|this|next|on)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day$", re.I)
 _LOCATIVE = frozenset({"in", "at", "on"})
 _DEMANDS = set(
     "urge demand call propose suggest want ask plan intend hope seek threaten vow consider recommend insist "
@@ -184,6 +186,8 @@ def mention_features(
             (dated, _asked_word(dated, m, q, aliases)) if dated is not None else (gov, bool(f.governor))
         )
         f.cues["event"] = float(on.pos_ in ("VERB", "NOUN", "PROPN") and not on_asked and asked_here)
+    if q.asked.kind == "DATE" and q.asked.head == "date" and _WEEKDAY.match(m.text):
+        f.cues["weekday"] = 1.0  # "On what date ...?" asks the calendar's date, not "Saturday" of some week
     return f
 
 

@@ -30,6 +30,12 @@ _COLLECTIVES = frozenset(
 # Labels of words that qualify a category ("English soccer team", "Thanksgiving side dish"); a name may
 # stand before the category it belongs to ("the Texas Rangers team", "the “For the Republic” party").
 _QUALIFIERS = frozenset({"NORP", "GPE", "LOC", "DATE", "TIME", "LANGUAGE"})
+# A stretch of time with no date in it: "months", "the weekend", "recent years" say no when.
+_VAGUE_TIME = re.compile(
+    r"^(?:(?:the|a|this|that|these|those|last|next|coming|past|recent|few|several|many|some|early|late|"
+    r"earlier|later)\s+)*(?:weeks?|weekends?|months?|years?|days?|decades?|times?|centur(?:y|ies)|recently)$",
+    re.IGNORECASE,
+)
 
 
 def no_answer(m: Mention, doc: Any, q: Question) -> bool:
@@ -44,6 +50,7 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or qualifies_category(m, doc, q, head)
         or counts_the_named(m, doc, q)
         or describes_a_name(m, doc, head)
+        or (q.asked.kind == "DATE" and bool(_VAGUE_TIME.match(m.text)))
     )
 
 

@@ -1,0 +1,36 @@
+"""Reader rules found with a second quiz-style held-out set: the calendar date asked for, spans of time that
+say no when, and a web page's words before a name (all passages synthetic)."""
+
+from __future__ import annotations
+
+from qa.pipeline.answerability import MIN_SUPPORT
+from qa.pipeline.reader import read
+from tests.test_reader import _passage, _similarity
+
+_REOPENING = (
+    "Thousands gathered on Saturday for the reopening of Verrin Cathedral, five years after a fire nearly "
+    "destroyed it. The fire broke out on April 15, 2019, and burned for fifteen hours."
+)
+
+
+def test_what_date_asks_the_calendar_date_not_a_weekday() -> None:
+    question = "Verrin Cathedral reopened this weekend. On what date did the fire break out?"
+    assert read(question, [_passage(_REOPENING)], _similarity).short == "April 15, 2019"
+    # "when" may be answered by a weekday, which the report dates
+    when = read("When did thousands gather for the reopening?", [_passage(_REOPENING)], _similarity)
+    assert when.short == "Saturday" and when.support >= MIN_SUPPORT
+
+
+def test_a_stretch_of_time_is_no_date() -> None:
+    text = "The Verrin accord was signed months after the talks began, officials said."
+    reading = read("When was the Verrin accord signed?", [_passage(text)], _similarity)
+    assert "months" not in [c.text for c in reading.candidates]
+
+
+def test_a_web_page_word_is_no_part_of_a_name() -> None:
+    text = (
+        "Latest Verrin Lions news. The Verrin Lions have played 84 games on Thanksgiving Day, more than any "
+        "other team, and the Verrin Lions will host again this year."
+    )
+    reading = read("Which team has played the most games on Thanksgiving Day?", [_passage(text)], _similarity)
+    assert reading.short == "Verrin Lions"
