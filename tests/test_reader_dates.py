@@ -1,5 +1,5 @@
 """Reader rules found with a second quiz-style held-out set: the calendar date asked for, spans of time that
-say no when, and a web page's words before a name (all passages synthetic)."""
+say no when, a web page's words before a name, and quotes around a quoted word (all passages synthetic)."""
 
 from __future__ import annotations
 
@@ -34,3 +34,9 @@ def test_a_web_page_word_is_no_part_of_a_name() -> None:
     )
     reading = read("Which team has played the most games on Thanksgiving Day?", [_passage(text)], _similarity)
     assert reading.short == "Verrin Lions"
+
+
+def test_a_quoted_word_is_answered_without_its_quotes() -> None:
+    text = "Protesters held a poster of the minister with the word “traitor” written in three languages."
+    reading = read("What word appeared on the protesters' poster?", [_passage(text)], _similarity)
+    assert reading.short == "traitor"

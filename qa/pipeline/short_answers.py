@@ -48,13 +48,20 @@ _MONTH_NAMES = {
 }
 
 
+# A quoted name with the common noun before it, or a quote the span cut open: "word “killer", "“Wicked".
+_QUOTED = re.compile(r"^(?:[a-z]+\s+)?[“\"](?P<name>[^“”\"]+)[”\"]?$|^(?P<open>[^“”\"]+)[”\"]$")
+
+
 def tidy(text: str, kind: str) -> str:
-    """The short answer as a reader writes it: a figure without its "nearly", a date's month in full."""
+    """The short answer as a reader writes it: a figure without its "nearly", a date's month in full, a
+    quoted name without its quotes ("killer" for the word “killer”)."""
     if kind in ("NUMBER", "MONEY", "PERCENT"):
         return _APPROXIMATELY.sub("", text)
     if kind == "DATE":
         text = _DATE_TAIL.sub("", text)
         return _MONTH_ABBREVIATION.sub(lambda m: _MONTH_NAMES[m.group(1)[:3]], text)
+    if quoted := _QUOTED.match(text):
+        return (quoted.group("name") or quoted.group("open")).strip()
     return text
 
 
