@@ -174,3 +174,21 @@ def test_a_year_in_a_question_is_no_window_when_only_undated_articles_fall_in_it
     answer = qa.ask("Who launched Verranomania with the Rivets in 1981?", as_of="2024-10-25")
     assert not any("1981" in n for n in answer.notes)
     assert answer.short == "Tomas Verrano"
+
+
+def test_a_lead_in_may_gather_its_story_from_the_sentences_beside_the_answer() -> None:
+    question = (
+        "Some 45,000 dockworkers at ports from Maine to Texas have walked off the job in a fight over pay "
+        "and automation, the first such walkout in nearly half a century. Which union is on strike?"
+    )
+    story = (
+        "About 45,000 dockworkers walked off the job at ports from Maine to Texas on Tuesday in a fight over "
+        "pay and automation."
+    )
+    told = "The Verrin Longshore Union is on strike for the first time since 1977."
+    other = "Port officials said cargo was piling up."
+    # the same three sentences: the story told right after the answer's sentence counts for it, not two away
+    beside = read(question, [_passage(f"{other} {told} {story}")], _similarity)
+    apart = read(question, [_passage(f"{told} {other} {story}")], _similarity)
+    assert beside.short == apart.short == "Verrin Longshore Union"
+    assert beside.support > apart.support

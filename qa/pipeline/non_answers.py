@@ -30,6 +30,13 @@ _COLLECTIVES = frozenset(
 # Labels of words that qualify a category ("English soccer team", "Thanksgiving side dish"); a name may
 # stand before the category it belongs to ("the Texas Rangers team", "the “For the Republic” party").
 _QUALIFIERS = frozenset({"NORP", "GPE", "LOC", "DATE", "TIME", "LANGUAGE"})
+# Scales a number is read on without a unit: "less than 20 miles" is no magnitude, category or level.
+_SCALES = frozenset({"magnitude", "category", "level", "grade", "rating", "score"})
+_UNIT = re.compile(
+    r"\b(?:miles?|kilomet(?:er|re)s?|km|feet|foot|met(?:er|re)s?|inch(?:es)?|pounds?|lbs?|kilograms?|kg|"
+    r"tons?|tonnes?|gallons?|lit(?:er|re)s?|acres?|mph|degrees?|hours?|days?|years?|percent)\b",
+    re.IGNORECASE,
+)
 # A stretch of time with no date in it: "months", "the weekend", "recent years" say no when.
 _VAGUE_TIME = re.compile(
     r"^(?:(?:the|a|this|that|these|those|last|next|coming|past|recent|few|several|many|some|early|late|"
@@ -51,6 +58,22 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or counts_the_named(m, doc, q)
         or describes_a_name(m, doc, head)
         or (q.asked.kind == "DATE" and bool(_VAGUE_TIME.match(m.text)))
+        or (q.asked.head in _SCALES and bool(_UNIT.search(m.text)))
+        or place_adjective(m, doc, q)
+    )
+
+
+def place_adjective(m: Mention, doc: Any, q: Question) -> bool:
+    """A people's or region's adjective on a place noun ("the Middle Eastern country") names no group or
+    company, whatever its label."""
+    span = doc[m.start : m.end]
+    if q.asked.kind not in ("ORG", "PERSON") or not all(t.ent_type_ == "NORP" for t in span):
+        return False
+    t = span.root
+    return (
+        t.dep_ in ("amod", "compound")
+        and t.head.pos_ == "NOUN"
+        and bool(is_kind_of(t.head.lemma_, "location"))
     )
 
 

@@ -79,6 +79,7 @@ def read(
     weights = focus_weights(q.stems, stems)  # rarity as written: an office said of every mention is no rarer
     lead = lead_in(question_text)  # a quiz's lead-in tells the story; its last sentence what is asked
     weights = {t: w * (W["lead_in"] if t in lead else 1.0) for t, w in weights.items()}
+    stems = _story_nearby([i for i, _ in sentences], stems, lead)
     known = offices(docs)  # "Lavrov": a foreign minister, as the passages introduce him
     aliases = question_aliases(question_text)
     stems = said_otherwise(aliases, question_text, known, sentences, stems, pronouns)  # "Moscow" as "Russia"
@@ -161,3 +162,18 @@ def read(
         support *= 0.5  # fewer than the question asks for: at best part of the answer
     short = joined([c.text for c in chosen], asked.kind)
     return Reading(asked, short, support, top[0].evidence, tuple(top), more)
+
+
+def _story_nearby(
+    passage_of: Sequence[int], stems: list[frozenset[str]], lead: frozenset[str]
+) -> list[frozenset[str]]:
+    """Each sentence's stems with the quiz lead-in's words that the sentences beside it in its passage hold:
+    a lead-in gathers the story from several sentences ("... a former mayor who belongs to the Morena party.
+    Who is she?"), while the asked thing stays in one."""
+    if not lead:
+        return stems
+    out = []
+    for k, own in enumerate(stems):
+        near = [stems[j] for j in (k - 1, k + 1) if 0 <= j < len(stems) and passage_of[j] == passage_of[k]]
+        out.append(own | (lead & frozenset().union(*near)))
+    return out

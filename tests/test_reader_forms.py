@@ -1,5 +1,6 @@
-"""Reader rules found with a second quiz-style held-out set: the calendar date asked for, spans of time that
-say no when, a web page's words before a name, and quotes around a quoted word (all passages synthetic)."""
+"""Reader rules on the form an answer takes, found with a second quiz-style held-out set: the calendar date
+asked for, spans of time that say no when, numbers on a scale, a people's adjective on a place, a web
+page's words before a name, and quotes around a quoted word (all passages synthetic)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,17 @@ def test_a_quoted_word_is_answered_without_its_quotes() -> None:
     text = "Protesters held a poster of the minister with the word “traitor” written in three languages."
     reading = read("What word appeared on the protesters' poster?", [_passage(text)], _similarity)
     assert reading.short == "traitor"
+
+
+def test_a_number_on_a_scale_has_no_unit() -> None:
+    question = "A strong earthquake struck near Port Verrin, felling buildings. What magnitude was the quake?"
+    text = "The quake struck less than 20 miles from Port Verrin. It had a magnitude of 7.3, the survey said."
+    reading = read(question, [_passage(text)], _similarity)
+    assert "less than 20 miles" not in [c.text for c in reading.candidates]
+    assert "7.3" in reading.short
+
+
+def test_a_peoples_adjective_on_a_place_names_no_group() -> None:
+    text = "Rebels seized the city of Osk on Sunday, reviving the Middle Eastern country's long civil war."
+    reading = read("Which rebel group seized the city of Osk?", [_passage(text)], _similarity)
+    assert "Middle Eastern" not in [c.text for c in reading.candidates]
