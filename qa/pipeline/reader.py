@@ -168,8 +168,9 @@ def _story_nearby(
     passage_of: Sequence[int], stems: list[frozenset[str]], lead: frozenset[str]
 ) -> list[frozenset[str]]:
     """Each sentence's stems with the quiz lead-in's words that the sentences beside it in its passage hold:
-    a lead-in gathers the story from several sentences ("... a former mayor who belongs to the Morena party.
-    Who is she?"), while the asked thing stays in one."""
+    a lead-in gathers the story from several sentences ("Dockworkers at ports from Maine to Texas have walked
+    off the job in a fight over pay and automation. Which union is on strike?"), the asked thing stands in
+    one."""
     if not lead:
         return stems
     out = []
