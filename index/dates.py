@@ -15,6 +15,8 @@ MONTHS["sept"] = 9
 MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
 # The same, capitalised, for case-sensitive matching in text ("May" the month, not "may" the verb).
 CAPITALISED_MONTH_PATTERN = "|".join(m.capitalize() for m in sorted(MONTHS, key=len, reverse=True))
+# A regex alternation of the weekdays, capitalised as written ("Saturday").
+WEEKDAY_PATTERN = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 
 _EPOCH = date(1970, 1, 1)
 UNDATED = -1  # the day number stored for articles without a date

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from index.dates import WEEKDAY_PATTERN
 from qa.pipeline.actors import SAYING, agent_acts, only_reports
 from qa.pipeline.answer_heads import TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
@@ -25,7 +26,7 @@ from qa.pipeline.support import covers, terms, word_stems
 
 W = {"cos": 0.5, "passage": 0.3, "attach0": 0.3, "governor": 0.8, "type0": 0.25, "named": 0.7, "cue": 0.6,
      "cue_support": 0.9, "head_near": 0.3, "list": 1.3, "about0": 0.3, "lead_in": 0.4}  # fmt: skip
-_WEEKDAY = re.compile(r"^(?:(?:last|this|next|on)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day$", re.I)
+_WEEKDAY = re.compile(rf"^(?:(?:last|this|next|on)\s+)?(?:{WEEKDAY_PATTERN})$", re.I)
 _LOCATIVE = frozenset({"in", "at", "on"})
 _DEMANDS = set(
     "urge demand call propose suggest want ask plan intend hope seek threaten vow consider recommend insist "

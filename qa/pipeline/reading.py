@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.chunking import sentence_spans
-from index.dates import CAPITALISED_MONTH_PATTERN
+from index.dates import CAPITALISED_MONTH_PATTERN, WEEKDAY_PATTERN
 from qa.models import Passage
 from qa.pipeline.support import covers, denies, fold, terms
 
@@ -17,7 +17,7 @@ _DAYS = r"\d{1,2}(?:st|nd|rd|th)?(?:\s*[–-]\s*\d{1,2}(?:st|nd|rd|th)?)?"
 _DATE = re.compile(
     rf"\b(?:{_MONTH}\s+{_DAYS}(?:,?\s+\d{{4}})?|{_DAYS}\s+{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}}|"
     rf"(?:early|mid|late)[- ]{_MONTH}|{_MONTH}|(?:19|20)\d{{2}}|"
-    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:this|last|next) (?:year|month|week)|yesterday|today)\b"
+    rf"(?:{WEEKDAY_PATTERN})|(?:this|last|next) (?:year|month|week)|yesterday|today)\b"
 )
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|"
