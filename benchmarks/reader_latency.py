@@ -1,14 +1,16 @@
-"""Answer latency by stage (retrieval, spaCy parse, candidates and scoring, LLM chooser, first text, total),
-for one or more answering configurations compared in one run.
+"""Answer latency by stage (retrieval, spaCy parse, candidates and scoring, LLM chooser, checker, first
+text, total), for one or more answering configurations compared in one run.
 
     python benchmarks/reader_latency.py --home /tmp/rtqa/home --configs extractive local local+chooser
-    python benchmarks/reader_latency.py --seed --configs extractive local
+    python benchmarks/reader_latency.py --seed --configs extractive local local+nocheck extractive+checker
 
 A configuration is an answering mode (extractive, local, openai) with "+chooser" to let the LLM choose among
-the reader's candidates. Each runs the same questions after one untimed warm-up, the configurations taking
-turns question by question, and every answer starts with spaCy's parse cache empty (as a question over new
-passages does). The table gives medians and 95th percentiles in milliseconds, and each median's ratio to the
-first configuration's. Seconds are noisy on a shared machine: compare within one run.
+the reader's candidates, "+nocheck" to turn the checker off (NEWSQA_CHECKER=off) and "+checker" to have the
+local checker model check the reader's answers whatever the mode. Each runs the same questions after one
+untimed warm-up, the configurations taking turns question by question, and every answer starts with spaCy's
+parse cache empty (as a question over new passages does). The table gives medians and 95th percentiles in
+milliseconds, and each median's ratio to the first configuration's. Seconds are noisy on a shared machine:
+compare within one run.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from qa.pipeline import NewsQA  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 DATA = REPO.parent / "shared/bench/realtimeqa-2024q4"
-STAGES = ("retrieval", "parse", "reader", "chooser", "first text", "total")
+STAGES = ("retrieval", "parse", "reader", "chooser", "checker", "first text", "total")
 
 
 class Clock:
@@ -58,10 +60,11 @@ class Clock:
 
 
 def install(clock: Clock) -> None:
-    """Time the reader, its spaCy parse and the chooser wherever the pipeline calls them."""
+    """Time the reader, its spaCy parse, the chooser and the checker wherever the pipeline calls them."""
     reader_module.parse = clock.wrap("parse", reader_module.parse)
     newsqa_module.read_question = clock.wrap("reader", newsqa_module.read_question)
     newsqa_module.choose = clock.wrap("chooser", newsqa_module.choose)
+    newsqa_module.checked = clock.wrap("checker", newsqa_module.checked)
 
 
 def measure_one(qa: NewsQA, q: EvalQuestion, clock: Clock) -> dict[str, float]:
@@ -82,6 +85,7 @@ def measure_one(qa: NewsQA, q: EvalQuestion, clock: Clock) -> dict[str, float]:
         "parse": clock.spent["parse"],
         "reader": clock.spent["reader"] - clock.spent["parse"],  # candidates, features, votes
         "chooser": clock.spent["chooser"],
+        "checker": clock.spent["checker"],
         "first text": marks["first text"],
         "total": marks["total"],
     }
@@ -145,8 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             base, _ = open_corpus(settings, [DATA / "articles.jsonl"], llm=None)
         pipelines = {}
         for config in args.configs:
-            mode, _, extra = config.partition("+")
-            settings = base.settings.model_copy(update={"llm": mode, "chooser": extra == "chooser"})
+            mode, *extras = config.split("+")
+            checker = "off" if "nocheck" in extras else "local" if "checker" in extras else "auto"
+            update = {"llm": mode, "chooser": "chooser" in extras, "checker": checker}
+            settings = base.settings.model_copy(update=update)
             pipelines[config] = NewsQA(settings, embedder=base.embedder, store=base.store)
         print(table(measure(pipelines, questions, clock)))
     return 0

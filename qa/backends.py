@@ -190,6 +190,33 @@ def make_llm(settings: Settings) -> LLM | None:
     return LLMS.create(settings.llm, settings)
 
 
+def make_checker(settings: Settings, answering: Callable[[], LLM | None]) -> LLM | None:
+    """The LLM NEWSQA_CHECKER names to check the reader's answers (`answering`: the answering LLM)."""
+    mode: str = settings.checker
+    if mode == "auto":
+        mode = {"local": "local", "openai": "llm"}.get(settings.llm, "off")
+    if mode == "off":
+        return None
+    if mode == "llm":
+        return answering()
+    if importlib.util.find_spec("xllamacpp") is None:
+        raise LLMError("NEWSQA_CHECKER=local needs the xllamacpp package: pip install xllamacpp")
+    from qa.llm.local import CATALOGUE, model_file, shared_server
+    from qa.llm.openai_chat import OpenAIChatLLM
+
+    name = settings.checker_model
+    if name not in CATALOGUE:
+        raise LLMError(
+            f"Unknown local checker model {name!r} (NEWSQA_CHECKER_MODEL): "
+            f"expected one of {', '.join(CATALOGUE)}"
+        )
+    # Its own server (unless the answering model is the same file), with two slots: a check is one token.
+    server = shared_server(
+        model_file(name, settings.models_dir), name, port=0, threads=settings.threads, context=1024, slots=2
+    )
+    return OpenAIChatLLM(name, base_url=server.base_url, api_key=None, timeout=settings.llm_timeout)
+
+
 def model_name(settings: Settings) -> str | None:
     """The model the settings select, without starting anything (None in extractive mode)."""
     if settings.llm == "extractive":

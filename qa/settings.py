@@ -64,6 +64,19 @@ class Settings(IndexSettings):
         "(forced by a JSON schema to one of them or 'not stated'). Off: on the seed set the 0.5B local model "
         "chose worse than the reader's own ranking (README).",
     )
+    checker: Literal["auto", "off", "local", "llm"] = Field(
+        "auto",
+        description="Who checks the reader's answers, asked yes or no whether the answer's sentence states "
+        "it: the answer is given when the checker is sure even if the reader's support alone would refuse "
+        "it, and refused when the checker doubts it. local: the local model NEWSQA_CHECKER_MODEL on "
+        "127.0.0.1; llm: the answering LLM; off: the reader's support alone. auto: local in local mode, llm "
+        "in openai mode, off in extractive mode.",
+    )
+    checker_model: str = Field(
+        "qwen2.5-1.5b",
+        description="Catalogue name of the local checker model (the 0.5B model's yes or no told right "
+        "answers from wrong no better than chance; README).",
+    )
     llm_model: str | None = Field(
         None,
         description="Model name sent to the endpoint in openai mode (default gpt-4o-mini); in local mode a "

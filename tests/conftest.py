@@ -45,8 +45,9 @@ def embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    """Settings on a fresh temp home; extractive so nothing starts an LLM unless a test asks."""
-    return Settings(home=tmp_path / "home", llm="extractive")
+    """Settings on a fresh temp home; extractive and no checker, so nothing starts or asks an LLM unless a
+    test asks (an injected LLM is not also asked to check the reader's answers)."""
+    return Settings(home=tmp_path / "home", llm="extractive", checker="off")
 
 
 @pytest.fixture

@@ -50,12 +50,16 @@ def test_real_llm_answers_are_grounded(seeded_with, local_llm, question: str) ->
 
 @pytest.mark.llm
 def test_local_mode_starts_its_own_server(tmp_path, embedder) -> None:
-    settings = Settings(home=tmp_path, llm="local", llm_model="smollm2-135m", llm_max_tokens=48)
+    settings = Settings(
+        home=tmp_path, llm="local", llm_model="smollm2-135m", llm_max_tokens=48, checker_model="smollm2-135m"
+    )
     qa = NewsQA(settings, embedder=embedder)
     qa.ingest([SEEDS], progress=False)
     answer = qa.ask(QUESTIONS[0])
     assert answer.citations
     assert qa.llm is not None and "127.0.0.1" in qa.llm.base_url  # type: ignore[attr-defined]
+    # the checker (asked about the reader's typed answer) is the same catalogue file, served once
+    assert qa.checker is not None and "127.0.0.1" in qa.checker.base_url  # type: ignore[attr-defined]
 
 
 def test_chroma_server_mode(chroma_server: str, tmp_path, embedder) -> None:
@@ -143,3 +147,18 @@ def test_the_chooser_on_the_real_server_replies_with_a_candidate_or_not_stated(l
         picked = local_llm.choose(messages, options)
         assert picked is None or picked in options
     assert local_llm.structured_outputs, "the llama.cpp server took the JSON schema (no plain-text fallback)"
+
+
+@pytest.mark.llm
+def test_the_checker_on_the_real_server_reads_p_yes_from_log_probabilities(local_llm) -> None:
+    """llama.cpp returns the first token's top log-probabilities: the checker's P(yes) comes from them."""
+    from qa.pipeline.checker import SYSTEM
+
+    for answer in ("Kapan", "Budapest"):
+        user = (
+            f"Sentence: {ARTICLE[:400]}\nQuestion: {QUESTIONS[0]}\nProposed answer: {answer}\n"
+            f"Does the sentence state that the answer is {answer}? Reply yes or no."
+        )
+        p_yes = local_llm.judge([{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}])
+        assert 0.0 <= p_yes <= 1.0
+    assert local_llm._logprobs, "the server took the log-probabilities request (no fallback to words)"

@@ -71,6 +71,10 @@ class Startup:
             self.llm_problem = f"The LLM could not start ({type(exc).__name__}): {exc}"
         finally:
             self.llm_done.set()
+        try:
+            _ = self.qa.checker  # the local checker's model loads here too, not at the first typed question
+        except LLMError as exc:  # answers still come, checked by the reader's support alone (with a note)
+            self.llm_problem = self.llm_problem or f"The answer checker could not start: {exc}"
         self.warm_up()  # after: the library and status wait for the LLM, not for this
 
     def warm_up(self) -> None:

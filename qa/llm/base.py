@@ -28,6 +28,11 @@ class LLM(ABC):
         (a JSON schema) overrides this; here the free reply must name an option exactly, or counts as None."""
         return choice(complete(self, messages, max_tokens=max_tokens), options)
 
+    def judge(self, messages: Sequence[Message]) -> float:
+        """How likely the reply to a yes-or-no question is yes, from 0 to 1: an endpoint that returns
+        log-probabilities overrides this; here a free reply counts 1 for yes, 0 for no, 0.5 for neither."""
+        return yes_no(complete(self, messages, max_tokens=3))
+
 
 NOT_STATED = "not stated"
 
@@ -44,6 +49,12 @@ def choice(reply: str, options: Sequence[str]) -> str | None:
             return None
     by_form = {o.casefold(): o for o in options}
     return by_form.get(text.casefold().rstrip("."))
+
+
+def yes_no(reply: str) -> float:
+    """1.0 for a reply that says yes, 0.0 for no, 0.5 for anything else."""
+    word = reply.strip().strip('"{}').split(maxsplit=1)[0].strip(".,!").casefold() if reply.strip() else ""
+    return {"yes": 1.0, "no": 0.0}.get(word, 0.5)
 
 
 def complete(llm: LLM, messages: Sequence[Message], *, max_tokens: int, temperature: float = 0.0) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 import httpx
 
-from qa.llm.base import LLM, NOT_STATED, LLMError, Message, choice
+from qa.llm.base import LLM, NOT_STATED, LLMError, Message, choice, yes_no
 
 EVIDENCE_NOTE = "The retrieved evidence is shown instead."
 _SHOWN = 120  # characters of a bad reply quoted in the message
@@ -30,6 +31,7 @@ class OpenAIChatLLM(LLM):
         )
         self._timeout = timeout
         self._schemas = True  # until the endpoint rejects a JSON-schema reply format
+        self._logprobs = True  # until it rejects a request for log-probabilities
 
     def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Iterator[str]:
         import openai
@@ -131,6 +133,35 @@ class OpenAIChatLLM(LLM):
             except openai.OpenAIError as exc:
                 raise LLMError(f"The LLM at {self.base_url} could not choose an answer: {exc}") from None
         return super().choose(messages, options, max_tokens=max_tokens)
+
+    def judge(self, messages: Sequence[Message]) -> float:
+        """P(yes) / (P(yes) + P(no)) for the reply's first token, from its top log-probabilities (OpenAI,
+        llama.cpp and vLLM return them); an endpoint without them is judged by its reply's words."""
+        import openai
+
+        if self._logprobs:
+            try:
+                reply = self._client.chat.completions.create(
+                    model=self.name,
+                    messages=list(messages),  # type: ignore[arg-type]
+                    max_tokens=1,
+                    temperature=0.0,
+                    logprobs=True,
+                    top_logprobs=10,
+                )
+            except openai.BadRequestError:
+                self._logprobs = False  # no log-probabilities here: the reply's words from now on
+            except openai.OpenAIError as exc:
+                raise LLMError(f"The LLM at {self.base_url} could not check an answer: {exc}") from None
+            else:
+                first = reply.choices[0].logprobs
+                tops = first.content[0].top_logprobs if first and first.content else []
+                yes = sum(math.exp(t.logprob) for t in tops if t.token.strip().casefold() == "yes")
+                no = sum(math.exp(t.logprob) for t in tops if t.token.strip().casefold() == "no")
+                if yes + no > 0:
+                    return yes / (yes + no)
+                return yes_no(reply.choices[0].message.content or "")
+        return super().judge(messages)
 
 
 def _whole_reply(at: str, kind: str, body: bytes) -> Iterator[str]:

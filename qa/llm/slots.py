@@ -128,3 +128,7 @@ class GatedLLM(LLM):
     ) -> str | None:
         with self.slots.hold():  # the inner LLM's own way of choosing (a JSON schema, say), in a slot
             return self.inner.choose(messages, options, max_tokens=max_tokens)
+
+    def judge(self, messages: Sequence[Message]) -> float:
+        with self.slots.hold():
+            return self.inner.judge(messages)

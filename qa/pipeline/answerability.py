@@ -26,6 +26,13 @@ MIN_SUPPORT_NOUN = 0.45
 # A clause answer (why, how ...) rests on its sentence's match alone, with no span or attachment behind it.
 MIN_SUPPORT_CLAUSE = 0.60
 
+# An LLM checker's P(yes) that the answer's sentence states it (qa/pipeline/checker.py), chosen on the dev
+# sets with qwen2.5-1.5b (docs/ablation.md): at CHECKED_YES an answer the support alone would refuse is given
+# (from CHECK_FLOOR up), below CHECKED_NO an answer it would give is refused.
+CHECKED_YES = 0.8
+CHECKED_NO = 0.5
+CHECK_FLOOR = 0.10
+
 _NEEDED: dict[AnswerClass, float] = {
     "typed": MIN_SUPPORT,
     "noun": MIN_SUPPORT_NOUN,
@@ -46,3 +53,12 @@ def answer_class(kind: str, head: str, short: str) -> AnswerClass:
 def threshold(cls: AnswerClass) -> float:
     """The support below which an answer of this class is refused."""
     return _NEEDED[cls]
+
+
+def refuses(cls: AnswerClass, support: float, checked: float | None = None) -> bool:
+    """Whether an answer with this support (and the checker's P(yes), if it was checked) is refused."""
+    if checked is not None and checked < CHECKED_NO:
+        return True
+    if checked is not None and checked >= CHECKED_YES and support >= CHECK_FLOOR:
+        return False
+    return support < threshold(cls)

@@ -11,7 +11,7 @@ from typing import Literal
 
 import numpy as np
 
-from index.dates import asks_about_now, day_number, question_period
+from index.dates import question_period
 from index.embedding.base import Embedder
 from index.ingest import IngestReport, OnProgress, ingest_articles
 from index.loading import LoadResult
@@ -20,14 +20,15 @@ from index.sources import OnIngestProgress, ingest_configured
 from index.store.base import Store
 from index.store.chroma import ChromaStore
 from index.store.filters import Filters
-from qa.backends import make_embedder, make_llm
+from qa.backends import make_checker, make_embedder, make_llm
 from qa.llm.base import LLM, LLMError, complete
 from qa.models import Answer, Event, Final, Partial, Passage, Retrieved
+from qa.pipeline.checker import checked
 from qa.pipeline.chooser import choose
 from qa.pipeline.citations import display_text, parse_reply
 from qa.pipeline.conflicts import with_conflict
 from qa.pipeline.conjunctions import read_question
-from qa.pipeline.freshness import freshness_notes
+from qa.pipeline.freshness import freshness_notes, newest_first
 from qa.pipeline.grounder import Grounder
 from qa.pipeline.prompts import build_messages, build_rewrite_messages
 from qa.pipeline.questions import QuestionError, check_question, is_follow_up, parse_as_of, usable_rewrite
@@ -49,13 +50,15 @@ class NewsQA:
         llm: LLM | Literal["auto"] | None = "auto",
         embedder: Embedder | None = None,
         store: Store | None = None,
+        checker: LLM | Literal["auto"] | None = "auto",
     ) -> None:
         self.settings = settings or Settings()
         self._llm = llm
+        self._checker = checker
         self._embedder = embedder
         self._store = store
         # One lock per part: loading the local model must not hold up the store or the embedder.
-        self._locks = {"embedder": threading.Lock(), "store": threading.Lock(), "llm": threading.Lock()}
+        self._locks = {part: threading.Lock() for part in ("embedder", "store", "llm", "checker")}
 
     @property
     def embedder(self) -> Embedder:
@@ -81,6 +84,14 @@ class NewsQA:
             if self._llm == "auto":
                 self._llm = make_llm(self.settings)
             return self._llm
+
+    @property
+    def checker(self) -> LLM | None:
+        """The LLM that checks the reader's answers against their sentences (None: support alone)."""
+        with self._locks["checker"]:
+            if self._checker == "auto":
+                self._checker = make_checker(self.settings, lambda: self.llm)
+            return self._checker
 
     # -- ingest ------------------------------------------------------------------------------------
     def ingest(
@@ -143,6 +154,7 @@ class NewsQA:
         s = self.settings
         retriever = Retriever(self.store, self.embedder, s.retrieval, s.per_article_limit)
         period = question_period(query, filters.as_of or date.today()) if s.date_handling else None
+        order = newest_first if s.date_handling else lambda _, found: found
         if period is not None:
             # "in October 2024", "last week": search that publication window first.
             since = max(filter(None, [filters.since, period.since]))
@@ -153,14 +165,8 @@ class NewsQA:
             if any(p.chunk.article.published is not None for p in passages):
                 window = f"{since.isoformat()} to {until.isoformat()}"
                 note = f"Searched articles published {window} (from “{period.phrase}”)."
-                return self._newest_first(query, passages), [note]
-        return self._newest_first(query, retriever.retrieve(query, k, filters)), []
-
-    def _newest_first(self, query: str, passages: list[Passage]) -> list[Passage]:
-        if not (self.settings.date_handling and asks_about_now(query)):
-            return passages
-        # Equally relevant passages: the newer report first, since the question asks how things stand.
-        return sorted(passages, key=lambda p: (-round(p.score, 3), -day_number(p.chunk.article.published)))
+                return order(query, passages), [note]
+        return order(query, retriever.retrieve(query, k, filters)), []
 
     def stream(
         self,
@@ -219,6 +225,7 @@ class NewsQA:
                     reading = choose(llm, query, reading, passages)
                 except LLMError as exc:  # the reader's own choice stands
                     notes.append(f"The LLM could not choose an answer ({exc}); the reader's choice stands.")
+            reading = checked(lambda: self.checker, query, reading, passages, notes)
             if not reading.refused:
                 yield Partial(reading.short, reading.short)  # the short answer first, then the sentence
             answer = Grounder(query, passages).from_reading(reading)

@@ -10,7 +10,7 @@ from typing import Any
 
 from index.datelines import strip_dateline
 from qa.pipeline.answer_types import AnswerType
-from qa.pipeline.answerability import AnswerClass, answer_class, threshold
+from qa.pipeline.answerability import AnswerClass, answer_class, refuses
 from qa.pipeline.pronouns import antecedents
 
 _CONNECTIVE = re.compile(
@@ -50,6 +50,7 @@ class Reading:
     evidence: Evidence | None
     candidates: tuple[Candidate, ...] = ()  # the best answers, best first (for a chooser)
     more: tuple[Evidence, ...] = ()  # the sentences stating the other items of a list answer
+    checked: float | None = None  # a checker's P(yes) that the evidence states the answer (None: unchecked)
 
     def choosing(self, text: str | None) -> Reading:
         """The reading with another of its candidates as the answer (None: not stated, a refusal)."""
@@ -61,7 +62,9 @@ class Reading:
     @property
     def refused(self) -> bool:
         """The passages do not state an answer clearly enough."""
-        return self.evidence is None or not self.short or self.support < threshold(self.answer_class)
+        return (
+            self.evidence is None or not self.short or refuses(self.answer_class, self.support, self.checked)
+        )
 
     @property
     def answer_class(self) -> AnswerClass:
