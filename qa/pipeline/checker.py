@@ -3,8 +3,8 @@
 The reader's support measures how much of the question the answer's sentence holds, so a sentence that
 states the answer in other words than the question's gets too little and is refused, and one that holds the
 question's words but says them of something else can pass. Asked yes or no with the sentence, the question
-and the answer, qwen2.5-1.5b tells the two apart better than the support does on the dev sets (ROC AUC 0.80
-against 0.54 among refused answers; docs/ablation.md), so its P(yes) can overrule the support both ways
+and the answer, qwen2.5-1.5b tells the two apart better than the support does on the dev sets (ROC AUC 0.79
+against 0.52 among refused answers; docs/ablation.md), so its P(yes) can overrule the support both ways
 (`answerability.refuses`). The 0.5B model's yes or no told right from wrong no better than chance, so the
 local checker is the 1.5B model. A check only reads; it cannot change the answer or add one.
 """
