@@ -19,24 +19,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from seed_index import SEED_QUESTIONS, seed_index  # noqa: E402  (beside this script)
+from calibrate_refusal import asked  # noqa: E402  (beside this script)
+from seed_index import SEED_QUESTIONS, seed_index  # noqa: E402
 
 import qa.pipeline.answerability as answerability  # noqa: E402
-import qa.pipeline.newsqa as newsqa_module  # noqa: E402
 from qa.eval.dataset import EvalQuestion, load_questions  # noqa: E402
 from qa.eval.run import answers_in_corpus  # noqa: E402
 from qa.eval.scoring import short_answer_right  # noqa: E402
 from qa.pipeline import NewsQA  # noqa: E402
 from qa.pipeline.answerability import AnswerClass  # noqa: E402
-from qa.pipeline.readings import Reading  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 DATA = REPO.parent / "shared/bench/realtimeqa-2024q4"
@@ -60,30 +58,13 @@ class Check:
 
 def check_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[str, bool]) -> list[Check]:
     """Answer every question once, keeping the reading the checker was given and its P(yes)."""
-    seen: list[Reading] = []
-    original: Callable[..., Reading] = newsqa_module.checked
-
-    def keep(*args: Any, **kwargs: Any) -> Reading:
-        reading = original(*args, **kwargs)
-        seen.append(reading)
-        return reading
-
-    newsqa_module.checked = keep
     out = []
-    try:
-        for i, q in enumerate(questions, 1):
-            seen.clear()
-            qa.ask(q.question, as_of=q.asked_on)
-            if i % 25 == 0:
-                print(f"  {i}/{len(questions)}", file=sys.stderr, flush=True)
-            if not seen or seen[-1].evidence is None or not seen[-1].short:
-                continue  # no answer at all: refused whatever the thresholds
-            r = seen[-1]
-            should = not q.answerable or not in_archive.get(q.id, True)
-            right = short_answer_right(r.short, q.answers)
-            out.append(Check(q.id, r.short, r.answer_class, r.support, r.checked, right, should))
-    finally:
-        newsqa_module.checked = original
+    for q, r in asked(qa, questions, hook="checked"):
+        if r is None or r.evidence is None or not r.short:
+            continue  # no answer at all: refused whatever the thresholds
+        should = not q.answerable or not in_archive.get(q.id, True)
+        right = short_answer_right(r.short, q.answers)
+        out.append(Check(q.id, r.short, r.answer_class, r.support, r.checked, right, should))
     return out
 
 

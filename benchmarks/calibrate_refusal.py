@@ -25,7 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -69,38 +69,46 @@ class Read:
     group: AnswerClass = "typed"  # which threshold the answer answers to
 
 
-def read_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[str, bool]) -> list[Read]:
-    """Ask every question once, keeping the Reading the pipeline made."""
+def asked(
+    qa: NewsQA, questions: Sequence[EvalQuestion], hook: str = "read_question"
+) -> Iterator[tuple[EvalQuestion, Reading | None]]:
+    """Ask every question once; each with the last Reading that `hook`, a function of qa.pipeline.newsqa
+    that returns one (the reader, the checker), returned while it was answered."""
     seen: list[Reading] = []
-    original: Callable[..., Reading] = newsqa_module.read_question
+    original: Callable[..., Reading] = getattr(newsqa_module, hook)
 
     def keep(*args: Any, **kwargs: Any) -> Reading:
         reading = original(*args, **kwargs)
         seen.append(reading)
         return reading
 
-    newsqa_module.read_question = keep
-    out = []
+    setattr(newsqa_module, hook, keep)
     try:
         for i, q in enumerate(questions, 1):
             seen.clear()
             qa.ask(q.question, as_of=q.asked_on)
             if i % 25 == 0:
                 print(f"  {i}/{len(questions)}", file=sys.stderr, flush=True)
-            reading = seen[-1] if seen else None
-            found = reading is not None and reading.evidence is not None and bool(reading.short)
-            support = reading.support if found and reading is not None else -1.0
-            short = reading.short if found and reading is not None else ""
-            kind = reading.asked.kind if reading is not None else "?"
-            group = reading.answer_class if reading is not None else "typed"
-            should_refuse = not q.answerable or not in_archive.get(q.id, True)
-            right = bool(short) and short_answer_right(short, q.answers)
-            if kind == "PHRASE" and reading is not None and reading.evidence is not None:
-                # a clause answer quotes its sentence: right when the sentence holds the gold
-                right = right or short_answer_right(reading.evidence.claim, q.answers)
-            out.append(Read(q.id, q.question, short, kind, support, right, should_refuse, group))
+            yield q, seen[-1] if seen else None
     finally:
-        newsqa_module.read_question = original
+        setattr(newsqa_module, hook, original)
+
+
+def read_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[str, bool]) -> list[Read]:
+    """Ask every question once, keeping the Reading the pipeline made."""
+    out = []
+    for q, reading in asked(qa, questions):
+        found = reading is not None and reading.evidence is not None and bool(reading.short)
+        support = reading.support if found and reading is not None else -1.0
+        short = reading.short if found and reading is not None else ""
+        kind = reading.asked.kind if reading is not None else "?"
+        group = reading.answer_class if reading is not None else "typed"
+        should_refuse = not q.answerable or not in_archive.get(q.id, True)
+        right = bool(short) and short_answer_right(short, q.answers)
+        if kind == "PHRASE" and reading is not None and reading.evidence is not None:
+            # a clause answer quotes its sentence: right when the sentence holds the gold
+            right = right or short_answer_right(reading.evidence.claim, q.answers)
+        out.append(Read(q.id, q.question, short, kind, support, right, should_refuse, group))
     return out
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+CHECKER_SLOTS = 2  # checks at once (the local checker server's slots); more questions skip the check
 
 
 @dataclass(frozen=True)
@@ -210,10 +211,9 @@ def make_checker(settings: Settings, answering: Callable[[], LLM | None]) -> LLM
             f"Unknown local checker model {name!r} (NEWSQA_CHECKER_MODEL): "
             f"expected one of {', '.join(CATALOGUE)}"
         )
-    # Its own server (unless the answering model is the same file), with two slots: a check is one token.
-    server = shared_server(
-        model_file(name, settings.models_dir), name, port=0, threads=settings.threads, context=1024, slots=2
-    )
+    # Its own server (unless the answering model is the same file): a check is one token.
+    gguf = model_file(name, settings.models_dir)
+    server = shared_server(gguf, name, port=0, threads=settings.threads, context=1024, slots=CHECKER_SLOTS)
     return OpenAIChatLLM(name, base_url=server.base_url, api_key=None, timeout=settings.llm_timeout)
 
 

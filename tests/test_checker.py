@@ -3,6 +3,7 @@ overrules the reader's support both ways, and never changes the answer itself.""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -142,3 +143,17 @@ def test_the_pipeline_asks_the_checker_about_the_reader_answer(make_qa: Any) -> 
         assert (answer.short == "Verrin Dockworkers Union") is answered and answer.refused is not answered
         (asked,) = judge.calls  # one check, of the reader's answer; nothing streamed
         assert "Proposed answer: Verrin Dockworkers Union" in asked[1]["content"]
+
+
+def test_a_busy_checker_is_not_waited_for() -> None:
+    question, text = BAND
+    passages = [_passage(text)]
+    reading = read(question, passages, _similarity)
+    gate = threading.Semaphore(1)
+    judge = Judge(0.9)
+    notes: list[str] = []
+    with gate:  # another question's check holds the only place
+        assert checked(lambda: judge, question, reading, passages, notes, gate) == reading
+    assert judge.calls == [] and "busy" in notes[0]
+    assert not checked(lambda: judge, question, reading, passages, notes, gate).refused
+    assert gate.acquire(blocking=False), "the check gave its place back"

@@ -20,7 +20,7 @@ from index.sources import OnIngestProgress, ingest_configured
 from index.store.base import Store
 from index.store.chroma import ChromaStore
 from index.store.filters import Filters
-from qa.backends import make_checker, make_embedder, make_llm
+from qa.backends import CHECKER_SLOTS, make_checker, make_embedder, make_llm
 from qa.llm.base import LLM, LLMError, complete
 from qa.models import Answer, Event, Final, Partial, Passage, Retrieved
 from qa.pipeline.checker import checked
@@ -59,6 +59,7 @@ class NewsQA:
         self._store = store
         # One lock per part: loading the local model must not hold up the store or the embedder.
         self._locks = {part: threading.Lock() for part in ("embedder", "store", "llm", "checker")}
+        self._checks = threading.Semaphore(CHECKER_SLOTS)
 
     @property
     def embedder(self) -> Embedder:
@@ -225,7 +226,7 @@ class NewsQA:
                     reading = choose(llm, query, reading, passages)
                 except LLMError as exc:  # the reader's own choice stands
                     notes.append(f"The LLM could not choose an answer ({exc}); the reader's choice stands.")
-            reading = checked(lambda: self.checker, query, reading, passages, notes)
+            reading = checked(lambda: self.checker, query, reading, passages, notes, self._checks)
             if not reading.refused:
                 yield Partial(reading.short, reading.short)  # the short answer first, then the sentence
             answer = Grounder(query, passages).from_reading(reading)
