@@ -85,7 +85,9 @@ def outcome(checks: Sequence[Check], yes: float, no: float, total: int, should: 
 def report(sets: dict[str, tuple[list[Check], int, int]]) -> None:
     names = list(sets)
     print(
-        "| CHECKED_YES | CHECKED_NO | " + " | ".join(f"{n}: right / wrong / refused | utility" for n in names)
+        "| CHECKED_YES | CHECKED_NO | "
+        + " | ".join(f"{n}: right / wrong / refused | utility" for n in names)
+        + " |"
     )
     print("|---|---|" + "---|---|" * len(names))
     for yes in YES:

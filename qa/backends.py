@@ -191,11 +191,16 @@ def make_llm(settings: Settings) -> LLM | None:
     return LLMS.create(settings.llm, settings)
 
 
+def checker_mode(settings: Settings) -> str:
+    """NEWSQA_CHECKER with auto resolved: local in local mode, llm in openai mode, off in extractive mode."""
+    if settings.checker != "auto":
+        return settings.checker
+    return {"local": "local", "openai": "llm"}.get(settings.llm, "off")
+
+
 def make_checker(settings: Settings, answering: Callable[[], LLM | None]) -> LLM | None:
     """The LLM NEWSQA_CHECKER names to check the reader's answers (`answering`: the answering LLM)."""
-    mode: str = settings.checker
-    if mode == "auto":
-        mode = {"local": "local", "openai": "llm"}.get(settings.llm, "off")
+    mode = checker_mode(settings)
     if mode == "off":
         return None
     if mode == "llm":
@@ -215,6 +220,14 @@ def make_checker(settings: Settings, answering: Callable[[], LLM | None]) -> LLM
     gguf = model_file(name, settings.models_dir)
     server = shared_server(gguf, name, port=0, threads=settings.threads, context=1024, slots=CHECKER_SLOTS)
     return OpenAIChatLLM(name, base_url=server.base_url, api_key=None, timeout=settings.llm_timeout)
+
+
+def describe_checker(settings: Settings) -> str:
+    """Who checks the reader's answers, in a few words ("local model qwen2.5-1.5b", "off")."""
+    mode = checker_mode(settings)
+    if mode == "off":
+        return "off: the reader's support alone"
+    return f"local model {settings.checker_model}" if mode == "local" else "the answering LLM"
 
 
 def model_name(settings: Settings) -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, SecretStr
 
-from qa.backends import describe_llm
+from qa.backends import describe_checker, describe_llm
 from qa.chat.render import settings_table
 from qa.settings import Settings
 
@@ -48,4 +48,9 @@ def settings_rows(settings: BaseModel) -> list[tuple[str, str, str]]:
 def settings_html(settings: Settings) -> str:
     """The read-only table of the effective settings, led by the model that answers."""
     who = ("Answers by", describe_llm(settings), "The model that writes the answers, as the settings pick it")
-    return settings_table([who, *settings_rows(settings)])
+    check = (
+        "Checked by",
+        describe_checker(settings),
+        "The model asked whether each short answer's sentence states it",
+    )
+    return settings_table([who, check, *settings_rows(settings)])
