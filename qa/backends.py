@@ -227,6 +227,8 @@ def describe_checker(settings: Settings) -> str:
     mode = checker_mode(settings)
     if mode == "off":
         return "off: the reader's support alone"
+    if not settings.reader_answers:
+        return "none needed: the LLM writes every answer (NEWSQA_ANSWERS)"
     return f"local model {settings.checker_model}" if mode == "local" else "the answering LLM"
 
 

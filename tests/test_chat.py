@@ -559,6 +559,8 @@ def test_settings_panel_shows_effective_settings_and_hides_secrets() -> None:
     assert 'Checked by</code></td><td class="nq-value">local model qwen2.5-1.5b<' in out
     off = html.unescape(chat.settings_html(chat.ChatSettings(llm="extractive")))
     assert 'Checked by</code></td><td class="nq-value">off: the reader\'s support alone<' in off
+    served = html.unescape(chat.settings_html(chat.ChatSettings(llm="openai")))
+    assert 'Checked by</code></td><td class="nq-value">none needed: the LLM writes every answer' in served
     assert "hunter22" not in out and "set (hidden)" in out and "<code>OPENAI_API_KEY</code>" in out
     assert "<input" not in out and "<textarea" not in out, "read-only"
 
