@@ -29,12 +29,11 @@ sys.path.insert(0, str(REPO))
 from calibrate_refusal import asked  # noqa: E402  (beside this script)
 from seed_index import SEED_QUESTIONS, seed_index  # noqa: E402
 
-import qa.pipeline.answerability as answerability  # noqa: E402
 from qa.eval.dataset import EvalQuestion, load_questions  # noqa: E402
 from qa.eval.run import answers_in_corpus  # noqa: E402
 from qa.eval.scoring import short_answer_right  # noqa: E402
 from qa.pipeline import NewsQA  # noqa: E402
-from qa.pipeline.answerability import AnswerClass  # noqa: E402
+from qa.pipeline.answerability import CHECKED_NO, CHECKED_YES, AnswerClass, refuses  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 DATA = REPO.parent / "shared/bench/realtimeqa-2024q4"
@@ -70,12 +69,7 @@ def check_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[st
 
 def outcome(checks: Sequence[Check], yes: float, no: float, total: int, should: int) -> str:
     """Right / wrong / refused and utility of one pair of thresholds on one set."""
-    saved = answerability.CHECKED_YES, answerability.CHECKED_NO
-    answerability.CHECKED_YES, answerability.CHECKED_NO = yes, no
-    try:
-        given = [c for c in checks if not answerability.refuses(c.group, c.support, c.p_yes)]
-    finally:
-        answerability.CHECKED_YES, answerability.CHECKED_NO = saved
+    given = [c for c in checks if not refuses(c.group, c.support, c.p_yes, yes=yes, no=no)]
     right = sum(1 for c in given if c.right and not c.should_refuse)
     wrong = len(given) - right
     refused_should = should - sum(1 for c in given if c.should_refuse)
@@ -93,7 +87,7 @@ def report(sets: dict[str, tuple[list[Check], int, int]]) -> None:
     for yes in YES:
         for no in NO:
             cells = " | ".join(outcome(c, yes, no, total, should) for c, total, should in sets.values())
-            shipped = (yes, no) == (answerability.CHECKED_YES, answerability.CHECKED_NO)
+            shipped = (yes, no) == (CHECKED_YES, CHECKED_NO)
             label = "never" if yes == NEVER else f"{yes:.2f}"
             print(f"| {label}{' (shipped)' if shipped else ''} | {no:.2f} | {cells} |")
     for name, (checks, _, _) in sets.items():

@@ -119,15 +119,19 @@ LLMS: Registry[LLM | None] = Registry("NEWSQA_LLM", LLMError)
 
 def local_model_name(settings: Settings) -> str:
     """The catalogue name (or file stem) of the local model settings select."""
-    from qa.llm.local import CATALOGUE, DEFAULT_LOCAL_MODEL
+    from qa.llm.local import DEFAULT_LOCAL_MODEL
 
     if settings.local_model_path:
         return settings.local_model_path.stem
-    name = settings.llm_model or DEFAULT_LOCAL_MODEL
+    return catalogue_name(settings.llm_model or DEFAULT_LOCAL_MODEL, "NEWSQA_LLM_MODEL")
+
+
+def catalogue_name(name: str, variable: str) -> str:
+    """`name` if the local catalogue has it; else an error naming the setting and the choices."""
+    from qa.llm.local import CATALOGUE
+
     if name not in CATALOGUE:
-        raise LLMError(
-            f"Unknown local model {name!r} (NEWSQA_LLM_MODEL): expected one of {', '.join(CATALOGUE)}"
-        )
+        raise LLMError(f"Unknown local model {name!r} ({variable}): expected one of {', '.join(CATALOGUE)}")
     return name
 
 
@@ -207,15 +211,10 @@ def make_checker(settings: Settings, answering: Callable[[], LLM | None]) -> LLM
         return answering()
     if importlib.util.find_spec("xllamacpp") is None:
         raise LLMError("NEWSQA_CHECKER=local needs the xllamacpp package: pip install xllamacpp")
-    from qa.llm.local import CATALOGUE, model_file, shared_server
+    from qa.llm.local import model_file, shared_server
     from qa.llm.openai_chat import OpenAIChatLLM
 
-    name = settings.checker_model
-    if name not in CATALOGUE:
-        raise LLMError(
-            f"Unknown local checker model {name!r} (NEWSQA_CHECKER_MODEL): "
-            f"expected one of {', '.join(CATALOGUE)}"
-        )
+    name = catalogue_name(settings.checker_model, "NEWSQA_CHECKER_MODEL")
     # Its own server (unless the answering model is the same file): a check is one token.
     gguf = model_file(name, settings.models_dir)
     server = shared_server(gguf, name, port=0, threads=settings.threads, context=1024, slots=CHECKER_SLOTS)

@@ -103,7 +103,7 @@ def test_the_checker_is_told_the_sentence_is_data_and_asked_about_the_answer() -
 
 def test_an_endpoint_without_log_probabilities_is_judged_by_its_words() -> None:
     assert yes_no("Yes.") == 1.0 and yes_no(" no, it does not") == 0.0
-    assert yes_no("") == 0.5 and yes_no("Perhaps") == 0.5
+    assert yes_no("") == 0.5 and yes_no("Perhaps") == 0.5 and yes_no('""') == 0.5
     messages: list[Message] = [{"role": "user", "content": "Is it?"}]
     assert FakeLLM("Yes").judge(messages) == 1.0 and FakeLLM("No.").judge(messages) == 0.0
 

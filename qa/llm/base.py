@@ -53,7 +53,7 @@ def choice(reply: str, options: Sequence[str]) -> str | None:
 
 def yes_no(reply: str) -> float:
     """1.0 for a reply that says yes, 0.0 for no, 0.5 for anything else."""
-    word = reply.strip().strip('"{}').split(maxsplit=1)[0].strip(".,!").casefold() if reply.strip() else ""
+    word = (reply.strip().strip('"{}').split(maxsplit=1) or [""])[0].strip(".,!").casefold()
     return {"yes": 1.0, "no": 0.0}.get(word, 0.5)
 
 

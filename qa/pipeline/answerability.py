@@ -55,10 +55,18 @@ def threshold(cls: AnswerClass) -> float:
     return _NEEDED[cls]
 
 
-def refuses(cls: AnswerClass, support: float, checked: float | None = None) -> bool:
-    """Whether an answer with this support (and the checker's P(yes), if it was checked) is refused."""
-    if checked is not None and checked < CHECKED_NO:
+def refuses(
+    cls: AnswerClass,
+    support: float,
+    checked: float | None = None,
+    *,
+    yes: float = CHECKED_YES,
+    no: float = CHECKED_NO,
+) -> bool:
+    """Whether an answer with this support (and the checker's P(yes), if it was checked) is refused;
+    `yes` and `no` are the checker's thresholds (other values for calibration)."""
+    if checked is not None and checked < no:
         return True
-    if checked is not None and checked >= CHECKED_YES and support >= CHECK_FLOOR:
+    if checked is not None and checked >= yes and support >= CHECK_FLOOR:
         return False
     return support < threshold(cls)

@@ -61,8 +61,10 @@ def checker_messages(question: str, reading: Reading, passages: Sequence[Passage
 
 def check(llm: LLM, question: str, reading: Reading, passages: Sequence[Passage]) -> Reading:
     """The reading with the checker's P(yes) on it; unchanged when no check can decide it."""
-    if not checkable(reading, passages):
-        return reading
+    return _judged(llm, question, reading, passages) if checkable(reading, passages) else reading
+
+
+def _judged(llm: LLM, question: str, reading: Reading, passages: Sequence[Passage]) -> Reading:
     return replace(reading, checked=llm.judge(checker_messages(question, reading, passages)))
 
 
@@ -85,7 +87,7 @@ def checked(
         return reading
     try:
         llm = checker()
-        return reading if llm is None else check(llm, question, reading, passages)
+        return reading if llm is None else _judged(llm, question, reading, passages)
     except LLMError as exc:
         notes.append(f"The answer could not be checked ({exc}); the reader's support alone decided.")
         return reading
