@@ -2,11 +2,13 @@
 text, total), for one or more answering configurations compared in one run.
 
     python benchmarks/reader_latency.py --home /tmp/rtqa/home --configs extractive local local+chooser
-    python benchmarks/reader_latency.py --seed --configs extractive local local+nocheck extractive+checker
+    python benchmarks/reader_latency.py --seed --limit 25 --configs local+nocheck local
 
 A configuration is an answering mode (extractive, local, openai) with "+chooser" to let the LLM choose among
 the reader's candidates, "+nocheck" to turn the checker off (NEWSQA_CHECKER=off) and "+checker" to have the
-local checker model check the reader's answers whatever the mode. Each runs the same questions after one
+local checker model check the reader's answers whatever the mode (two configurations with the checker share
+its server, and the second is answered from the prompt cache the first filled: compare one of them with a
+configuration without it). Each runs the same questions after one
 untimed warm-up, the configurations taking turns question by question, and every answer starts with spaCy's
 parse cache empty (as a question over new passages does). The table gives medians and 95th percentiles in
 milliseconds, and each median's ratio to the first configuration's. Seconds are noisy on a shared machine:
