@@ -59,6 +59,8 @@ def test_the_reporter_answers_who_said_it() -> None:
     ("question", "answer"),
     [
         ("Were the activists aligned with a pro-Western party?", "no"),
+        # each of the question's values counts, not only the last of one prefix
+        ("Were the activists aligned with a pro-Western and a pro-Tarvan party?", "no"),
         ("Were the activists aligned with a pro-Tarvan party?", "yes"),
         ("Is the party the activists were aligned with described in the article as pro-Western?", "no"),
         ("Was the Verrin Declaration signed in 2021?", "no"),

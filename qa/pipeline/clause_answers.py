@@ -78,9 +78,9 @@ def _contradicts(sentence: str, question: str) -> bool:
     """Whether the sentence gives another value than the question's in the same slot: "activists aligned
     with the pro-European party" for "Was the party pro-Russian?", "in 2022" for "Did it happen in 2021?"."""
     for pattern in (_PREFIXED, _YEAR):
-        asked = {m.group(0).lower().split("-")[0]: m.group(0).lower() for m in pattern.finditer(question)}
         said = {m.group(0).lower() for m in pattern.finditer(sentence)}
-        for key, value in asked.items():
+        for value in (m.group(0).lower() for m in pattern.finditer(question)):
+            key = value.split("-")[0]
             same_slot = {v for v in said if pattern is _YEAR or v.startswith(key + "-")}
             if same_slot and value not in said:
                 return True
