@@ -64,6 +64,12 @@ def _similarity(query: str, texts: Sequence[str]) -> Sequence[float]:
         ("Which company, whose chief executive resigned, cut jobs?", "ORG", "company"),
         ("Who is the minister who resigned?", "PERSON", ""),
         ("According to the report, who won the race?", "PERSON", ""),
+        # a hyphenated participle or an adverb before the head noun modifies it: the noun is still the head
+        ("Which Russian-led bloc did Armenia freeze its participation in?", "ORG", "bloc"),
+        ("Which newly elected senator spoke on Tuesday?", "PERSON", "senator"),
+        # WordNet types a person the lexicon lacks, but not a role a company can play too
+        ("Which cosmonaut commanded the mission?", "PERSON", "cosmonaut"),
+        ("To which joint-venture partner is the carmaker selling its stake?", "NP", "partner"),
     ],
 )
 def test_answer_types(question: str, kind: str, head: str) -> None:

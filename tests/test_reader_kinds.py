@@ -13,7 +13,7 @@ from qa.pipeline.nlp import parse
 from qa.pipeline.question_facts import question
 from qa.pipeline.reader import read
 from qa.pipeline.support import terms
-from qa.pipeline.wordnet import derived_forms, is_kind_of
+from qa.pipeline.wordnet import derived_forms, is_kind_of, names_people
 from tests.test_reader import _passage, _similarity
 
 
@@ -40,6 +40,23 @@ from tests.test_reader import _passage, _similarity
 )
 def test_wordnet_says_what_a_noun_is_a_kind_of(phrase: str, head: str, expected: bool | None) -> None:
     assert is_kind_of(phrase, head) is expected
+
+
+@pytest.mark.parametrize(
+    ("noun", "expected"),
+    [
+        ("novelist", True),
+        ("lawyer", True),
+        ("partner", False),
+        ("supplier", False),
+        ("receiver", False),
+        ("subsidiary", False),
+        ("bridge", False),
+        ("zzzz", False),
+    ],
+)
+def test_a_head_noun_names_people_only_when_every_sense_is_a_person(noun: str, expected: bool) -> None:
+    assert names_people(noun) is expected
 
 
 def test_a_kind_of_the_asked_thing_is_a_typed_answer() -> None:

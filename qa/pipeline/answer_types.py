@@ -13,6 +13,7 @@ from typing import Any
 
 from qa.pipeline.answer_heads import COUNTS, HEAD_TYPE, LIST_WORDS, NAME_HEADS, PHRASE_HEADS
 from qa.pipeline.nlp import parse
+from qa.pipeline.wordnet import names_people
 
 TYPED = frozenset(
     "PERSON ORG PLACE NORP DATE DURATION NUMBER MONEY PERCENT ORDINAL EVENT WORK PRODUCT LAW LANGUAGE".split()
@@ -140,7 +141,10 @@ def _kind_of(lemma: str, text: str) -> str | None:
         if word in HEAD_TYPE:
             return HEAD_TYPE[word]
     t = text.lower()
-    return HEAD_TYPE.get(t[:-1]) if t.endswith("s") else None
+    if t.endswith("s") and t[:-1] in HEAD_TYPE:
+        return HEAD_TYPE[t[:-1]]
+    # the lexicon lists the people news asks for most; WordNet knows the rest ("which cosmonaut")
+    return "PERSON" if lemma.isalpha() and names_people(lemma.lower()) else None
 
 
 def _by_head_noun(q: str, ql: str) -> AnswerType:
@@ -191,8 +195,11 @@ def _head_noun(doc: Any, w: Any) -> Any:
         head = w.head
     elif w.i + 1 < len(doc) and doc[w.i + 1].pos_ not in ("AUX", "VERB", "ADP", "PRON", "DET", "PART"):
         nouns = []
-        for t in doc[w.i + 1 : w.i + 6]:
-            if t.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM") and t.tag_ != "HYPH":
+        for t in doc[w.i + 1 : w.i + 8]:
+            # a participle or an adverb inside the phrase modifies what follows: "which Moscow-backed
+            # security bloc", "which newly elected senator"
+            modifier = (t.tag_ in ("VBN", "VBG") and t.dep_ == "amod") or (t.pos_ == "ADV" and t.head.i > t.i)
+            if t.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM") and t.tag_ != "HYPH" and not modifier:
                 break
             if t.pos_ in ("NOUN", "PROPN"):
                 nouns.append(t)

@@ -182,6 +182,19 @@ def is_kind_of(phrase: str, head: str) -> bool | None:
     return None
 
 
+def names_people(noun: str) -> bool:
+    """Whether every sense of a noun is a kind of person and none is made from a verb: an occupation or a
+    rank ("cosmonaut", "novelist"), not a role a company can play too ("partner", "buyer", "supplier") nor a
+    word that names people only in some senses ("subsidiary", "receiver")."""
+    found = senses(noun)
+    person = set(senses("person")[:1])
+    return (
+        bool(found)
+        and all(person & _ancestors(s) for s in found)
+        and not any(is_verb(v) for v in derived_forms(noun))
+    )
+
+
 def seat_of(name: str) -> tuple[str, ...]:
     """The names of the country a capital, or a seat of government in one, stands for in news ("Moscow" and
     "the Kremlin" for Russia), by the name's most common sense; () for any other name."""
