@@ -157,3 +157,23 @@ def test_a_person_the_question_names_by_office_is_no_answer() -> None:
         "Varnian leader?"
     )
     assert "Adler" not in read(question, [_passage(text)], _similarity).short
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which trade bloc did Yerevan announce in March that it was freezing its participation in?",
+        "Which trade bloc did Budapest announce in March that it was freezing its participation in?",
+    ],
+)
+def test_a_capital_that_acts_is_its_government(question: str) -> None:
+    # news says "Yerevan announced" for what the sentence says "the Armenian government announced"; the small
+    # tagger may also call the capital a person, whose acting the sentence would then have to show
+    text = (
+        "The Armenian government announced in March that it was freezing its participation in the Verrin "
+        "Trade Organization over its failure to act. The Hungarian government announced in March that it "
+        "was freezing its participation in the Osk Trade Organization."
+    )
+    reading = read(question, [_passage(text)], _similarity)
+    expected = "Verrin Trade Organization" if "Yerevan" in question else "Osk Trade Organization"
+    assert reading.short == expected and not reading.refused

@@ -14,7 +14,7 @@ from qa.pipeline.answer_heads import COUNTS
 from qa.pipeline.answer_types import AnswerType, question_sentences
 from qa.pipeline.pronouns import name_of
 from qa.pipeline.support import covers, terms, word_stems
-from qa.pipeline.wordnet import is_verb
+from qa.pipeline.wordnet import is_verb, seat_of
 
 MODALS = set("must should could would may might ought shall".split())
 _ASKS_PAST = re.compile(r"\b(previous|previously|earlier|last|past|former|prior|first)\b", re.IGNORECASE)
@@ -199,6 +199,8 @@ def _agent(doc: Any) -> frozenset[str]:
         # the small tagger often leaves a lone surname untagged ("What did Orbán say ...?"): an untagged
         # name that says something is someone
         someone = t.i in people or (not t.ent_type_ and t.head.lemma_ in _SAYING)
+        # a capital that acts is its government ("Yerevan announced"), however the tagger labels it
+        someone = someone and not seat_of(name_of(t))
         if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.pos_ == "VERB" and someone:
             return terms(name_of(t)).stems
     return frozenset()
