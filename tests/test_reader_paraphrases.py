@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.pipeline.answerability import CHECK_FLOOR
 from qa.pipeline.nlp import parse
 from qa.pipeline.paraphrases import offices, question_aliases
 from qa.pipeline.reader import read
@@ -159,21 +160,17 @@ def test_a_person_the_question_names_by_office_is_no_answer() -> None:
     assert "Adler" not in read(question, [_passage(text)], _similarity).short
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Which trade bloc did Yerevan announce in March that it was freezing its participation in?",
-        "Which trade bloc did Budapest announce in March that it was freezing its participation in?",
-    ],
-)
-def test_a_capital_that_acts_is_its_government(question: str) -> None:
-    # news says "Yerevan announced" for what the sentence says "the Armenian government announced"; the small
-    # tagger may also call the capital a person, whose acting the sentence would then have to show
+def test_a_capital_that_acts_is_its_government_not_a_person_the_sentence_must_show_acting() -> None:
+    # the small tagger calls Yerevan a person here; news says "Yerevan announced" where the report says "the
+    # Armenian government announced", so no sentence would show that "person" acting
+    question = (
+        "Which Moscow-backed security bloc did Yerevan announce in February that it was freezing its "
+        "participation in?"
+    )
     text = (
-        "The Armenian government announced in March that it was freezing its participation in the Verrin "
-        "Trade Organization over its failure to act. The Hungarian government announced in March that it "
-        "was freezing its participation in the Osk Trade Organization."
+        "The Armenian government announced in February that it was freezing its participation in the Verrin "
+        "Security Organization over its failure to act."
     )
     reading = read(question, [_passage(text)], _similarity)
-    expected = "Verrin Trade Organization" if "Yerevan" in question else "Osk Trade Organization"
-    assert reading.short == expected and not reading.refused
+    # the question's words are the sentence's but for the capital: enough for the checker to be asked
+    assert reading.short == "Verrin Security Organization" and reading.support >= CHECK_FLOOR

@@ -26,7 +26,7 @@ from qa.pipeline.headlines import asks, headline_mentions
 from qa.pipeline.lists import items, joined, lists_kinds_of, several
 from qa.pipeline.nlp import parse
 from qa.pipeline.non_answers import no_answer
-from qa.pipeline.paraphrases import DESCRIBING_STEMS, offices, question_aliases, said_as, said_otherwise
+from qa.pipeline.paraphrases import DESCRIBING_STEMS, offices, question_aliases, said_otherwise
 from qa.pipeline.pronouns import Fetch, antecedents, carried_names, names_in
 from qa.pipeline.question_facts import lead_in, question
 from qa.pipeline.readings import Candidate, Reading, evidence_of
@@ -120,7 +120,6 @@ def read(
                 near = frozenset().union(
                     *(terms(s.text + " " + names_in(s, pronouns[i])).stems for s in near_sents)
                 )
-                near = said_as(near, aliases)  # "Yerevan" said as "the Armenian government"
                 f.about = float(q.subject.named_in(near))
             f.passage = passage_match
             if office_words and named_by_office(m.text, office_words, known, idioms):
