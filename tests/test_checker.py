@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,8 @@ import pytest
 from index.models import Article
 from qa.backends import make_checker
 from qa.llm.base import LLMError, Message, yes_no
-from qa.pipeline.answerability import CHECK_FLOOR, MIN_SUPPORT
-from qa.pipeline.checker import check, checkable, checked, checker_messages
+from qa.pipeline.answerability import CHECK_FLOOR, CHECK_FLOOR_NOUN, MIN_SUPPORT, refuses
+from qa.pipeline.checker import as_written, check, checkable, checked, checker_messages, sentence_of
 from qa.pipeline.reader import read
 from qa.settings import Settings
 from tests.fakes import FakeLLM
@@ -61,6 +62,30 @@ def test_a_sure_checker_gives_an_answer_the_support_alone_refuses() -> None:
     assert check(Judge(0.7), question, reading, passages).refused  # not sure enough
 
 
+def test_a_sure_checker_gives_an_answer_with_little_support_but_none_of_the_wrong_type() -> None:
+    text = (
+        "The Northern Fisheries Compact Organization (NFCO) was founded in 1998 by five coastal states. "
+        "In March the government in Vell said it was freezing its participation in the NFCO over the quota "
+        "dispute."
+    )
+    question = "Which bloc did Ostria's capital say in March it was freezing its participation in?"
+    passages = [_passage(text)]
+    reading = read(question, passages, _similarity)
+    assert CHECK_FLOOR <= reading.support < 0.1 and reading.refused  # "Ostria's capital" is Vell: unseen
+    assert not check(Judge(0.9), question, reading, passages).refused
+    who = read("Who chairs the NFCO?", passages, _similarity)  # no person here: no support, no check
+    judge = Judge(1.0)
+    assert (
+        who.short
+        and who.support < CHECK_FLOOR
+        and check(judge, "Who chairs the NFCO?", who, passages).refused
+    )
+    assert judge.calls == []
+    # a free noun phrase has no type behind it: the checker needs more of its words in the sentence
+    assert refuses("noun", 0.05, 0.95) and not refuses("noun", CHECK_FLOOR_NOUN, 0.95)
+    assert not refuses("typed", 0.05, 0.95)
+
+
 def test_a_doubting_checker_refuses_an_answer_the_support_gives() -> None:
     question, text = GIVEN
     passages = [_passage(text)]
@@ -83,6 +108,29 @@ def test_only_an_answer_its_sentence_states_word_for_word_is_checked() -> None:
     assert judge.calls == []
     question, text = GIVEN
     assert checkable(read(question, [_passage(text)], _similarity), [_passage(text)])
+
+
+def test_a_name_given_with_its_abbreviation_is_checked_as_its_sentence_writes_it() -> None:
+    text = (
+        "The Northern Fisheries Compact Organization (NFCO) was founded in 1998 by five coastal states. "
+        "In March the government in Vell said it was freezing its participation in the NFCO over the quota "
+        "dispute."
+    )
+    question = "Which bloc did Vell say it was freezing its participation in?"
+    passages = [_passage(text)]
+    reading = read(question, passages, _similarity)
+    assert reading.short == "Northern Fisheries Compact Organization (NFCO)"
+    assert reading.evidence is not None and sentence_of(reading, passages).startswith("In March")
+    assert not reading.refused
+    assert as_written(reading, passages) == "NFCO" and checkable(reading, passages)
+    assert checker_messages(question, reading, passages)[1]["content"].endswith(
+        "Does the sentence state that the answer is NFCO? Reply yes or no."
+    )
+    assert check(Judge(0.4), question, reading, passages).refused  # checked, so a doubt refuses it
+    given = check(Judge(0.9), question, reading, passages)
+    assert not given.refused and given.short == "Northern Fisheries Compact Organization (NFCO)"
+    # whole words only: a "QUOT" is not found in "quota"
+    assert as_written(replace(reading, short="Quota Office (QUOT)"), passages) == ""
 
 
 def test_the_checker_is_told_the_sentence_is_data_and_asked_about_the_answer() -> None:

@@ -255,6 +255,13 @@ def test_an_acronym_and_its_name_are_one_answer_and_british_spelling_matches() -
     )
 
 
+def test_a_name_the_tagger_ends_inside_its_abbreviation_brackets_is_whole() -> None:
+    # the small tagger's entity is "the Northern Fisheries Compact Organization (NFCO": no dangling bracket
+    text = "Ostria joined the Northern Fisheries Compact Organization (NFCO) in 2019, the ministry said."
+    reading = read("Which organization did Ostria join in 2019?", [_passage(text)], _similarity)
+    assert reading.short == "Northern Fisheries Compact Organization (NFCO)" and not reading.refused
+
+
 def test_a_name_ending_in_the_head_noun_is_one_and_its_neighbour_only_near_one() -> None:
     from qa.pipeline.evidence import mention_features
     from qa.pipeline.question_facts import question

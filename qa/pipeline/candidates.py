@@ -80,6 +80,11 @@ def _trim(doc: Any, a: int, b: int) -> tuple[int, int]:
         a += 1
     while b > a and (doc[b - 1].pos_ == "PUNCT" or doc[b - 1].tag_ == "POS" or doc[b - 1].is_space):
         b -= 1
+    # An unclosed bracket ("the Northern Fisheries Compact Organization (NFCO", as the tagger may end a name):
+    # the name before it; the abbreviation is a mention of its own, and the votes join the two.
+    opened = [t.i for t in doc[a:b] if t.text == "("]
+    if opened and not any(t.text == ")" for t in doc[opened[-1] : b]):
+        a, b = _trim(doc, a, opened[-1]) if opened[-1] > a else (a, a)
     return a, b
 
 
