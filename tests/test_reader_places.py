@@ -309,6 +309,13 @@ def test_the_head_noun_after_which_survives_a_tagger_that_calls_it_a_verb(questi
     assert (asked.kind, asked.head) == ("NP", head)
 
 
+def test_a_plural_before_the_head_noun_that_the_tagger_calls_a_verb_is_a_noun() -> None:
+    # the small tagger reads "fisheries" as a verb ("Which fisheries ..."); no dictionary knows it as one
+    asked = answer_type("Which fisheries organization did Ostria freeze its participation in?")
+    assert (asked.kind, asked.head) == ("ORG", "organization")
+    assert answer_type("Which helps children learn faster, reading or games?").kind != "ORG"  # a verb
+
+
 def test_a_group_of_what_the_question_names_is_no_answer() -> None:
     text = (
         "On the day of Adler’s arrival, a group of activists aligned with the pro-Verrin “Harbour First” "

@@ -13,7 +13,7 @@ from typing import Any
 
 from qa.pipeline.answer_heads import COUNTS, HEAD_TYPE, LIST_WORDS, NAME_HEADS, PHRASE_HEADS
 from qa.pipeline.nlp import parse
-from qa.pipeline.wordnet import names_people
+from qa.pipeline.wordnet import is_verb, names_people
 
 TYPED = frozenset(
     "PERSON ORG PLACE NORP DATE DURATION NUMBER MONEY PERCENT ORDINAL EVENT WORK PRODUCT LAW LANGUAGE".split()
@@ -233,10 +233,12 @@ def _head_noun(doc: Any, w: Any) -> Any:
 
 def _mistagged_head(doc: Any, w: Any) -> Any:
     """The noun after "which" where the small tagger took it, or an adjective before it, for a verb: "which
-    insect to", "Which troubled test flight left"."""
+    insect to", "Which troubled test flight left"; or a plural no dictionary knows as a verb ("Which
+    fisheries organization" tagged as "fisheries" doing something)."""
     nouns: list[Any] = []
     for t in doc[w.i + 1 : w.i + 6]:
-        if t.pos_ in ("NOUN", "PROPN") or (not nouns and t.tag_ in ("VB", "VBP") and t.lower_ not in _AUX):
+        verb_tag = t.tag_ in ("VB", "VBP") or (t.tag_ == "VBZ" and not is_verb(t.lemma_))
+        if t.pos_ in ("NOUN", "PROPN") or (not nouns and verb_tag and t.lower_ not in _AUX):
             nouns.append(t)
         elif not nouns and (t.dep_ == "amod" or t.pos_ in ("ADJ", "NUM") or t.tag_ == "HYPH"):
             continue
