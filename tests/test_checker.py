@@ -34,6 +34,13 @@ GIVEN = (
     "The misprinted doll boxes were made by Brindle Toys, which apologized on Monday.",
 )
 
+# A name written out once with its abbreviation, which the answer's sentence then uses alone.
+FROZEN = (
+    "The Northern Fisheries Compact Organization (NFCO) was founded in 1998 by five coastal states. "
+    "In March the government in Vell said it was freezing its participation in the NFCO over the quota "
+    "dispute."
+)
+
 
 class Judge(FakeLLM):
     """A checker that gives every answer the same P(yes), and keeps what it was asked."""
@@ -63,13 +70,8 @@ def test_a_sure_checker_gives_an_answer_the_support_alone_refuses() -> None:
 
 
 def test_a_sure_checker_gives_an_answer_with_little_support_but_none_of_the_wrong_type() -> None:
-    text = (
-        "The Northern Fisheries Compact Organization (NFCO) was founded in 1998 by five coastal states. "
-        "In March the government in Vell said it was freezing its participation in the NFCO over the quota "
-        "dispute."
-    )
     question = "Which bloc did Ostria's capital say in March it was freezing its participation in?"
-    passages = [_passage(text)]
+    passages = [_passage(FROZEN)]
     reading = read(question, passages, _similarity)
     assert CHECK_FLOOR <= reading.support < 0.1 and reading.refused  # "Ostria's capital" is Vell: unseen
     assert not check(Judge(0.9), question, reading, passages).refused
@@ -111,13 +113,8 @@ def test_only_an_answer_its_sentence_states_word_for_word_is_checked() -> None:
 
 
 def test_a_name_given_with_its_abbreviation_is_checked_as_its_sentence_writes_it() -> None:
-    text = (
-        "The Northern Fisheries Compact Organization (NFCO) was founded in 1998 by five coastal states. "
-        "In March the government in Vell said it was freezing its participation in the NFCO over the quota "
-        "dispute."
-    )
     question = "Which bloc did Vell say it was freezing its participation in?"
-    passages = [_passage(text)]
+    passages = [_passage(FROZEN)]
     reading = read(question, passages, _similarity)
     assert reading.short == "Northern Fisheries Compact Organization (NFCO)"
     assert reading.evidence is not None and sentence_of(reading, passages).startswith("In March")

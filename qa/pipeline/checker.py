@@ -51,7 +51,8 @@ def as_written(reading: Reading, passages: Sequence[Passage]) -> str:
 
 
 def checkable(reading: Reading, passages: Sequence[Passage]) -> bool:
-    """Whether a check can decide the reading: a typed or noun answer its sentence holds word for word.
+    """Whether a check can decide the reading: a typed or noun answer its sentence holds word for word
+    (`as_written`), with the support its class needs before a yes can give it.
 
     A yes/no or a clause answer has no span to check, and an answer the reader worked out (a count of the
     listed items, a year from the article's date) is not in its sentence as such.
