@@ -306,6 +306,9 @@ def test_words_saying_when_the_question_is_asked_are_not_words_to_match() -> Non
         ("PORT ALMA, May 21 (Wire) - The fares rose.", "The fares rose."),
         ("PORT ALMA, Osk Province — The fares rose.", "The fares rose."),
         ("US-led patrols resumed.", "US-led patrols resumed."),
+        ("Port Alma CNN —\n\nThe fares rose.", "The fares rose."),
+        ("New Verrin CNN Business — The fares rose.", "The fares rose."),
+        ("The BBC — its chair said — met.", "The BBC — its chair said — met."),
         ("The Verrin council — its clerk said — met.", "The Verrin council — its clerk said — met."),
     ],
 )
