@@ -84,7 +84,7 @@ def _trim(doc: Any, a: int, b: int) -> tuple[int, int]:
     # the name before it; the abbreviation is a mention of its own, and the votes join the two.
     opened = [t.i for t in doc[a:b] if t.text == "("]
     if opened and not any(t.text == ")" for t in doc[opened[-1] : b]):
-        a, b = _trim(doc, a, opened[-1]) if opened[-1] > a else (a, a)
+        a, b = _trim(doc, a, opened[-1])
     return a, b
 
 

@@ -57,9 +57,10 @@ def checkable(reading: Reading, passages: Sequence[Passage]) -> bool:
     A yes/no or a clause answer has no span to check, and an answer the reader worked out (a count of the
     listed items, a year from the article's date) is not in its sentence as such.
     """
-    if reading.evidence is None or not reading.short or reading.support < check_floor(reading.answer_class):
+    if reading.evidence is None or not reading.short:
         return False
-    if reading.asked.kind == "YESNO" or reading.answer_class == "clause":
+    cls = reading.answer_class
+    if reading.support < check_floor(cls) or reading.asked.kind == "YESNO" or cls == "clause":
         return False
     return bool(as_written(reading, passages))
 
