@@ -172,5 +172,6 @@ def test_a_capital_that_acts_is_its_government_not_a_person_the_sentence_must_sh
         "Security Organization over its failure to act."
     )
     reading = read(question, [_passage(text)], _similarity)
-    # the question's words are the sentence's but for the capital: enough for the checker to be asked
-    assert reading.short == "Verrin Security Organization" and reading.support >= CHECK_FLOOR
+    # the question's words are the sentence's but for the capital: enough for the checker to be asked (the
+    # bound the test was written with, 0.10, before the floor for typed answers fell to CHECK_FLOOR)
+    assert reading.short == "Verrin Security Organization" and reading.support >= 0.10 >= CHECK_FLOOR
