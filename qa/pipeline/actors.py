@@ -74,6 +74,9 @@ SAYING = frozenset(
     "explain assert contend acknowledge reiterate tell point".split()
 )
 SAYING_STEMS = terms(" ".join(SAYING)).stems
+# What only a speaker does, for telling a person from a thing: the verbs of saying and of speaking to or of
+# someone ("Orbán urged", "Chepa called it a provocation").
+PERSON_VERBS = SAYING | frozenset("describe call urge warn".split())
 
 
 def only_reports(root: Any, asked: Sequence[Any], question_words: frozenset[str]) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from qa.pipeline.actors import PERSON_VERBS
 from qa.pipeline.answer_heads import COUNTS
 from qa.pipeline.answer_types import AnswerType, question_sentences
 from qa.pipeline.pronouns import name_of
@@ -198,7 +199,7 @@ def _agent(doc: Any) -> frozenset[str]:
     for t in doc:
         # the small tagger often leaves a lone surname untagged ("What did Orbán say ...?"): an untagged
         # name that says something is someone
-        someone = t.i in people or (not t.ent_type_ and t.head.lemma_ in _SAYING)
+        someone = t.i in people or (not t.ent_type_ and t.head.lemma_ in PERSON_VERBS)
         # a capital that acts is its government ("Yerevan announced"), however the tagger labels it
         someone = someone and not seat_of(name_of(t))
         if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.pos_ == "VERB" and someone:
@@ -239,9 +240,6 @@ def _possessed(doc: Any) -> frozenset[str]:
         ):
             return terms(of.head.text).stems
     return frozenset()
-
-
-_SAYING = frozenset("say tell announce claim argue describe call insist urge warn".split())
 
 
 _NEGATING_PREFIX = re.compile(r"^(un|in|im|non|dis)(?=[a-z]{4})")
