@@ -24,6 +24,8 @@ _THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # Every punctuation or symbol character, except a decimal point between two digits ("2.5" stays one token).
 _PUNCT = re.compile(r"(?!(?<=\d)\.(?=\d))[^\w\s]|_")
 _ARTICLES = frozenset({"a", "an", "the"})
+# Zeros that end a decimal fraction, and then a bare point: "1.80" is "1.8", "3.0" is "3" (one value).
+_DECIMAL_ZEROS = re.compile(r"(?<=\d)(?:(\.\d*?[1-9])0+|\.0+)$")
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -92,7 +94,7 @@ def _tokens(s: str) -> list[str]:
     s = s.translate(_QUOTE_DASH_TABLE).lower()
     s = _THOUSANDS_COMMA.sub("", s)
     s = _PUNCT.sub(" ", s)
-    tokens = [t for t in s.split() if t not in _ARTICLES]
+    tokens = [_DECIMAL_ZEROS.sub(r"\1", t) for t in s.split() if t not in _ARTICLES]
     return _numbers_to_digits(tokens)
 
 
@@ -101,8 +103,9 @@ def normalize_answer(s: str) -> str:
 
     Steps: NFKD and drop combining marks ("Orbán" -> "orban"); map unicode dashes and quotes to ASCII;
     lower case; drop thousands separators ("1,000" -> "1000"); replace punctuation by spaces; drop the
-    articles a/an/the; turn number words into digits ("three" -> "3", "thirtieth" -> "30th"); collapse
-    whitespace. Unlike SQuAD, punctuation becomes a space rather than vanishing, so that "May 20-21"
-    gives the tokens "may 20 21" (not "may 2021") and "Armenia-Russia" still contains "Russia".
+    articles a/an/the; drop the zeros that end a decimal fraction ("1.80" -> "1.8"); turn number words
+    into digits ("three" -> "3", "thirtieth" -> "30th"); collapse whitespace. Unlike SQuAD, punctuation
+    becomes a space rather than vanishing, so that "May 20-21" gives the tokens "may 20 21" (not
+    "may 2021") and "Armenia-Russia" still contains "Russia".
     """
     return " ".join(_tokens(s))

@@ -14,6 +14,7 @@ from qa.pipeline.support import (
     any_term_in,
     best_quote_span,
     negated,
+    restates,
     split_sentences,
     support,
     terms,
@@ -83,9 +84,14 @@ class Grounder:
         if reply.says_unknown or not self.passages:
             return self.refusal(notes)
         kept: list[tuple[str, list[int]]] = []  # (claim, passage indexes)
+        # a yes/no answer says the question's words back by nature ("Armenia has not applied ...")
+        echoes = question_type(self.question) != "yesno"
         for sentence in split_sentences(reply.explanation):
             claim = strip_markers(sentence)
             if len(terms(claim).stems) < MIN_CLAIM_TERMS or any(claim == c for c, _ in kept):
+                continue
+            if echoes and restates(claim, self.question):
+                notes.append(f"Removed a sentence that only restates the question: {claim!r}")
                 continue
             cited = [n - 1 for n in markers_in(sentence) if 1 <= n <= len(self.passages)]
             ok = [i for i in cited if self.supports(claim, i) > 0]
@@ -121,6 +127,8 @@ class Grounder:
             return ""
         if question_type(self.question) == "yesno" and short.lower().split()[0].strip(",.") in ("yes", "no"):
             return short.split()[0].strip(",.").lower() if kept else ""
+        if restates(short, self.question):
+            return ""
         pools = [i for _, idxs in kept for i in idxs] or range(len(self.passages))
         for i in pools:
             s = support(short, self._terms[i])

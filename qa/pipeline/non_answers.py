@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from index.datelines import strip_dateline
 from qa.pipeline.candidates import Mention
 from qa.pipeline.gazetteer import country_of_people
 from qa.pipeline.nlp import appositions
@@ -43,6 +44,17 @@ _VAGUE_TIME = re.compile(
     r"earlier|later)\s+)*(?:weeks?|weekends?|months?|years?|days?|decades?|times?|centur(?:y|ies)|recently)$",
     re.IGNORECASE,
 )
+# News services and broadcasters, as a report's credits name them: a byline ("The Associated Press"), a
+# dateline ("BIRMINGHAM, England (AP) —", "New York CNN —") or a photo credit ("Chamila Karunarathne/AP").
+_SERVICES = frozenset(
+    "ap|associated press|reuters|afp|agence france-presse|upi|cnn|bbc|npr|usa today".split("|")
+)
+# A question about the news media themselves, which a credit may answer ("Which outlet reported ...?").
+_ASKS_MEDIA = re.compile(
+    r"\b(news|outlets?|newspapers?|papers?|networks?|broadcasters?|channels?|wire|media|magazines?|"
+    r"journalists?|reporters?|photographers?|interview\w*|told|report\w*)\b",
+    re.IGNORECASE,
+)
 
 
 def no_answer(m: Mention, doc: Any, q: Question) -> bool:
@@ -50,6 +62,7 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
     head = terms(q.asked.head).stems if q.asked.head else frozenset()
     return (
         function_words(doc[m.start : m.end], m.text)  # "However", "In response to"
+        or "\n" in m.text  # a byline or a heading run into the next line: "Associated Press\n\nMONTGOMERY"
         # the things counted ("What two conditions": "two primary conditions"; yet "What kind of
         # cooperation" may be "intelligence cooperation")
         or (q.asked.count > 0 and m.text[:1].islower() and bool(head & terms(m.text.split()[-1]).stems))
@@ -60,7 +73,50 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or (q.asked.kind == "DATE" and bool(_VAGUE_TIME.match(m.text)))
         or (q.asked.head in _SCALES and bool(_UNIT.search(m.text)))
         or place_adjective(m, doc, q)
+        or credit(m, doc, q)
+        or the_category(m, doc, q, head)
     )
+
+
+def credit(m: Mention, doc: Any, q: Question) -> bool:
+    """Whether the mention is a news service credited with the report, no party to it: in a byline, a
+    dateline or a photo credit. A credit stands on a line of its own or in the dateline, and scores on the
+    words of the sentence it is glued to ("The Associated Press MONTGOMERY — The founder ... filed a
+    lawsuit against the Southern Poverty Law Center")."""
+    name = re.sub(r"^the\s+", "", m.text.strip(), flags=re.IGNORECASE).casefold()
+    named = name in _SERVICES or name.split()[-1:] in ([s] for s in _SERVICES)
+    if not named or _ASKS_MEDIA.search(q.text):
+        return False
+    text = doc.text
+    a, b = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
+    line_start = text.rfind("\n", 0, a) + 1
+    line = text[line_start:]
+    if a - line_start < len(line) - len(strip_dateline(line)):
+        return True  # within the line's dateline, with the place before it or not ("Verrin CNN")
+    if name not in _SERVICES:
+        return False
+    before = re.sub(r"\bthe\s*$", "", text[line_start:a], flags=re.IGNORECASE).rstrip()[-1:]
+    after = text[b:].lstrip(" \t")
+    alone_before = before in ("", "(", "/")
+    return alone_before and (after[:1] in ("", "\n", ")", "—", "–") or strip_dateline(after) != after)
+
+
+def the_category(m: Mention, doc: Any, q: Question, head: frozenset[str]) -> bool:
+    """Whether the mention is the category a name is asked for, with no name in it: "the two
+    Japanese-headquartered automakers" for "Which automaker is Honda talking to?". A people or a place may
+    qualify it ("Japanese"), a name may not ("the Texas Rangers team")."""
+    if not head or q.asked.kind not in ("ORG", "PERSON", "PLACE"):
+        return False
+    span = doc[m.start : m.end]
+    if any(t.pos_ == "PROPN" and t.ent_type_ not in _QUALIFIERS for t in span):
+        return False
+    # or its qualifier, which the reader writes with the noun after it (`short_answers.with_head`)
+    after = (
+        span.root.head
+        if span.root.dep_ in ("amod", "compound", "nmod") and span.root.head.i == m.end
+        else None
+    )
+    return any(covers(h, word_stems(t)) for t in (span.root, after) if t is not None for h in head)
 
 
 def place_adjective(m: Mention, doc: Any, q: Question) -> bool:

@@ -212,6 +212,14 @@ def denies(sentence: str, question: str) -> bool:
     return any(negated(" ".join(words[max(0, i - 3) : i])) for i in hits)
 
 
+def restates(claim: str, question: str) -> bool:
+    """Whether a claim only says the question's words back ("The SS United States is still in Philadelphia
+    after eviction" for "Why is the SS United States still in Philadelphia after eviction?"): it answers
+    nothing. A name counts as the question's only as written there ("NEWS.ru" is no "news")."""
+    c, asked = terms(claim), terms(question).stems
+    return bool(c.stems) and all(s in asked or (s not in c.names and covers(s, asked)) for s in c.stems)
+
+
 MIN_CLAIM_TERMS = 2  # "Orbán said:" is no claim to check
 
 

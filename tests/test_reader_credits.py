@@ -1,0 +1,103 @@
+"""Spans that answer nothing, found with a fifth clean held-out set: a news service's credit, the asked
+category with no name in it, and an answer that says the question back (all passages synthetic)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from index.models import ArticleInfo, Chunk
+from qa.models import Passage
+from qa.pipeline.grounder import Grounder
+from qa.pipeline.reader import read
+from qa.pipeline.support import restates
+from tests.test_reader import _passage, _similarity
+
+_LAWSUIT = (
+    "The Associated Press\n\nMONTGOMERY — The founder of the Tarvan Brotherhood filed a defamation lawsuit "
+    "Monday against the Ostrian Rights Center for labeling his group as a hate group."
+)
+
+
+def test_a_news_service_in_the_byline_is_no_party_to_the_story() -> None:
+    reading = read("Which civil rights organization is he suing?", [_passage(_LAWSUIT)], _similarity)
+    assert "Ostrian Rights Center" in [c.text for c in reading.candidates]
+    assert not any("Associated Press" in c.text for c in reading.candidates)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "VERRIN, Ostria (AP) — Halda Motors has begun talks to buy the Nimbus Works plant, the company said.",
+        "Verrin CNN — Halda Motors has begun talks to buy the Nimbus Works plant, the company said.",
+    ],
+)
+def test_a_news_service_in_the_dateline_is_no_party_to_the_story(text: str) -> None:
+    reading = read("Which company has begun talks to buy the plant?", [_passage(text)], _similarity)
+    assert "Halda Motors" in [c.text for c in reading.candidates]
+    assert not any({"AP", "CNN"} & set(c.text.split()) for c in reading.candidates)
+
+
+def test_a_question_about_the_news_media_may_be_answered_by_one() -> None:
+    text = "Halda Motors has begun talks to buy the Nimbus Works plant, CNN reported on Tuesday."
+    reading = read("Which news network reported the talks?", [_passage(text)], _similarity)
+    assert "CNN" in [c.text for c in reading.candidates]
+
+
+def test_the_asked_category_is_no_name_of_one() -> None:
+    text = (
+        "Two of Tarvania's biggest automakers, Halda and Nimbus, have begun merger talks, a newspaper "
+        "reported.\n\nThe two Tarvanian-headquartered automakers are looking to join forces to compete in "
+        "electric vehicles."
+    )
+    question = "Halda has begun merger talks with a rival. Which automaker is it talking to?"
+    reading = read(question, [_passage(text)], _similarity)
+    assert not any("automakers" in c.text for c in reading.candidates)
+    assert "Nimbus" in [c.text for c in reading.candidates]
+
+
+def test_a_name_before_its_category_is_still_a_name() -> None:
+    text = "The Verrin Rangers team won the title on Sunday after beating Ostria 3-1."
+    assert read("Which team won the title?", [_passage(text)], _similarity).short == "Verrin Rangers team"
+
+
+@pytest.mark.parametrize(
+    ("claim", "question", "says_back"),
+    [
+        (
+            "The liner Verrin Star is still in Ostport after eviction",
+            "Why is the liner Verrin Star still in Ostport after eviction?",
+            True,
+        ),
+        (
+            "The liner is still in Ostport because no berth would take it",
+            "Why is the liner in Ostport?",
+            False,
+        ),
+        # a name is the question's only as written: "NEWS.ru" says more than "news"
+        ("Chepa spoke to NEWS.ru", "Which news outlet did Chepa speak to?", False),
+    ],
+)
+def test_a_claim_that_says_the_question_back(claim: str, question: str, says_back: bool) -> None:
+    assert restates(claim, question) is says_back
+
+
+def test_a_reply_that_says_the_question_back_is_no_answer() -> None:
+    text = (
+        "The liner Verrin Star is still in Ostport after eviction. Its owners are fighting the suit in court."
+    )
+    info = ArticleInfo("a", "Liner", "Daily (synthetic)", "https://x.example", published=date(2024, 10, 8))
+    passages = [Passage(Chunk("a:0", info, text, 0, len(text)), 1.0, 1)]
+    question = "Why is the liner Verrin Star still in Ostport after eviction?"
+    reply = (
+        "Answer: The liner Verrin Star is still in Ostport after eviction\n"
+        "Explanation: The liner Verrin Star is still in Ostport after eviction [1]."
+    )
+    answer = Grounder(question, passages).from_reply(reply)
+    assert answer.refused
+    assert any(n.startswith("Removed a sentence that only restates the question") for n in answer.notes)
+    # a yes/no answer says the question's words back by nature
+    yes = "Answer: Yes\nExplanation: The liner Verrin Star is still in Ostport after eviction [1]."
+    kept = Grounder("Is the liner Verrin Star still in Ostport after eviction?", passages).from_reply(yes)
+    assert not kept.refused and kept.short == "yes"
