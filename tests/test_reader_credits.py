@@ -1,5 +1,6 @@
 """Spans that answer nothing, found with a fifth clean held-out set: a news service's credit, the asked
-category with no name in it, and an answer that says the question back (all passages synthetic)."""
+category with no name in it, a name made into an adjective, a list of places for who, and an answer that
+says the question back (all passages synthetic)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,19 @@ def test_the_asked_category_is_no_name_of_one() -> None:
 def test_a_name_before_its_category_is_still_a_name() -> None:
     text = "The Verrin Rangers team won the title on Sunday after beating Ostria 3-1."
     assert read("Which team won the title?", [_passage(text)], _similarity).short == "Verrin Rangers team"
+
+
+def test_a_name_made_into_an_adjective_or_a_list_of_places_is_no_one() -> None:
+    text = (
+        "Meet “Verrin Nights” (in select theaters in New York and Los Angeles, expanding in October), the "
+        "thriller that became the first Korean-language film to win the Golden Crest.\n\nIts director, "
+        "Mara Oslen, spent six years on the script."
+    )
+    question = "“Verrin Nights” won the Golden Crest this year. Who directed it?"
+    reading = read(question, [_passage(text)], _similarity)
+    assert reading.short == "Mara Oslen"
+    places = [c for c in reading.candidates if c.text == "New York and Los Angeles"]
+    assert all(c.support == 0.0 for c in places)
 
 
 @pytest.mark.parametrize(

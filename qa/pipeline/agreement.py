@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from qa.models import Passage
@@ -103,12 +103,15 @@ def _same_answer_key(keys: Sequence[str]) -> dict[str, str]:
     return rep_of
 
 
-def _a_place(key: str, counts: dict[str, int], places: set[str]) -> bool:
+def _a_place(key: str, counts: dict[str, int], places: set[str], runs: Iterable[str] = ()) -> bool:
     """Whether the tagger calls this answer a place in most of its tagged mentions ("Armenia"), or each of
-    its words a place elsewhere in the passages ("Armenia-Russia")."""
+    its words a place elsewhere in the passages ("Armenia-Russia"), or each item of its capitalised run
+    (`runs`, normalised: "New York and Los Angeles")."""
     tagged = sum(n for label, n in counts.items() if label in ENT)
     placed = sum(counts.get(label, 0) for label in _PLACE_LABELS)
-    return (tagged > 0 and 2 * placed >= tagged) or all(w in places for w in key.split())
+    if (tagged > 0 and 2 * placed >= tagged) or all(w in places for w in key.split()):
+        return True
+    return any(all(i in places for i in run.split(" and ")) for run in runs)
 
 
 def _countries_for_peoples(
@@ -165,7 +168,8 @@ def gather(
             counts[m.label] += 1
         if kind == "PERSON" and country_of_people(key):
             continue  # "Azerbaijani", "Hungarian": a people, whatever the tagger called one of its mentions
-        if kind == "PERSON" and _a_place(key, counts, places):
+        runs = {normalize_answer(m.text) for m, _ in items if m.label == "CAPS"}
+        if kind == "PERSON" and _a_place(key, counts, places, runs):
             # Capitalised, but the tagger calls it a place: no person, unless most of its tags say so.
             placed = sum(counts.get(label, 0) for label in _PLACE_LABELS)
             counts.pop("CAPS", None)

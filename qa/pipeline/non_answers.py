@@ -44,6 +44,9 @@ _VAGUE_TIME = re.compile(
     r"earlier|later)\s+)*(?:weeks?|weekends?|months?|years?|days?|decades?|times?|centur(?:y|ies)|recently)$",
     re.IGNORECASE,
 )
+# A name made into an adjective by a lowercase word after a hyphen ("Korean-language", "Moscow-backed",
+# "Lockheed Martin-manufactured"): it qualifies a thing, and names no one.
+_MADE_ADJECTIVE = re.compile(r"\w-[a-z]+$")
 # News services and broadcasters, as a report's credits name them: a byline ("The Associated Press"), a
 # dateline ("BIRMINGHAM, England (AP) —", "New York CNN —") or a photo credit ("Chamila Karunarathne/AP").
 _SERVICES = frozenset(
@@ -73,6 +76,7 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or (q.asked.kind == "DATE" and bool(_VAGUE_TIME.match(m.text)))
         or (q.asked.head in _SCALES and bool(_UNIT.search(m.text)))
         or place_adjective(m, doc, q)
+        or (q.asked.kind in ("ORG", "PERSON", "PLACE") and bool(_MADE_ADJECTIVE.search(m.text)))
         or credit(m, doc, q)
         or the_category(m, doc, q, head)
     )
