@@ -70,6 +70,9 @@ def _similarity(query: str, texts: Sequence[str]) -> Sequence[float]:
         # WordNet types a person the lexicon lacks, but not a role a company can play too
         ("Which cosmonaut commanded the mission?", "PERSON", "cosmonaut"),
         ("To which joint-venture partner is the carmaker selling its stake?", "NP", "partner"),
+        # what a thing is called asks its name, as "the name of" does
+        ("Congress relied on a law passed in 1926. What is that law called?", "LAW", "law"),
+        ("What was the film called?", "WORK", "film"),
     ],
 )
 def test_answer_types(question: str, kind: str, head: str) -> None:

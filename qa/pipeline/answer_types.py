@@ -60,6 +60,8 @@ def asked_part(question: str) -> str:
 def answer_type(question: str) -> AnswerType:
     """The expected answer type of a question."""
     q = asked_part(question)
+    if m := _CALLED.match(q):  # "What is that law called?" asks what "What is the name of the law?" asks
+        return answer_type(f"{m.group(1)} the name of {m.group(2)}?")
     ql = _without_relatives(q).lower().replace("’", "'")
     words = re.sub(r"^according to [^,]+,\s*", "", ql).split()
     first = words[0] if words else ""
@@ -248,6 +250,13 @@ def _mistagged_head(doc: Any, w: Any) -> Any:
 
 
 _NAME_OF = re.compile(r"\bthe name of\s+", re.IGNORECASE)
+# "What is the book called?", "What was that law called?": a name asked for by what the thing is called.
+_CALLED = re.compile(
+    r"^(what (?:is|was|are|were)) (?:the|that|this|these|those|its|his|her|their) ([^?]{1,60}?)"
+    r" (?:now |officially |formally )?called\s*\?\s*$",
+    re.IGNORECASE,
+)
+_CALLED_WORD = re.compile(r"\s+(?:now |officially |formally )?called(?=\s*\?\s*$)", re.IGNORECASE)
 # "Is the party described in the article as pro-Russian?" asks whether it is: the article's words are the
 # matter, not a verb of describing the sentence should hold.
 _AS_THE_ARTICLE_SAYS = re.compile(
@@ -258,7 +267,9 @@ _AS_THE_ARTICLE_SAYS = re.compile(
 
 
 def plain_question(question: str, asked: AnswerType) -> str:
-    """The question as the reader matches it: "What is the name of X?" as "What is X?" (no report says
-    "name"), "Is X described in the article as Y?" as "Is X Y?"."""
+    """The question as the reader matches it: "What is the name of X?" and "What is X called?" as "What is
+    X?" (no report says "name"), "Is X described in the article as Y?" as "Is X Y?"."""
     question = _AS_THE_ARTICLE_SAYS.sub("", question)
-    return _NAME_OF.sub("", question, count=1) if asked.rule == "the name of X" else question
+    if asked.rule != "the name of X":
+        return question
+    return _CALLED_WORD.sub("", _NAME_OF.sub("", question, count=1), count=1)

@@ -1,6 +1,6 @@
 """Spans that answer nothing, found with a fifth clean held-out set: a news service's credit, the asked
-category with no name in it, a name made into an adjective, a list of places for who, and an answer that
-says the question back (all passages synthetic)."""
+category with no name in it, a name made into an adjective, a list of places for who, what a thing is
+called, and an answer that says the question back (all passages synthetic)."""
 
 from __future__ import annotations
 
@@ -74,6 +74,15 @@ def test_a_name_made_into_an_adjective_or_a_list_of_places_is_no_one() -> None:
     assert reading.short == "Mara Oslen"
     places = [c for c in reading.candidates if c.text == "New York and Los Angeles"]
     assert all(c.support == 0.0 for c in places)
+
+
+def test_what_a_thing_is_called_is_its_name() -> None:
+    text = (
+        "Because of the law, the House voted to impose contracts on four rail unions. The Railway Labor "
+        "Act, passed in 1926, gives Congress the power to intervene in rail disputes."
+    )
+    question = "Congress averted a strike, relying on a labor law passed in 1926. What is that law called?"
+    assert read(question, [_passage(text)], _similarity).short == "Railway Labor Act"
 
 
 @pytest.mark.parametrize(
