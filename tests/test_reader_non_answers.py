@@ -61,6 +61,11 @@ def test_the_asked_category_is_no_name_of_one() -> None:
 def test_a_name_before_its_category_is_still_a_name() -> None:
     text = "The Verrin Rangers team won the title on Sunday after beating Ostria 3-1."
     assert read("Which team won the title?", [_passage(text)], _similarity).short == "Verrin Rangers team"
+    # a place named with its category, every word of it a place's
+    text = "The ministers of Verrin and Ostria held their talks in New York City on Tuesday."
+    assert read("In which city did the ministers hold talks?", [_passage(text)], _similarity).short == (
+        "New York City"
+    )
 
 
 def test_a_name_made_into_an_adjective_or_a_list_of_places_is_no_one() -> None:

@@ -108,7 +108,7 @@ def credit(m: Mention, doc: Any, q: Question) -> bool:
 def the_category(m: Mention, doc: Any, q: Question, head: frozenset[str]) -> bool:
     """Whether the mention is the category a name is asked for, with no name in it: "the two
     Japanese-headquartered automakers" for "Which automaker is Honda talking to?". A people or a place may
-    qualify it ("Japanese"), a name may not ("the Texas Rangers team")."""
+    qualify it ("Japanese"), a name may not ("the Texas Rangers team", "New York City")."""
     if not head or q.asked.kind not in ("ORG", "PERSON", "PLACE"):
         return False
     span = doc[m.start : m.end]
@@ -120,7 +120,9 @@ def the_category(m: Mention, doc: Any, q: Question, head: frozenset[str]) -> boo
         if span.root.dep_ in ("amod", "compound", "nmod") and span.root.head.i == m.end
         else None
     )
-    return any(covers(h, word_stems(t)) for t in (span.root, after) if t is not None for h in head)
+    # the category as a common noun, in lower case: "New York City" is a city's name
+    nouns = [t for t in (span.root, after) if t is not None and t.pos_ == "NOUN" and t.text.islower()]
+    return any(covers(h, word_stems(t)) for t in nouns for h in head)
 
 
 def place_adjective(m: Mention, doc: Any, q: Question) -> bool:
