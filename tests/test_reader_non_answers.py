@@ -12,8 +12,14 @@ from index.models import ArticleInfo, Chunk
 from qa.models import Passage
 from qa.pipeline.grounder import Grounder
 from qa.pipeline.reader import read
+from qa.pipeline.readings import Reading
 from qa.pipeline.support import restates
 from tests.test_reader import _passage, _similarity
+
+
+def _read(question: str, text: str) -> Reading:
+    return read(question, [_passage(text)], _similarity)
+
 
 _LAWSUIT = (
     "The Associated Press\n\nMONTGOMERY — The founder of the Tarvan Brotherhood filed a defamation lawsuit "
@@ -22,7 +28,7 @@ _LAWSUIT = (
 
 
 def test_a_news_service_in_the_byline_is_no_party_to_the_story() -> None:
-    reading = read("Which civil rights organization is he suing?", [_passage(_LAWSUIT)], _similarity)
+    reading = _read("Which civil rights organization is he suing?", _LAWSUIT)
     assert "Ostrian Rights Center" in [c.text for c in reading.candidates]
     assert not any("Associated Press" in c.text for c in reading.candidates)
 
@@ -35,14 +41,14 @@ def test_a_news_service_in_the_byline_is_no_party_to_the_story() -> None:
     ],
 )
 def test_a_news_service_in_the_dateline_is_no_party_to_the_story(text: str) -> None:
-    reading = read("Which company has begun talks to buy the plant?", [_passage(text)], _similarity)
+    reading = _read("Which company has begun talks to buy the plant?", text)
     assert "Halda Motors" in [c.text for c in reading.candidates]
     assert not any({"AP", "CNN"} & set(c.text.split()) for c in reading.candidates)
 
 
 def test_a_question_about_the_news_media_may_be_answered_by_one() -> None:
     text = "Halda Motors has begun talks to buy the Nimbus Works plant, CNN reported on Tuesday."
-    reading = read("Which news network reported the talks?", [_passage(text)], _similarity)
+    reading = _read("Which news network reported the talks?", text)
     assert "CNN" in [c.text for c in reading.candidates]
 
 
@@ -53,19 +59,17 @@ def test_the_asked_category_is_no_name_of_one() -> None:
         "electric vehicles."
     )
     question = "Halda has begun merger talks with a rival. Which automaker is it talking to?"
-    reading = read(question, [_passage(text)], _similarity)
+    reading = _read(question, text)
     assert not any("automakers" in c.text for c in reading.candidates)
     assert "Nimbus" in [c.text for c in reading.candidates]
 
 
 def test_a_name_before_its_category_is_still_a_name() -> None:
     text = "The Verrin Rangers team won the title on Sunday after beating Ostria 3-1."
-    assert read("Which team won the title?", [_passage(text)], _similarity).short == "Verrin Rangers team"
+    assert _read("Which team won the title?", text).short == "Verrin Rangers team"
     # a place named with its category, every word of it a place's
     text = "The ministers of Verrin and Ostria held their talks in New York City on Tuesday."
-    assert read("In which city did the ministers hold talks?", [_passage(text)], _similarity).short == (
-        "New York City"
-    )
+    assert _read("In which city did the ministers hold talks?", text).short == ("New York City")
 
 
 def test_a_name_made_into_an_adjective_or_a_list_of_places_is_no_one() -> None:
@@ -75,7 +79,7 @@ def test_a_name_made_into_an_adjective_or_a_list_of_places_is_no_one() -> None:
         "Mara Oslen, spent six years on the script."
     )
     question = "“Verrin Nights” won the Golden Crest this year. Who directed it?"
-    reading = read(question, [_passage(text)], _similarity)
+    reading = _read(question, text)
     assert reading.short == "Mara Oslen"
     places = [c for c in reading.candidates if c.text == "New York and Los Angeles"]
     assert all(c.support == 0.0 for c in places)
@@ -87,7 +91,7 @@ def test_what_a_thing_is_called_is_its_name() -> None:
         "Act, passed in 1926, gives Congress the power to intervene in rail disputes."
     )
     question = "Congress averted a strike, relying on a labor law passed in 1926. What is that law called?"
-    assert read(question, [_passage(text)], _similarity).short == "Railway Labor Act"
+    assert _read(question, text).short == "Railway Labor Act"
 
 
 @pytest.mark.parametrize(
