@@ -1,6 +1,7 @@
 """Spans that are no answer to the question, whatever their type: function words, the things a question
-counts, where a person is from, a qualifier of the very category the question asks for, and that category
-said of a name ("Kestrels, long-range missiles": the name is the answer).
+counts, where a person is from, a qualifier of the very category the question asks for, that category said
+of a name ("Kestrels, long-range missiles": the name is the answer) or standing with no name at all, a name
+made into an adjective ("Korean-language"), and a news service credited in a byline or a dateline.
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ def credit(m: Mention, doc: Any, q: Question) -> bool:
     words of the sentence it is glued to ("The Associated Press MONTGOMERY — The founder ... filed a
     lawsuit against the Southern Poverty Law Center")."""
     name = re.sub(r"^the\s+", "", m.text.strip(), flags=re.IGNORECASE).casefold()
-    named = name in _SERVICES or name.split()[-1:] in ([s] for s in _SERVICES)
-    if not named or _ASKS_MEDIA.search(q.text):
+    last = name.split()[-1] if name.split() else ""
+    if not (name in _SERVICES or last in _SERVICES) or _ASKS_MEDIA.search(q.text):
         return False
     text = doc.text
     a, b = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
