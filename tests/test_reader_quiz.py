@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 
 from qa.pipeline.answer_heads import HEAD_TYPE
-from qa.pipeline.answer_types import answer_type, plain_question
+from qa.pipeline.answer_types import answer_type
 from qa.pipeline.answerability import MIN_SUPPORT
 from qa.pipeline.conjunctions import both_parts
 from qa.pipeline.gazetteer import answer_filter, member
-from qa.pipeline.nlp import parse
-from qa.pipeline.question_facts import Question, lead_in, question
+from qa.pipeline.question_facts import lead_in
 from qa.pipeline.reader import read
 from qa.pipeline.support import terms
 from tests.conftest import MakeQA
@@ -195,25 +194,3 @@ def test_a_lead_in_may_gather_its_story_from_the_sentences_beside_the_answer() -
     apart = read(question, [_passage(f"{told} {other} {story}")], _similarity)
     assert beside.short == apart.short == "Verrin Longshore Union"
     assert beside.support > apart.support
-
-
-def test_the_lead_in_subject_is_no_topic_the_answer_must_name() -> None:
-    # "football", the lead-in's subject, is not in the sentence that answers: the asked sentence has no
-    # subject but the answer, and the lead-in's words find the story
-    text = (
-        "The Verrin Lions have played 84 games on the holiday, the most of any team. Pro football on the "
-        "holiday dates back to the 1930s, when the Verrin Lions first hosted a game."
-    )
-    question = "Ostrian football on the holiday dates back a century. Which team has played the most games?"
-    reading = read(question, [_passage(text)], _similarity)
-    assert reading.short == "Verrin Lions" and reading.support >= MIN_SUPPORT
-    # a pronoun that asks about the lead-in's subject still stands for it
-    asked = "Verrin's mayor Mara Oslen retired this week. How old was she?"
-    assert "oslen" in _question_of(asked).subject.head
-    assert not _question_of("Pro football dates back to the 1930s. Which team won?").subject.head
-
-
-def _question_of(text: str) -> Question:
-    asked = answer_type(text)
-    plain = plain_question(text, asked)
-    return question(plain, asked, parse([plain])[0])

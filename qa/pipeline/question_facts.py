@@ -12,7 +12,7 @@ from typing import Any
 
 from qa.pipeline.actors import PERSON_VERBS
 from qa.pipeline.answer_heads import COUNTS
-from qa.pipeline.answer_types import AnswerType, asked_part, question_sentences
+from qa.pipeline.answer_types import AnswerType, question_sentences
 from qa.pipeline.pronouns import name_of
 from qa.pipeline.support import covers, terms, word_stems
 from qa.pipeline.wordnet import is_verb, seat_of
@@ -85,7 +85,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         places=tuple(terms(p).stems for p in _qualifiers(doc)),
         verbs=frozenset(verbs),
         predicate=frozenset(predicate),
-        subject=_asked_subject(text, doc, asked.head),
+        subject=_subject(doc, asked.head),
         agent=_agent(doc),
         title=_office(doc) if asked.kind == "PERSON" else None,
         modal=any(t.lower_ in MODALS for t in doc),
@@ -167,21 +167,6 @@ def _common(t: Any, pos: tuple[str, ...]) -> bool:
     """A word of one of these parts of speech, or a capitalised office ("Prime Minister") the tagger calls a
     proper noun but no named entity."""
     return t.pos_ in pos or (t.pos_ == "PROPN" and not t.ent_type_)
-
-
-def _asked_subject(text: str, doc: Any, asked_head: str) -> Subject:
-    """The subject of the sentence that asks ("Which NFL team has played the most games?" has none but the
-    answer), not of a quiz's lead-in ("Pro football on Thanksgiving dates back to the 1930s."), whose story
-    the lead-in's words find; but a pronoun that asks about the lead-in's subject stands for it ("How old
-    was he?")."""
-    start = text.rfind(asked_part(text))
-    if start <= 0:
-        return _subject(doc, asked_head)
-    asked = [t for t in doc if t.idx >= start]
-    pronoun = [t for t in asked if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PRON"]
-    if any(t.lower_ not in _WH_WORDS for t in pronoun):
-        return _subject(doc, asked_head)
-    return _subject(asked, asked_head)
 
 
 def _subject(doc: Any, asked_head: str) -> Subject:
