@@ -168,7 +168,7 @@ def gather(
             counts[m.label] += 1
         if kind == "PERSON" and country_of_people(key):
             continue  # "Azerbaijani", "Hungarian": a people, whatever the tagger called one of its mentions
-        runs = {normalize_answer(m.text) for m, _ in items if m.label == "CAPS"}
+        runs = (normalize_answer(m.text) for m, _ in items if m.label == "CAPS")  # read only if needed
         if kind == "PERSON" and _a_place(key, counts, places, runs):
             # Capitalised, but the tagger calls it a place: no person, unless most of its tags say so.
             placed = sum(counts.get(label, 0) for label in _PLACE_LABELS)

@@ -251,12 +251,13 @@ def _mistagged_head(doc: Any, w: Any) -> Any:
 
 _NAME_OF = re.compile(r"\bthe name of\s+", re.IGNORECASE)
 # "What is the book called?", "What was that law called?": a name asked for by what the thing is called.
+_CALLED_TAIL = r"(?:now |officially |formally )?called(?=\s*\?\s*$)"
 _CALLED = re.compile(
-    r"^(what (?:is|was|are|were)) (?:the|that|this|these|those|its|his|her|their) ([^?]{1,60}?)"
-    r" (?:now |officially |formally )?called\s*\?\s*$",
+    r"^(what (?:is|was|are|were)) (?:the|that|this|these|those|its|his|her|their) ([^?]{1,60}?) "
+    + _CALLED_TAIL,
     re.IGNORECASE,
 )
-_CALLED_WORD = re.compile(r"\s+(?:now |officially |formally )?called(?=\s*\?\s*$)", re.IGNORECASE)
+_CALLED_WORD = re.compile(r"\s+" + _CALLED_TAIL, re.IGNORECASE)
 # "Is the party described in the article as pro-Russian?" asks whether it is: the article's words are the
 # matter, not a verb of describing the sentence should hold.
 _AS_THE_ARTICLE_SAYS = re.compile(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from index.datelines import strip_dateline
+from index.datelines import BROADCASTERS, strip_dateline
 from qa.pipeline.candidates import Mention
 from qa.pipeline.gazetteer import country_of_people
 from qa.pipeline.nlp import appositions
@@ -45,14 +45,19 @@ _VAGUE_TIME = re.compile(
     r"earlier|later)\s+)*(?:weeks?|weekends?|months?|years?|days?|decades?|times?|centur(?:y|ies)|recently)$",
     re.IGNORECASE,
 )
+# The kinds of question a name answers: a person, an organisation or a place.
+_NAMED = ("ORG", "PERSON", "PLACE")
 # A name made into an adjective by a lowercase word after a hyphen ("Korean-language", "Moscow-backed",
 # "Lockheed Martin-manufactured"): it qualifies a thing, and names no one.
 _MADE_ADJECTIVE = re.compile(r"\w-[a-z]+$")
 # News services and broadcasters, as a report's credits name them: a byline ("The Associated Press"), a
 # dateline ("BIRMINGHAM, England (AP) —", "New York CNN —") or a photo credit ("Chamila Karunarathne/AP").
-_SERVICES = frozenset(
-    "ap|associated press|reuters|afp|agence france-presse|upi|cnn|bbc|npr|usa today".split("|")
-)
+_SERVICES = frozenset(b.casefold() for b in BROADCASTERS) | {
+    "associated press",
+    "reuters",
+    "agence france-presse",
+    "usa today",
+}
 # A question about the news media themselves, which a credit may answer ("Which outlet reported ...?").
 _ASKS_MEDIA = re.compile(
     r"\b(news|outlets?|newspapers?|papers?|networks?|broadcasters?|channels?|wire|media|magazines?|"
@@ -77,7 +82,7 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or (q.asked.kind == "DATE" and bool(_VAGUE_TIME.match(m.text)))
         or (q.asked.head in _SCALES and bool(_UNIT.search(m.text)))
         or place_adjective(m, doc, q)
-        or (q.asked.kind in ("ORG", "PERSON", "PLACE") and bool(_MADE_ADJECTIVE.search(m.text)))
+        or (q.asked.kind in _NAMED and bool(_MADE_ADJECTIVE.search(m.text)))
         or credit(m, doc, q)
         or the_category(m, doc, q, head)
     )
@@ -89,7 +94,7 @@ def credit(m: Mention, doc: Any, q: Question) -> bool:
     words of the sentence it is glued to ("The Associated Press MONTGOMERY — The founder ... filed a
     lawsuit against the Southern Poverty Law Center")."""
     name = re.sub(r"^the\s+", "", m.text.strip(), flags=re.IGNORECASE).casefold()
-    last = name.split()[-1] if name.split() else ""
+    last = (name.split() or [""])[-1]
     if not (name in _SERVICES or last in _SERVICES) or _ASKS_MEDIA.search(q.text):
         return False
     text = doc.text
@@ -110,7 +115,7 @@ def the_category(m: Mention, doc: Any, q: Question, head: frozenset[str]) -> boo
     """Whether the mention is the category a name is asked for, with no name in it: "the two
     Japanese-headquartered automakers" for "Which automaker is Honda talking to?". A people or a place may
     qualify it ("Japanese"), a name may not ("the Texas Rangers team", "New York City")."""
-    if not head or q.asked.kind not in ("ORG", "PERSON", "PLACE"):
+    if not head or q.asked.kind not in _NAMED:
         return False
     span = doc[m.start : m.end]
     if any(t.pos_ == "PROPN" and t.ent_type_ not in _QUALIFIERS for t in span):
