@@ -38,6 +38,7 @@ def test_a_news_service_in_the_byline_is_no_party_to_the_story() -> None:
     [
         "VERRIN, Ostria (AP) — Halda Motors has begun talks to buy the Nimbus Works plant, the company said.",
         "Verrin CNN — Halda Motors has begun talks to buy the Nimbus Works plant, the company said.",
+        "Verrin CNN Business —\n\nHalda Motors has begun talks to buy the Nimbus Works plant, the firm said.",
     ],
 )
 def test_a_news_service_in_the_dateline_is_no_party_to_the_story(text: str) -> None:

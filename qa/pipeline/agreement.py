@@ -15,6 +15,7 @@ from qa.pipeline.answer_heads import ENT, HEAD_TYPE, TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.evidence import Features, W
 from qa.pipeline.gazetteer import country_of_people, member
+from qa.pipeline.short_answers import tidy
 from qa.pipeline.support import terms
 from qa.pipeline.wordnet import is_kind_of
 
@@ -144,8 +145,8 @@ def gather(
     if kind == "PLACE":
         scored = _countries_for_peoples(scored)
     by_key: dict[str, list[tuple[Mention, Features]]] = defaultdict(list)
-    for m, f in scored:
-        if key := normalize_answer(m.text):
+    for m, f in scored:  # as the reader writes it: "roughly 159 million" and "more than 159 million" agree
+        if key := normalize_answer(tidy(m.text, kind)):
             by_key[key].append((m, f))
     # "Armenia-Russia" (relations, talks) is no fuller name of Russia: a compound of countries joins nothing
     pairs = {

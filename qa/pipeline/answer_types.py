@@ -181,7 +181,10 @@ def _by_head_noun(q: str, ql: str) -> AnswerType:
             return AnswerType(kind, head_noun, plural, "the name of X", count)
         if lemma in NAME_HEADS:
             return AnswerType("NAME", lemma, plural, f"{w.lower_} {lemma}", count)
-        kind = _kind_of(lemma, head.text)
+        # "which pilot", "which teacher": a noun whose first sense is a person asks for one
+        kind = _kind_of(lemma, head.text) or (
+            "PERSON" if lemma.isalpha() and names_people(lemma, True) else None
+        )
         rule = f"{w.lower_} X" if kind else f"{w.lower_} X (untyped head)"
         return AnswerType(kind or "NP", lemma, plural, rule, count)
     if re.search(r"\bwhat\b", ql):

@@ -76,6 +76,7 @@ def _trim(doc: Any, a: int, b: int) -> tuple[int, int]:
         or doc[a].tag_ in ("PRP$", "WP$")
         or doc[a].is_space
         or doc[a].lower_ in ("such", "'s", "’s")
+        or (doc[a].text == "By" and (a == 0 or "\n" in doc[a - 1].text))  # a byline: "By Mara Holt"
     ):
         a += 1
     while b > a and (doc[b - 1].pos_ == "PUNCT" or doc[b - 1].tag_ == "POS" or doc[b - 1].is_space):

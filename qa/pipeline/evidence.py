@@ -22,7 +22,7 @@ from qa.pipeline.nlp import appositions, governor, slot_of, tree_distance
 from qa.pipeline.paraphrases import SPEAKING, said_as
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question, predicate_forms
-from qa.pipeline.support import covers, terms, word_stems
+from qa.pipeline.support import CORPORATE, covers, terms, word_stems
 
 W = {"cos": 0.5, "passage": 0.3, "attach0": 0.3, "governor": 0.8, "type0": 0.25, "named": 0.7, "cue": 0.6,
      "cue_support": 0.9, "head_near": 0.3, "list": 1.3, "about0": 0.3, "lead_in": 0.4}  # fmt: skip
@@ -33,6 +33,7 @@ _DEMANDS = set(
     "push expect aim".split()
 )
 _DEMAND_STEMS = terms(" ".join(_DEMANDS)).stems
+_SCALE = terms("hundred thousand million billion trillion percent dollars").stems
 
 
 @dataclass
@@ -156,7 +157,9 @@ def mention_features(
             f.head_near = 1.0
         elif any(covers(h, st) for st in [terms(span.text).stems, *map(word_stems, near)] for h in heads):
             f.head_near = 0.5  # the head noun inside the span, or only nearby
-    stems = terms(m.text).stems
+    said = terms(m.text)
+    # a figure's scale is no name ("159 million" for a question that says "81 million"), nor a company's "Co."
+    stems = said.stems - (_SCALE if said.numbers else CORPORATE)
     # what the question already names; not the asked noun itself ("Interregional Forum" for "which forum")
     named = q.stems - heads
     f.named = sum(1 for s in stems if close_to(s, named)) / len(stems) if stems else 0.0

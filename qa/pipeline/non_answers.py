@@ -1,7 +1,9 @@
 """Spans that are no answer to the question, whatever their type: function words, the things a question
 counts, where a person is from, a qualifier of the very category the question asks for, that category said
 of a name ("Kestrels, long-range missiles": the name is the answer) or standing with no name at all, a name
-made into an adjective ("Korean-language"), and a news service credited in a byline or a dateline.
+made into an adjective ("Korean-language"), a news service credited in a byline or a dateline, a reporter
+in the byline, a ticker or a bracketed abbreviation of a company the question names, and a year for "what
+date". A work's title is no function words, whatever its words ("Everything Everywhere All at Once").
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ import re
 from typing import Any
 
 from index.datelines import BROADCASTERS, strip_dateline
-from qa.pipeline.candidates import Mention
+from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.gazetteer import country_of_people
 from qa.pipeline.nlp import appositions
 from qa.pipeline.question_facts import Question
 from qa.pipeline.short_answers import function_words
-from qa.pipeline.support import covers, terms, word_stems
+from qa.pipeline.support import CORPORATE, covers, terms, word_stems
 from qa.pipeline.wordnet import is_kind_of
 
 # Places that act through their officials: "California Gov. Gavin Newsom declared ..." is California's act.
@@ -45,8 +47,16 @@ _VAGUE_TIME = re.compile(
     r"earlier|later)\s+)*(?:weeks?|weekends?|months?|years?|days?|decades?|times?|centur(?:y|ies)|recently)$",
     re.IGNORECASE,
 )
+# "On what date ...?" asks a day: a year alone ("2024"), or a number the tagger took for a date, is none.
+_DAY_HEADS = frozenset({"date", "day"})
+_NO_DAY = re.compile(r"^(?:(?:19|20)\d\d(?:s|'s)?|\d{1,3})$")
 # The kinds of question a name answers: a person, an organisation or a place.
 _NAMED = ("ORG", "PERSON", "PLACE")
+# A title in title case, which may be all function words ("Everything Everywhere All at Once", "It Ends with
+# Us"): each word capitalised but the short ones inside.
+_TITLE = re.compile(
+    r"^[A-Z][\w'’]*(?:\s+(?:[A-Z][\w'’]*|a|an|the|and|or|of|at|in|on|to|for|with|by))*\s+[A-Z][\w'’]*$"
+)
 # A name made into an adjective by a lowercase word after a hyphen ("Korean-language", "Moscow-backed",
 # "Lockheed Martin-manufactured"): it qualifies a thing, and names no one.
 _MADE_ADJECTIVE = re.compile(r"\w-[a-z]+$")
@@ -58,6 +68,11 @@ _SERVICES = frozenset(b.casefold() for b in BROADCASTERS) | {
     "agence france-presse",
     "usa today",
 }
+# A byline: one to three names, each of capitalised words, on a line of their own ("By Jill Lawless").
+_NAME_WORDS = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+_BYLINE = re.compile(rf"^(?:By\s+)?{_NAME_WORDS}(?:(?:,\s*|,?\s+and\s+){_NAME_WORDS}){{0,2}}$")
+# A company's stock ticker ("(NYSE: NEWM)"), which names it only for traders.
+_TICKER = re.compile(r"\b(?:NYSE|NASDAQ|Nasdaq|TSX|LSE|OTC)(?: American)?\s*:\s*$")
 # A question about the news media themselves, which a credit may answer ("Which outlet reported ...?").
 _ASKS_MEDIA = re.compile(
     r"\b(news|outlets?|newspapers?|papers?|networks?|broadcasters?|channels?|wire|media|magazines?|"
@@ -66,11 +81,16 @@ _ASKS_MEDIA = re.compile(
 )
 
 
+def _titled(m: Mention) -> bool:
+    """Whether a mention is a work's title: tagged or quoted as one, of several words in title case."""
+    return m.label in ("WORK_OF_ART", "QUOTE") and bool(_TITLE.match(m.text))
+
+
 def no_answer(m: Mention, doc: Any, q: Question) -> bool:
     """Whether a mention answers nothing the question asks, whatever it scores."""
     head = terms(q.asked.head).stems if q.asked.head else frozenset()
     return (
-        function_words(doc[m.start : m.end], m.text)  # "However", "In response to"
+        (function_words(doc[m.start : m.end], m.text) and not _titled(m))  # "However", "In response to"
         or "\n" in m.text  # a byline or a heading run into the next line: "Associated Press\n\nMONTGOMERY"
         # the things counted ("What two conditions": "two primary conditions"; yet "What kind of
         # cooperation" may be "intelligence cooperation")
@@ -80,10 +100,14 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or counts_the_named(m, doc, q)
         or describes_a_name(m, doc, head)
         or (q.asked.kind == "DATE" and bool(_VAGUE_TIME.match(m.text)))
+        or (q.asked.kind == "DATE" and q.asked.head in _DAY_HEADS and bool(_NO_DAY.match(m.text)))
         or (q.asked.head in _SCALES and bool(_UNIT.search(m.text)))
         or place_adjective(m, doc, q)
         or (q.asked.kind in _NAMED and bool(_MADE_ADJECTIVE.search(m.text)))
         or credit(m, doc, q)
+        or byline(m, doc, q)
+        or bracketed_alias(m, doc, q)
+        or bool(_TICKER.search(doc.text[max(0, doc[m.start].idx - 12) : doc[m.start].idx]))  # "NYSE: X"
         or the_category(m, doc, q, head)
     )
 
@@ -94,8 +118,9 @@ def credit(m: Mention, doc: Any, q: Question) -> bool:
     words of the sentence it is glued to ("The Associated Press MONTGOMERY — The founder ... filed a
     lawsuit against the Southern Poverty Law Center")."""
     name = re.sub(r"^the\s+", "", m.text.strip(), flags=re.IGNORECASE).casefold()
-    last = (name.split() or [""])[-1]
-    if not (name in _SERVICES or last in _SERVICES) or _ASKS_MEDIA.search(q.text):
+    # "Associated Press", "USA TODAY", and a service's desk with the dateline's place ("Verrin CNN Business")
+    credited = name in _SERVICES or any(w in _SERVICES for w in name.split())
+    if not credited or _ASKS_MEDIA.search(q.text):
         return False
     text = doc.text
     a, b = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
@@ -109,6 +134,36 @@ def credit(m: Mention, doc: Any, q: Question) -> bool:
     after = text[b:].lstrip(" \t")
     alone_before = before in ("", "(", "/")
     return alone_before and (after[:1] in ("", "\n", ")", "—", "–") or strip_dateline(after) != after)
+
+
+def byline(m: Mention, doc: Any, q: Question) -> bool:
+    """Whether the mention is a reporter named in the byline ("Hillel Italie and Bob Thomas" on a line of
+    their own, above "Associated Press" or the dateline), unless the question asks about the news media."""
+    if q.asked.kind != "PERSON" or _ASKS_MEDIA.search(q.text):
+        return False
+    text, a = doc.text, doc[m.start].idx
+    start, end = text.rfind("\n", 0, a) + 1, text.find("\n", a)
+    end = len(text) if end < 0 else end
+    if not _BYLINE.match(text[start:end].strip()):
+        return False
+    below = next((line.strip() for line in text[end:].split("\n") if line.strip()), "")
+    service = re.sub(r"^the\s+", "", below, flags=re.IGNORECASE).casefold()
+    return service in _SERVICES or strip_dateline(below) != below
+
+
+def bracketed_alias(m: Mention, doc: Any, q: Question) -> bool:
+    """Whether the mention is an abbreviation or a ticker in brackets after a name the question names: "New
+    Media Investment Group (NEWM)", "Gannett Co. (GCI)" for a question on the group or on Gannett."""
+    bracketed = m.start > 1 and m.end < len(doc) and doc[m.start - 1].text == "(" and doc[m.end].text == ")"
+    if not (bracketed and m.text.isupper()):
+        return False
+    words: list[str] = []
+    i = m.start - 2
+    while i >= 0 and len(words) < 8 and (doc[i].text[:1].isupper() or doc[i].lower_ in ("of", "and", "for")):
+        words.append(doc[i].text)
+        i -= 1
+    stems = terms(" ".join(words)).stems - CORPORATE
+    return bool(stems) and all(close_to(s, q.stems) for s in stems)
 
 
 def the_category(m: Mention, doc: Any, q: Question, head: frozenset[str]) -> bool:

@@ -40,6 +40,8 @@ SPEAKING = terms("tell speak talk comment interview").stems
 _IDIOM = re.compile(r"\b(" + "|".join(map(re.escape, _IDIOMS)) + r")s?\b", re.IGNORECASE)
 _WORD = re.compile(r"\b[a-z]{4,}\b")  # a common word, as written: names have no derived forms to look up
 _NAME = re.compile(r"(?=\b([A-Z][\w-]+(?: [A-Z][\w-]+)?))")  # overlapping: "Did Moscow", then "Moscow"
+# A name of several capitalised words, which a report may go on to call by its initials ("the DNC").
+_LONG_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of |for |and |the )*[A-Z][a-z]+)+")
 # Words of an office that say whose it is, not what it is: "his Russian counterpart" holds Mirzoyan's office
 _COUNTERPART = frozenset({"counterpart", "counterparts", "opposite", "peer"})
 
@@ -66,6 +68,10 @@ def question_aliases(question: str, seats: bool = True, forms: bool = True) -> d
             aliases.setdefault(stem, set()).update(office)
     for stem in terms(question).stems & DESCRIBING_STEMS:
         aliases.setdefault(stem, set()).update(DESCRIBING_STEMS)
+    for name in _LONG_NAME.findall(question) if forms else ():  # "the DNC": Democratic National Convention
+        initials = "".join(w[0] for w in name.split() if w[0].isupper()).lower()
+        for stem in terms(name).stems:
+            aliases.setdefault(stem, set()).add(initials)
     return {stem: frozenset(said) for stem, said in aliases.items()}
 
 

@@ -137,17 +137,23 @@ def read(
         return Reading(asked, "", 0.0, None)
     top = []
     heads = terms(asked.head).stems if asked.head else frozenset()
+    strict = asked.kind in STRICT
     for a in answers:
-        m, f = a.best  # type: ignore[misc]
         quotable = [mf for mf in a.mentions if not mf[0].headline]
         if not quotable:  # stated only in a headline, which a citation cannot quote
             continue
-        m = m if not m.headline else max(quotable, key=lambda mf: mf[1].score())[0]
+        # the answer as its best-stated sentence states it: the votes rank answers, the sentence is quoted
+        m, f = max(quotable, key=lambda mf: (mf[1].support(strict), mf[1].score()))
+        support = f.support(strict)
+        if (
+            a.best is not None and a.best[0].headline
+        ):  # a headline states, a sentence of the passage is quoted
+            support = max(support, a.best[1].support(strict))
         sent = list(docs[m.passage].sents)[m.sentence]
         top.append(
             Candidate(
                 with_head(tidy(a.text, asked.kind), docs[m.passage], m.start, m.end, heads),
-                f.support(asked.kind in STRICT),
+                support,
                 evidence_of(m.passage, sent, pronouns),
             )
         )

@@ -126,6 +126,10 @@ def terms(text: str) -> Terms:
     return Terms(frozenset(stems), frozenset(numbers), frozenset(names))
 
 
+# Words any company's name may end in, which name no company in particular ("Gannett Co." is Gannett).
+CORPORATE = terms("co corp inc ltd llc plc company corporation").stems
+
+
 def word_stems(token: Any) -> frozenset[str]:
     """Stems of a parsed word as written and as its lemma: "held" and "hold"."""
     return terms(token.text).stems | terms(token.lemma_).stems

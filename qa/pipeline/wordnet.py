@@ -29,6 +29,12 @@ GENERAL_HEADS = frozenset(
     "piece pieces element elements aspect aspects feature features detail details factor factors species "
     "issue issues topic topics subject subjects specie".split()  # "specie": spaCy's lemma of "species"
 )
+# Roles a company plays as often as a person does: "Which partner ...?" may ask for a company.
+_COMPANY_ROLES = frozenset(
+    "partner buyer bidder investor sponsor client customer employer shareholder stakeholder creditor lender "
+    "tenant contractor seller vendor provider supplier acquirer owner operator developer producer exporter "
+    "importer distributor publisher competitor rival backer donor member subsidiary affiliate".split()
+)
 # Plural endings and the singular they come from, tried in order (WordNet's own "morphy" rules for nouns).
 _ENDINGS = (("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
             ("ies", "y"), ("s", ""))  # fmt: skip
@@ -182,12 +188,15 @@ def is_kind_of(phrase: str, head: str) -> bool | None:
     return None
 
 
-def names_people(noun: str) -> bool:
+def names_people(noun: str, first_sense: bool = False) -> bool:
     """Whether every sense of a noun is a kind of person and none is made from a verb: an occupation or a
     rank ("cosmonaut", "novelist"), not a role a company can play too ("partner", "buyer", "supplier") nor a
-    word that names people only in some senses ("subsidiary", "receiver")."""
+    word that names people only in some senses ("subsidiary", "receiver"). With `first_sense`, whether its
+    most frequent sense is a person, and it is no role a company plays as often ("teacher", "pilot")."""
     found = senses(noun)
     person = set(senses("person")[:1])
+    if first_sense:
+        return bool(found) and noun not in _COMPANY_ROLES and bool(person & _ancestors(found[0]))
     return (
         bool(found)
         and all(person & _ancestors(s) for s in found)
