@@ -152,3 +152,11 @@ def test_an_answer_is_as_well_stated_as_its_best_stated_sentence() -> None:
     best = read(question, passages, _similarity).candidates[0]
     assert best.text == "$453.5 million"
     assert best.evidence is not None and best.evidence.claim.startswith("Halda owes")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [("What is the 58-year-old suspect's name?", "PERSON"), ("What is the company's name?", "ORG")],
+)
+def test_a_things_name_asks_what_the_name_of_the_thing_asks(question: str, kind: str) -> None:
+    assert answer_type(question).kind == kind

@@ -174,6 +174,7 @@ def _by_head_noun(q: str, ql: str) -> AnswerType:
         if lemma in PHRASE_HEADS:
             return AnswerType("PHRASE", lemma, rule=f"{w.lower_} is the {lemma}")
         of = [o for p in head.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+        of = of or [c for c in head.children if c.dep_ == "poss" and c.pos_ == "NOUN"]  # "the suspect's name"
         if lemma == "name" and of and (kind := _kind_of(of[0].lemma_.lower(), of[0].text)):
             # "What is the name of Armenia's prime minister?" asks for a person, with that office (asked as
             # "who" asks, with no head noun: the office is the question's, not a kind to match)
