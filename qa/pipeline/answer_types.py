@@ -13,7 +13,7 @@ from typing import Any
 
 from qa.pipeline.answer_heads import COUNTS, HEAD_TYPE, LIST_WORDS, NAME_HEADS, PHRASE_HEADS
 from qa.pipeline.nlp import parse
-from qa.pipeline.wordnet import is_verb, names_people
+from qa.pipeline.wordnet import first_names_people, is_verb, names_people
 
 TYPED = frozenset(
     "PERSON ORG PLACE NORP DATE DURATION NUMBER MONEY PERCENT ORDINAL EVENT WORK PRODUCT LAW LANGUAGE".split()
@@ -184,7 +184,7 @@ def _by_head_noun(q: str, ql: str) -> AnswerType:
             return AnswerType("NAME", lemma, plural, f"{w.lower_} {lemma}", count)
         # "which pilot", "which teacher": a noun whose first sense is a person asks for one
         kind = _kind_of(lemma, head.text) or (
-            "PERSON" if lemma.isalpha() and names_people(lemma, True) else None
+            "PERSON" if lemma.isalpha() and first_names_people(lemma) else None
         )
         rule = f"{w.lower_} X" if kind else f"{w.lower_} X (untyped head)"
         return AnswerType(kind or "NP", lemma, plural, rule, count)

@@ -112,12 +112,17 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
     )
 
 
+def _service_name(text: str) -> str:
+    """A name as `_SERVICES` holds it: without "The", case folded ("The Associated Press")."""
+    return re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE).casefold()
+
+
 def credit(m: Mention, doc: Any, q: Question) -> bool:
     """Whether the mention is a news service credited with the report, no party to it: in a byline, a
     dateline or a photo credit. A credit stands on a line of its own or in the dateline, and scores on the
     words of the sentence it is glued to ("The Associated Press MONTGOMERY — The founder ... filed a
     lawsuit against the Southern Poverty Law Center")."""
-    name = re.sub(r"^the\s+", "", m.text.strip(), flags=re.IGNORECASE).casefold()
+    name = _service_name(m.text)
     # "Associated Press", "USA TODAY", and a service's desk with the dateline's place ("Verrin CNN Business")
     credited = name in _SERVICES or any(w in _SERVICES for w in name.split())
     if not credited or _ASKS_MEDIA.search(q.text):
@@ -147,8 +152,7 @@ def byline(m: Mention, doc: Any, q: Question) -> bool:
     if not _BYLINE.match(text[start:end].strip()):
         return False
     below = next((line.strip() for line in text[end:].split("\n") if line.strip()), "")
-    service = re.sub(r"^the\s+", "", below, flags=re.IGNORECASE).casefold()
-    return service in _SERVICES or strip_dateline(below) != below
+    return _service_name(below) in _SERVICES or strip_dateline(below) != below
 
 
 def bracketed_alias(m: Mention, doc: Any, q: Question) -> bool:

@@ -48,7 +48,8 @@ _COUNTERPART = frozenset({"counterpart", "counterparts", "opposite", "peer"})
 
 def question_aliases(question: str, seats: bool = True, forms: bool = True) -> dict[str, frozenset[str]]:
     """Each question stem a passage may say in other words -> the stems that say it (`seats`: a capital's
-    country too; `forms`: a verb's nouns and a noun's verbs, "dissolved" said as "dissolution")."""
+    country too; `forms`: a verb's nouns and a noun's verbs, "dissolved" said as "dissolution", and a name's
+    initials, "Democratic National Convention" said as "DNC")."""
     aliases: dict[str, set[str]] = {}
     for word in _WORD.findall(question) if forms else ():
         stems = terms(word).stems

@@ -145,9 +145,8 @@ def read(
         # the answer as its best-stated sentence states it: the votes rank answers, the sentence is quoted
         m, f = max(quotable, key=lambda mf: (mf[1].support(strict), mf[1].score()))
         support = f.support(strict)
-        if (
-            a.best is not None and a.best[0].headline
-        ):  # a headline states, a sentence of the passage is quoted
+        # a headline states it, a sentence of the passage is quoted
+        if a.best is not None and a.best[0].headline:
             support = max(support, a.best[1].support(strict))
         sent = list(docs[m.passage].sents)[m.sentence]
         top.append(

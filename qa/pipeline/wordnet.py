@@ -188,19 +188,25 @@ def is_kind_of(phrase: str, head: str) -> bool | None:
     return None
 
 
-def names_people(noun: str, first_sense: bool = False) -> bool:
+def names_people(noun: str) -> bool:
     """Whether every sense of a noun is a kind of person and none is made from a verb: an occupation or a
     rank ("cosmonaut", "novelist"), not a role a company can play too ("partner", "buyer", "supplier") nor a
-    word that names people only in some senses ("subsidiary", "receiver"). With `first_sense`, whether its
-    most frequent sense is a person, and it is no role a company plays as often ("teacher", "pilot")."""
+    word that names people only in some senses ("subsidiary", "receiver")."""
     found = senses(noun)
     person = set(senses("person")[:1])
-    if first_sense:
-        return bool(found) and noun not in _COMPANY_ROLES and bool(person & _ancestors(found[0]))
     return (
         bool(found)
         and all(person & _ancestors(s) for s in found)
         and not any(is_verb(v) for v in derived_forms(noun))
+    )
+
+
+def first_names_people(noun: str) -> bool:
+    """Whether a noun's most frequent sense is a kind of person, and it is no role a company plays as often
+    ("teacher", "pilot"; not "partner")."""
+    found = senses(noun)
+    return (
+        bool(found) and noun not in _COMPANY_ROLES and bool(set(senses("person")[:1]) & _ancestors(found[0]))
     )
 
 
