@@ -63,6 +63,8 @@ def _similarity(query: str, texts: Sequence[str]) -> Sequence[float]:
         ("Which party were the activists who displayed the poster aligned with?", "ORG", "party"),
         ("Which company, whose chief executive resigned, cut jobs?", "ORG", "company"),
         ("Who is the minister who resigned?", "PERSON", ""),
+        # ... nor one set off by commas before the question's own "which"
+        ("Pianist Ann Oster, who will play in Verrin, chose which school to study music?", "ORG", "school"),
         ("According to the report, who won the race?", "PERSON", ""),
         # a hyphenated participle or an adverb before the head noun modifies it: the noun is still the head
         ("Which Russian-led bloc did Armenia freeze its participation in?", "ORG", "bloc"),
@@ -73,6 +75,8 @@ def _similarity(query: str, texts: Sequence[str]) -> Sequence[float]:
         # what a thing is called asks its name, as "the name of" does
         ("Congress relied on a law passed in 1926. What is that law called?", "LAW", "law"),
         ("What was the film called?", "WORK", "film"),
+        # the name of a thing the lexicon does not type is a name, whose head is the thing
+        ("What is the name of the team's ballpark?", "NAME", "ballpark"),
     ],
 )
 def test_answer_types(question: str, kind: str, head: str) -> None:

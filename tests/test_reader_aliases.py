@@ -75,6 +75,27 @@ def test_a_date_agrees_however_written() -> None:
     assert [c.text for c in reading.candidates[:2]] == ["August 19", "June 2"]  # "Aug. 19" joins it
 
 
+def test_a_surname_joins_the_full_name_however_titled() -> None:
+    passages = [
+        _passage(
+            "The board passed the rule despite a warning from Verrin Attorney General Orla Brand, a "
+            "Republican, that it was overstepping its power.",
+            "a",
+        ),
+        _passage("Brand's warning was read out by the chairman before the vote.", "b"),
+        _passage("Brand said again on Friday that the board had overstepped its power.", "c"),
+    ]
+    reading = read(
+        "Which attorney general warned the board it was overstepping its power?", passages, _similarity
+    )
+    assert [c.text for c in reading.candidates if c.text.endswith("Brand")] == ["Orla Brand"]
+    # a name joins no phrase that ends with it
+    near = read(
+        "Where did the ferry dock?", [_passage("The ferry docked at the port city of Osk.")], _similarity
+    )
+    assert near.short == "Osk"
+
+
 @pytest.mark.parametrize(
     ("question", "mention", "text"),
     [

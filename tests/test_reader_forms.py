@@ -26,6 +26,10 @@ def test_a_stretch_of_time_is_no_date() -> None:
     text = "The Verrin accord was signed months after the talks began, officials said."
     reading = read("When was the Verrin accord signed?", [_passage(text)], _similarity)
     assert "months" not in [c.text for c in reading.candidates]
+    text = "The crew will stay until February, after a six-month mission that began as a week-long trip."
+    until = read("Until what month will the crew stay?", [_passage(text)], _similarity)
+    assert until.short == "February"
+    assert not {"six-month", "week-long"} & {c.text for c in until.candidates}
 
 
 def test_a_web_page_word_is_no_part_of_a_name() -> None:
@@ -55,3 +59,24 @@ def test_a_peoples_adjective_on_a_place_names_no_group() -> None:
     text = "Rebels seized the city of Osk on Sunday, reviving the Middle Eastern country's long civil war."
     reading = read("Which rebel group seized the city of Osk?", [_passage(text)], _similarity)
     assert "Middle Eastern" not in [c.text for c in reading.candidates]
+
+
+def test_a_line_above_a_blank_line_is_no_part_of_the_sentence_below() -> None:
+    text = (
+        "Orla Venn\n\nSpecial to the Verrin Courier\n\nWhen pianist Ann Oster finished school in Osk, the "
+        "Brask Conservatory accepted her."
+    )
+    reading = read("Which school accepted pianist Ann Oster?", [_passage(text)], _similarity)
+    assert reading.short == "Brask Conservatory" and reading.evidence is not None
+    assert reading.evidence.claim.startswith("When pianist Ann Oster")
+
+
+def test_a_heading_says_what_the_paragraph_below_it_is_about() -> None:
+    question = "Which team has played the most Thanksgiving football games?"
+    below = "\n\nThe Verrin Lions have played 84 times on the holiday."
+    headed = read(question, [_passage("Thanksgiving football in Osk" + below)], _similarity)
+    assert headed.short == "Verrin Lions"
+    assert headed.evidence is not None and headed.evidence.claim.startswith("The Verrin Lions have played")
+    # a sentence above is only context, worth half
+    after = read(question, [_passage("Osk hosted Thanksgiving football." + below)], _similarity)
+    assert headed.support > after.support

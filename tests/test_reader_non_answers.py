@@ -65,6 +65,18 @@ def test_the_asked_category_is_no_name_of_one() -> None:
     assert "Nimbus" in [c.text for c in reading.candidates]
 
 
+def test_the_asked_category_is_no_name_of_a_thing_unless_a_kind_is_asked() -> None:
+    text = (
+        "The cruise line's first six vessels are gone now. The Ostria Star was famous as the ship of the "
+        "television show Harbor Lights."
+    )
+    reading = _read("Which vessel was famous as the ship of Harbor Lights?", text)
+    assert reading.asked.kind == "PRODUCT" and not any("vessels" in c.text for c in reading.candidates)
+    drinks = "Energy drinks were recalled on Monday after the cans were mislabeled."
+    kind = _read("Which type of drink was recalled?", drinks)
+    assert kind.asked.kind == "PRODUCT" and kind.short == "Energy drinks"
+
+
 def test_a_name_before_its_category_is_still_a_name() -> None:
     text = "The Verrin Rangers team won the title on Sunday after beating Ostria 3-1."
     assert _read("Which team won the title?", text).short == "Verrin Rangers team"

@@ -74,34 +74,49 @@ _OTHER_PLACE = frozenset(
 )
 
 
+def _ends(key: str, longer: str) -> bool:
+    """Whether a key is a shorter name that a longer key ends with ("biden", "joe biden")."""
+    words, more = key.split(), longer.split()
+    return (
+        len(more) > len(words)
+        and more[-len(words) :] == words
+        and len(longer) - len(key) <= 25
+        and more[-len(words) - 1] not in _OTHER_PLACE  # "western azerbaijan" is not azerbaijan
+    )
+
+
+def _abbreviates(key: str, longer: str) -> bool:
+    """Whether a one-word key is the initials of a longer one ("csto")."""
+    return (
+        len(longer.split()) > 1
+        and " " not in key
+        and len(key) >= 2
+        and key.isalpha()
+        and _initials(longer) == key
+    )
+
+
 def _same_answer_key(keys: Sequence[str]) -> dict[str, str]:
     """Each key to the key it joins: a short name joins a longer one it ends ("biden" -> "joe biden"), an
-    acronym the name it abbreviates ("csto" -> "collective security treaty organization")."""
-    reps: list[str] = []
+    acronym the name it abbreviates ("csto" -> "collective security treaty organization"). A name also
+    joins through a name that joined another when only names and titles stand before it there: "carr" joins
+    "chris carr", itself part of "georgia attorney general chris carr", too much longer for "carr" to join
+    directly; "osk" joins no "press conference in port city of osk" through "port city of osk"."""
+    seen: list[str] = []
     rep_of: dict[str, str] = {}
     for key in sorted(keys, key=lambda k: -len(k.split())):
-        words = key.split()
-        target = next(
-            (
-                r
-                for r in reps
-                if len(r.split()) > len(words)
-                and (
-                    (
-                        r.split()[-len(words) :] == words
-                        and len(r) - len(key) <= 25
-                        # "western azerbaijan" is not azerbaijan
-                        and r.split()[-len(words) - 1] not in _OTHER_PLACE
-                    )
-                    or (len(words) == 1 and len(key) >= 2 and key.isalpha() and _initials(r) == key)
-                )
-            ),
-            None,
-        )
-        if target is None:
-            reps.append(key)
-        rep_of[key] = rep_of.get(target, target) if target else key
+        target = next((r for r in seen if _joins(key, r, rep_of[r])), None)
+        seen.append(key)
+        rep_of[key] = rep_of[target] if target else key
     return rep_of
+
+
+def _joins(key: str, longer: str, rep: str) -> bool:
+    """Whether a key joins a longer one, itself joined to `rep` (itself when it joined none)."""
+    if rep == longer:
+        return _ends(key, longer) or _abbreviates(key, longer)
+    titles = rep.split()[: -len(key.split())]
+    return _ends(key, longer) and not _NOT_INITIALS & set(titles)
 
 
 def _a_place(key: str, counts: dict[str, int], places: set[str], runs: Iterable[str] = ()) -> bool:

@@ -126,15 +126,16 @@ def _without_relatives(q: str) -> str:
     question's own and opens a clause on a noun ("the activists who", "the war, when")."""
     doc = parse([q])[0]
     out = list(q)
-    asked = False  # the question's own wh-word seen
-    for t in doc:
-        if t.tag_ not in ("WDT", "WP", "WP$", "WRB"):
-            continue
+    wh = [t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB")]
+    for n, t in enumerate(wh):
         before = doc[t.i - 2] if t.i > 1 and doc[t.i - 1].text == "," else doc[t.i - 1] if t.i else None
         on_noun = before is not None and before.pos_ in ("NOUN", "PROPN")
-        if asked and (on_noun or t.head.dep_ == "relcl" or t.dep_ == "relcl"):
+        relative = on_noun or t.head.dep_ == "relcl" or t.dep_ == "relcl"
+        # after the question's own wh-word; or before it, set off by a comma on a name, when a "which" or
+        # "what" asks later ("Pianist Sean Chen, who ..., chose which school?")
+        later = any(w.lower_ in ("which", "what") for w in wh[n + 1 :])
+        if relative and (n > 0 or (later and doc[t.i - 1].text == "," and on_noun)):
             out[t.idx : t.idx + len(t.text)] = "_" * len(t.text)
-        asked = True
     return "".join(out)
 
 
@@ -175,9 +176,12 @@ def _by_head_noun(q: str, ql: str) -> AnswerType:
             return AnswerType("PHRASE", lemma, rule=f"{w.lower_} is the {lemma}")
         of = [o for p in head.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
         of = of or [c for c in head.children if c.dep_ == "poss" and c.pos_ == "NOUN"]  # "the suspect's name"
-        if lemma == "name" and of and (kind := _kind_of(of[0].lemma_.lower(), of[0].text)):
+        kind = _kind_of(of[0].lemma_.lower(), of[0].text) if lemma == "name" and of else None
+        if lemma == "name" and of and (kind or of[0].pos_ == "NOUN"):
             # "What is the name of Armenia's prime minister?" asks for a person, with that office (asked as
-            # "who" asks, with no head noun: the office is the question's, not a kind to match)
+            # "who" asks, with no head noun: the office is the question's, not a kind to match); "the name
+            # of the team's ballpark" a name whose head is "ballpark", not "name"
+            kind = kind or "NAME"
             head_noun = "" if kind == "PERSON" else of[0].lemma_.lower()
             return AnswerType(kind, head_noun, plural, "the name of X", count)
         if lemma in NAME_HEADS:

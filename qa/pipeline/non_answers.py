@@ -41,10 +41,12 @@ _UNIT = re.compile(
     r"tons?|tonnes?|gallons?|lit(?:er|re)s?|acres?|mph|degrees?|hours?|days?|years?|percent)\b",
     re.IGNORECASE,
 )
-# A stretch of time with no date in it: "months", "the weekend", "recent years" say no when.
+# A stretch of time with no date in it: "months", "the weekend", "recent years", "a six-month" (stay),
+# "week-long" say no when.
 _VAGUE_TIME = re.compile(
     r"^(?:(?:the|a|this|that|these|those|last|next|coming|past|recent|few|several|many|some|early|late|"
-    r"earlier|later)\s+)*(?:weeks?|weekends?|months?|years?|days?|decades?|times?|centur(?:y|ies)|recently)$",
+    r"earlier|later)\s+)*(?:weeks?|weekends?|months?|years?|days?|decades?|times?|centur(?:y|ies)|recently"
+    r"|[\w-]+-(?:hour|day|week|month|year|decade)(?:-long)?|(?:hour|day|week|month|year)-long)$",
     re.IGNORECASE,
 )
 # "On what date ...?" asks a day: a year alone ("2024"), or a number the tagger took for a date, is none.
@@ -52,6 +54,10 @@ _DAY_HEADS = frozenset({"date", "day"})
 _NO_DAY = re.compile(r"^(?:(?:19|20)\d\d(?:s|'s)?|\d{1,3})$")
 # The kinds of question a name answers: a person, an organisation or a place.
 _NAMED = ("ORG", "PERSON", "PLACE")
+# ... and the named things: "Which vessel was the Love Boat?" asks for a ship's name, not "the six vessels"
+# (unless it asks a kind: "Which type of drink ...?" may be answered "energy drinks").
+_NAMED_THINGS = ("PRODUCT", "WORK", "EVENT", "LAW")
+_A_KIND_OF = re.compile(r"\b(?:type|kind|sort|form|variety|category|genre|style)s? of\b", re.IGNORECASE)
 # A title in title case, which may be all function words ("Everything Everywhere All at Once", "It Ends with
 # Us"): each word capitalised but the short ones inside.
 _TITLE = re.compile(
@@ -172,9 +178,11 @@ def bracketed_alias(m: Mention, doc: Any, q: Question) -> bool:
 
 def the_category(m: Mention, doc: Any, q: Question, head: frozenset[str]) -> bool:
     """Whether the mention is the category a name is asked for, with no name in it: "the two
-    Japanese-headquartered automakers" for "Which automaker is Honda talking to?". A people or a place may
+    Japanese-headquartered automakers" for "Which automaker is Honda talking to?", "the line's first six
+    vessels" for "Which vessel was the Love Boat?". A people or a place may
     qualify it ("Japanese"), a name may not ("the Texas Rangers team", "New York City")."""
-    if not head or q.asked.kind not in _NAMED:
+    things = q.asked.kind in _NAMED_THINGS and not _A_KIND_OF.search(q.text)
+    if not head or not (q.asked.kind in _NAMED or things):
         return False
     span = doc[m.start : m.end]
     if any(t.pos_ == "PROPN" and t.ent_type_ not in _QUALIFIERS for t in span):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from qa.models import Passage
 from qa.pipeline.actors import named_by_office
@@ -67,7 +68,7 @@ def read(
     q = question(plain, asked, parse([plain])[0])
     # a question the article asks ("What does a state of emergency do?", a heading) states no answer
     sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip() and not asks(s.text)]
-    stems = [terms(s.text).stems for _, s in sentences]
+    stems = _under_headings(sentences, [terms(s.text).stems for _, s in sentences])
     closed = closed_set_applies(asked.kind, asked.head, q.places)  # "which country", "which (US) state"
     if closed or (asked.kind in ("NUMBER", "DATE") and asked.head):
         # a sentence naming a country names the category ("landed in Angola"); one listing languages
@@ -182,4 +183,23 @@ def _story_nearby(
     for k, own in enumerate(stems):
         near = [stems[j] for j in (k - 1, k + 1) if 0 <= j < len(stems) and passage_of[j] == passage_of[k]]
         out.append(own | (lead & frozenset().union(*near)))
+    return out
+
+
+# How a sentence ends; a line that ends otherwise, above a blank line, is a heading (or a byline, a caption).
+_SENTENCE_END = re.compile(r"[.!?…\"”’')\]]$")
+
+
+def _under_headings(
+    sentences: Sequence[tuple[int, Any]], stems: list[frozenset[str]]
+) -> list[frozenset[str]]:
+    """Each sentence's stems with those of a heading line right above it ("THE OTHER '34 CONNECTION: Lions
+    ... their first year in Detroit" above "The Lions have played 84 times on Turkey Day"): the heading says
+    what the paragraph is about, though it is quoted apart from it (`nlp` starts a sentence after a blank
+    line)."""
+    out = list(stems)
+    for k in range(1, len(sentences)):
+        (i, prev), (j, sent) = sentences[k - 1], sentences[k]
+        if i == j and prev.end == sent.start and not _SENTENCE_END.search(prev.text.strip()):
+            out[k] = stems[k] | stems[k - 1]
     return out
