@@ -96,6 +96,13 @@ def test_a_name_made_into_an_adjective_or_a_list_of_places_is_no_one() -> None:
     assert reading.short == "Mara Oslen"
     places = [c for c in reading.candidates if c.text == "New York and Los Angeles"]
     assert all(c.support == 0.0 for c in places)
+    # a name after a prefix: the poster is against Arvo Tamm, who leads nothing here
+    text = (
+        "President Arvo Tamm arrived on Monday. Activists of the Unity party displayed an anti-Tamm poster "
+        "on the bridge."
+    )
+    tamm = [c for c in _read("Who leads the Unity party?", text).candidates if c.text == "Arvo Tamm"]
+    assert all(c.support == 0.0 and c.evidence.claim.startswith("President") for c in tamm)
 
 
 def test_what_a_thing_is_called_is_its_name() -> None:

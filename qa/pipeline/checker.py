@@ -56,7 +56,7 @@ def as_written(reading: Reading, passages: Sequence[Passage]) -> str:
     found = next((p for p in parts if re.search(rf"(?<!\w){re.escape(p.casefold())}(?!\w)", sentence)), "")
     if found or reading.asked.kind != "PERSON":
         return found
-    return _surname(short, neutralised(sentence_of(reading, passages)))
+    return _surname(short, written)
 
 
 def _plain(text: str) -> str:
@@ -81,6 +81,11 @@ def _surname(name: str, sentence: str) -> str:
     return words[-1] if spots else ""
 
 
+def _title(word: str) -> bool:
+    """Whether a capitalised word before a surname is a title ("Sen.", "President"), not a first name."""
+    return word.endswith(".") or first_names_people(word.casefold())
+
+
 def checkable(reading: Reading, passages: Sequence[Passage]) -> bool:
     """Whether a check can decide the reading: a typed or noun answer its sentence holds word for word
     (`as_written`), with the support its class needs before a yes can give it.
@@ -94,11 +99,6 @@ def checkable(reading: Reading, passages: Sequence[Passage]) -> bool:
     if reading.support < check_floor(cls) or reading.asked.kind == "YESNO" or cls == "clause":
         return False
     return bool(as_written(reading, passages))
-
-
-def _title(word: str) -> bool:
-    """Whether a capitalised word before a surname is a title ("Sen.", "President"), not a first name."""
-    return word.endswith(".") or first_names_people(word.casefold())
 
 
 def checker_messages(question: str, reading: Reading, passages: Sequence[Passage]) -> list[Message]:

@@ -66,6 +66,8 @@ _TITLE = re.compile(
 # A name made into an adjective by a lowercase word after a hyphen ("Korean-language", "Moscow-backed",
 # "Lockheed Martin-manufactured"): it qualifies a thing, and names no one.
 _MADE_ADJECTIVE = re.compile(r"\w-[a-z]+$")
+# ... or by a lowercase prefix before it ("anti-Putin poster", "pro-Kremlin media"): read before the mention.
+_PREFIXED = re.compile(r"(?<![\w-])[a-z]+-$")
 # News services and broadcasters, as a report's credits name them: a byline ("The Associated Press"), a
 # dateline ("BIRMINGHAM, England (AP) —", "New York CNN —") or a photo credit ("Chamila Karunarathne/AP").
 _SERVICES = frozenset(b.casefold() for b in BROADCASTERS) | {
@@ -109,13 +111,19 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or (q.asked.kind == "DATE" and q.asked.head in _DAY_HEADS and bool(_NO_DAY.match(m.text)))
         or (q.asked.head in _SCALES and bool(_UNIT.search(m.text)))
         or place_adjective(m, doc, q)
-        or (q.asked.kind in _NAMED and bool(_MADE_ADJECTIVE.search(m.text)))
+        or (q.asked.kind in _NAMED and made_adjective(m, doc))
         or credit(m, doc, q)
         or byline(m, doc, q)
         or bracketed_alias(m, doc, q)
         or bool(_TICKER.search(doc.text[max(0, doc[m.start].idx - 12) : doc[m.start].idx]))  # "NYSE: X"
         or the_category(m, doc, q, head)
     )
+
+
+def made_adjective(m: Mention, doc: Any) -> bool:
+    """Whether the mention is a name made into an adjective ("Korean-language", "anti-Putin")."""
+    before = doc.text[max(0, doc[m.start].idx - 12) : doc[m.start].idx]
+    return bool(_MADE_ADJECTIVE.search(m.text) or _PREFIXED.search(before))
 
 
 def _service_name(text: str) -> str:
