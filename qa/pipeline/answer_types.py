@@ -176,14 +176,14 @@ def _by_head_noun(q: str, ql: str) -> AnswerType:
             return AnswerType("PHRASE", lemma, rule=f"{w.lower_} is the {lemma}")
         of = [o for p in head.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
         of = of or [c for c in head.children if c.dep_ == "poss" and c.pos_ == "NOUN"]  # "the suspect's name"
-        kind = _kind_of(of[0].lemma_.lower(), of[0].text) if lemma == "name" and of else None
-        if lemma == "name" and of and (kind or of[0].pos_ == "NOUN"):
-            # "What is the name of Armenia's prime minister?" asks for a person, with that office (asked as
-            # "who" asks, with no head noun: the office is the question's, not a kind to match); "the name
-            # of the team's ballpark" a name whose head is "ballpark", not "name"
-            kind = kind or "NAME"
-            head_noun = "" if kind == "PERSON" else of[0].lemma_.lower()
-            return AnswerType(kind, head_noun, plural, "the name of X", count)
+        # "What is the name of Armenia's prime minister?" asks for a person, with that office (asked as "who"
+        # asks, with no head noun: the office is the question's, not a kind to match); "the name of the
+        # team's ballpark" a name whose head is "ballpark", not "name"
+        if lemma == "name" and of:
+            named = _kind_of(of[0].lemma_.lower(), of[0].text) or ("NAME" if of[0].pos_ == "NOUN" else None)
+            if named:
+                head_noun = "" if named == "PERSON" else of[0].lemma_.lower()
+                return AnswerType(named, head_noun, plural, "the name of X", count)
         if lemma in NAME_HEADS:
             return AnswerType("NAME", lemma, plural, f"{w.lower_} {lemma}", count)
         # "which pilot", "which teacher": a noun whose first sense is a person asks for one

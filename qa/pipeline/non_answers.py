@@ -115,15 +115,19 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or credit(m, doc, q)
         or byline(m, doc, q)
         or bracketed_alias(m, doc, q)
-        or bool(_TICKER.search(doc.text[max(0, doc[m.start].idx - 12) : doc[m.start].idx]))  # "NYSE: X"
+        or bool(_TICKER.search(_before(m, doc)))  # "NYSE: X"
         or the_category(m, doc, q, head)
     )
 
 
+def _before(m: Mention, doc: Any) -> str:
+    """The text just before the mention, where a ticker's exchange or an "anti-" stands."""
+    return doc.text[max(0, doc[m.start].idx - 12) : doc[m.start].idx]
+
+
 def made_adjective(m: Mention, doc: Any) -> bool:
     """Whether the mention is a name made into an adjective ("Korean-language", "anti-Putin")."""
-    before = doc.text[max(0, doc[m.start].idx - 12) : doc[m.start].idx]
-    return bool(_MADE_ADJECTIVE.search(m.text) or _PREFIXED.search(before))
+    return bool(_MADE_ADJECTIVE.search(m.text) or _PREFIXED.search(_before(m, doc)))
 
 
 def _service_name(text: str) -> str:
