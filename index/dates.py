@@ -88,7 +88,7 @@ _CURRENT = re.compile(
 
 @dataclass(frozen=True)
 class Period:
-    """A publication-date window asked for by a question: since..until, both inclusive."""
+    """The time a question's event falls in ("in 2013", "this week"): since..until, both inclusive."""
 
     since: date | None
     until: date | None

@@ -36,8 +36,9 @@ class Settings(IndexSettings):
     )
     date_handling: bool = Field(
         True,
-        description="Read dates in questions: periods ('in October 2024', 'last week') become "
-        "publication-date filters, and newer reports win ties for questions about how things stand now.",
+        description="Read dates in questions: a period ('in 2013', 'last week') leaves out reports from "
+        "before it (news of it comes during or after it), and newer reports win ties for questions about how "
+        "things stand now.",
     )
     conflict_check: bool = Field(
         True,

@@ -12,7 +12,7 @@ from index.models import ArticleInfo, Chunk
 from qa.llm.base import LLM, NOT_STATED, Message, choice
 from qa.models import Passage
 from qa.normalization import normalize_answer
-from qa.pipeline.answer_types import answer_type
+from qa.pipeline.answer_types import answer_type, question_sentences
 from qa.pipeline.candidates import extract
 from qa.pipeline.chooser import choose
 from qa.pipeline.grounder import Grounder
@@ -77,11 +77,27 @@ def _similarity(query: str, texts: Sequence[str]) -> Sequence[float]:
         ("What was the film called?", "WORK", "film"),
         # the name of a thing the lexicon does not type is a name, whose head is the thing
         ("What is the name of the team's ballpark?", "NAME", "ballpark"),
+        # a title's full stop ends no sentence: the question still starts at "Where"
+        ("Where was Sen. Ann Oster buried after she died in 2019?", "PLACE", ""),
     ],
 )
 def test_answer_types(question: str, kind: str, head: str) -> None:
     asked = answer_type(question)
     assert (asked.kind, asked.head) == (kind, head)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentences"),
+    [
+        ("Iowa Gov. Ann Oster praised a nurse. How many masks did the nurse sew?", 2),
+        ("Visiting storm-battered St. Pete Beach, how much did the president pledge?", 1),
+        ("The Melvin L. Joseph race offered a record purse. What was it?", 2),
+        ("The band toured the U.S. Which city hosted its first show?", 2),
+    ],
+)
+def test_titles_and_initials_end_no_sentence_of_a_question(question: str, sentences: int) -> None:
+    parts = question_sentences(question)
+    assert len(parts) == sentences and " ".join(parts) == question
 
 
 def test_list_questions_are_plural() -> None:

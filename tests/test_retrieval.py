@@ -163,3 +163,55 @@ def test_recency_counts_from_the_as_of_date(make_qa: MakeQA) -> None:
         "Which tram line did the council approve?", 2, Filters(as_of=date(2024, 1, 12))
     )
     assert [p.chunk.article_id for p in in_january] == ["tram-old"]  # the June report did not exist yet
+
+
+# Synthetic reports: a period a question names against the dates the reports came out.
+_PERIOD_REPORTS = [
+    Article(
+        "bee-listing",
+        "Federal wildlife officials added the meadow sweat bee to the endangered species list on Monday. "
+        "The Prairie Pollinator League first petitioned for the listing in 2013, after surveys found the bee "
+        "in fewer than a dozen counties.",
+        "Meadow sweat bee listed as endangered",
+        published=date(2024, 11, 5),
+    ),
+    Article(
+        "bee-fair",
+        "The county beekeepers' fair drew 3,000 visitors to Hollow Creek on Saturday, and honey judges gave "
+        "the top ribbon to a clover blend.",
+        "Beekeepers' fair draws record crowd",
+        published=date(2013, 7, 19),
+    ),
+    Article(
+        "home-prices",
+        "The median home price in Kent Vale rose to 412,000 dollars in October, the realtors' board said on "
+        "Thursday, up six percent from a year earlier.",
+        "Kent Vale home prices climb",
+        published=date(2024, 11, 14),
+    ),
+    Article(
+        "vale-library",
+        "The Kent Vale library reopened its reading room in October after a year of repairs to the roof.",
+        "Kent Vale library reopens",
+        published=date(2024, 10, 20),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "as_of", "expected", "since"),
+    [
+        # an event of 2013 told in 2024: the period bounds when reports came out from below only
+        ("Who first petitioned for the bee's listing in 2013?", "2024-11-08", "bee-listing", "2013-01-01"),
+        # a month's figures come out in the next one
+        ("What was Kent Vale's median price in October 2024?", "2024-11-20", "home-prices", "2024-10-01"),
+    ],
+)
+def test_a_named_period_keeps_the_reports_that_came_after_it(
+    make_qa: MakeQA, question: str, as_of: str, expected: str, since: str
+) -> None:
+    qa = make_qa(store="chroma", embedder="real")
+    qa.ingest_articles(_PERIOD_REPORTS, progress=False)
+    passages, notes = qa.retrieve(question, 2, Filters(as_of=date.fromisoformat(as_of)))
+    assert passages[0].chunk.article_id == expected
+    assert len(notes) == 1 and notes[0].startswith(f"Searched articles published {since} to {as_of} (from")

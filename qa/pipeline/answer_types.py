@@ -43,9 +43,22 @@ class AnswerType:
         return self.kind in TYPED
 
 
+# A title or an initial ends in a full stop inside a sentence ("Sen. John McCain", "St. Pete Beach", "Melvin
+# L. Joseph"); an initial ends one too when a question follows ("... toured the U.S. Which city ...?").
+_TITLE_END = re.compile(r"\b(?:Sens?|Reps?|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Dr|Mrs?|Ms|Prof|Rev|St|Mt|Ft|Det)\.$")
+_INITIAL_END = re.compile(r"\b[A-Z]\.$")
+
+
 def question_sentences(question: str) -> list[str]:
     """The sentences of a question: a quiz's lead-in statements, then what it asks ("X met Y. Where ...?")."""
-    return re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", question.strip())
+    parts: list[str] = []
+    for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", question.strip()):
+        asks = _WH.match(piece) or piece.split()[0].lower() in _AUX
+        if parts and (_TITLE_END.search(parts[-1]) or (_INITIAL_END.search(parts[-1]) and not asks)):
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return parts
 
 
 def asked_part(question: str) -> str:

@@ -157,14 +157,14 @@ class NewsQA:
         period = question_period(query, filters.as_of or date.today()) if s.date_handling else None
         order = newest_first if s.date_handling else lambda _, found: found
         if period is not None:
-            # "in October 2024", "last week": search that publication window first.
+            # "in 2013", "last week": search the reports of that period first. News of an event comes out
+            # during it or after ("first petitioned in 2013", told in 2024; October's home prices, reported in
+            # November), so the period bounds publication from below only.
             since = max(filter(None, [filters.since, period.since]))
-            until = min(filter(None, [filters.as_of, period.until]))
-            passages = retriever.retrieve(query, k, replace(filters, since=since, as_of=until))
-            # undated articles pass any window: only a dated one shows the archive covers it ("launched
-            # Fernandomania in 1981" names the year of an event a 2024 report tells of)
+            passages = retriever.retrieve(query, k, replace(filters, since=since))
+            # undated articles pass any window: only a dated one shows the archive covers it
             if any(p.chunk.article.published is not None for p in passages):
-                window = f"{since.isoformat()} to {until.isoformat()}"
+                window = f"{since} to {filters.as_of}" if filters.as_of else f"since {since}"
                 note = f"Searched articles published {window} (from “{period.phrase}”)."
                 return order(query, passages), [note]
         return order(query, retriever.retrieve(query, k, filters)), []
