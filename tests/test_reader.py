@@ -93,6 +93,7 @@ def test_answer_types(question: str, kind: str, head: str) -> None:
         ("Visiting storm-battered St. Pete Beach, how much did the president pledge?", 1),
         ("The Melvin L. Joseph race offered a record purse. What was it?", 2),
         ("The band toured the U.S. Which city hosted its first show?", 2),
+        ("", 1),
     ],
 )
 def test_titles_and_initials_end_no_sentence_of_a_question(question: str, sentences: int) -> None:

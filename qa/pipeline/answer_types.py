@@ -53,7 +53,8 @@ def question_sentences(question: str) -> list[str]:
     """The sentences of a question: a quiz's lead-in statements, then what it asks ("X met Y. Where ...?")."""
     parts: list[str] = []
     for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", question.strip()):
-        asks = _WH.match(piece) or piece.split()[0].lower() in _AUX
+        first = piece.split(maxsplit=1)[0].lower() if piece else ""
+        asks = _WH.match(piece) or first in _AUX
         if parts and (_TITLE_END.search(parts[-1]) or (_INITIAL_END.search(parts[-1]) and not asks)):
             parts[-1] = f"{parts[-1]} {piece}"
         else:
