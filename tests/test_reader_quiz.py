@@ -192,3 +192,18 @@ def test_a_lead_in_may_gather_its_story_from_the_sentences_beside_the_answer() -
     apart = read(question, [_passage(f"{told} {other} {story}")], _similarity)
     assert beside.short == apart.short == "Verrin Longshore Union"
     assert beside.support > apart.support
+
+
+def test_the_tense_is_the_asked_sentences_not_the_lead_ins() -> None:
+    # "will ... next month" in the lead-in made the question ask of the future, and a sentence that says
+    # "last" then seemed to tell of another time
+    question = (
+        "Ann Oster will step down as council leader next month. "
+        "Which group hosted the private forum where she spoke on Wednesday?"
+    )
+    text = (
+        "Ann Oster will step down as council leader next month. The Verrin Chamber of Commerce hosted the "
+        "private forum where she spoke on Wednesday, its last forum of the year."
+    )
+    reading = read(question, [_passage(text)], _similarity)
+    assert reading.short == "Verrin Chamber of Commerce" and reading.support >= MIN_SUPPORT

@@ -12,7 +12,7 @@ from typing import Any
 
 from qa.pipeline.actors import PERSON_VERBS
 from qa.pipeline.answer_heads import COUNTS
-from qa.pipeline.answer_types import AnswerType, question_sentences
+from qa.pipeline.answer_types import AnswerType, asked_part, question_sentences
 from qa.pipeline.pronouns import name_of
 from qa.pipeline.support import covers, terms, word_stems
 from qa.pipeline.wordnet import is_verb, seat_of
@@ -70,7 +70,9 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
             verbs |= word_stems(t)
     if (last := _verb_tagged_noun(doc)) is not None:
         verbs |= word_stems(last)
-    low = text.lower()
+    # the tense of what is asked, not of a lead-in ("McConnell will step down next month. Which group hosted
+    # the forum where he spoke?" asks of the past)
+    low = asked_part(text).lower()
     roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
     # "Were the activists punished?": the auxiliary is the root, the last verb outside a relative clause the
     # predicate (the small parser often hangs the participle on the wrong word).
