@@ -88,40 +88,35 @@ _CURRENT = re.compile(
 
 @dataclass(frozen=True)
 class Period:
-    """The time a question's event falls in ("in 2013", "this week"): since..until, both inclusive."""
+    """A period a question names ("in 2013", "this week"), by its first day: reports of what happened in it
+    come out from then on, during it or after it."""
 
-    since: date | None
-    until: date | None
+    since: date
     phrase: str
 
 
 def question_period(question: str, today: date) -> Period | None:
     """The period a question names ("in October 2024", "last week"), relative ones counted from `today`."""
     if m := _IN_MONTH_YEAR.search(question):
-        month, year = MONTHS[m.group(1).lower()], int(m.group(2))
-        last = calendar.monthrange(year, month)[1]
-        return Period(date(year, month, 1), date(year, month, last), m.group(0))
+        return Period(date(int(m.group(2)), MONTHS[m.group(1).lower()], 1), m.group(0))
     if m := _IN_YEAR.search(question):
-        year = int(m.group(1))
-        return Period(date(year, 1, 1), date(year, 12, 31), m.group(0))
+        return Period(date(int(m.group(1)), 1, 1), m.group(0))
     if m := _RELATIVE.search(question):
-        phrase = m.group(1).lower()
         monday = today - timedelta(days=today.weekday())
         first = today.replace(day=1)
-        windows = {
-            "yesterday": (today - timedelta(days=1), today - timedelta(days=1)),
-            "today": (today, today),
-            "this week": (monday, today),
-            "last week": (monday - timedelta(days=7), monday - timedelta(days=1)),
-            "past week": (today - timedelta(days=7), today),
-            "this month": (first, today),
-            "last month": ((first - timedelta(days=1)).replace(day=1), first - timedelta(days=1)),
-            "past month": (today - timedelta(days=31), today),
-            "this year": (today.replace(month=1, day=1), today),
-            "last year": (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+        starts = {
+            "yesterday": today - timedelta(days=1),
+            "today": today,
+            "this week": monday,
+            "last week": monday - timedelta(days=7),
+            "past week": today - timedelta(days=7),
+            "this month": first,
+            "last month": (first - timedelta(days=1)).replace(day=1),
+            "past month": today - timedelta(days=31),
+            "this year": today.replace(month=1, day=1),
+            "last year": date(today.year - 1, 1, 1),
         }
-        since, until = windows[phrase]
-        return Period(since, until, m.group(0))
+        return Period(starts[m.group(1).lower()], m.group(0))
     return None
 
 
