@@ -85,6 +85,24 @@ def _numbers_to_digits(tokens: list[str]) -> list[str]:
     return out
 
 
+# A month's abbreviation beside a number is the month: "Feb. 12" is "February 12", "Sept. 2024" "September".
+_MONTHS = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
+    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
+    "dec": "december",
+}  # fmt: skip
+
+
+def _months_in_full(tokens: list[str]) -> list[str]:
+    """Month abbreviations written out where a number stands beside them ("Jan Brewer" stays Jan)."""
+    return [
+        _MONTHS[t]
+        if t in _MONTHS and any(0 <= j < len(tokens) and tokens[j].isdigit() for j in (i - 1, i + 1))
+        else t
+        for i, t in enumerate(tokens)
+    ]
+
+
 def _tokens(s: str) -> list[str]:
     """The normalised tokens of s (see `normalize_answer`)."""
     s = unicodedata.normalize("NFKD", s)
@@ -95,7 +113,7 @@ def _tokens(s: str) -> list[str]:
     s = _THOUSANDS_COMMA.sub("", s)
     s = _PUNCT.sub(" ", s)
     tokens = [_DECIMAL_ZEROS.sub(r"\1", t) for t in s.split() if t not in _ARTICLES]
-    return _numbers_to_digits(tokens)
+    return _months_in_full(_numbers_to_digits(tokens))
 
 
 def normalize_answer(s: str) -> str:
@@ -104,7 +122,8 @@ def normalize_answer(s: str) -> str:
     Steps: NFKD and drop combining marks ("Orbán" -> "orban"); map unicode dashes and quotes to ASCII;
     lower case; drop thousands separators ("1,000" -> "1000"); replace punctuation by spaces; drop the
     articles a/an/the; drop the zeros that end a decimal fraction ("1.80" -> "1.8"); turn number words
-    into digits ("three" -> "3", "thirtieth" -> "30th"); collapse whitespace. Unlike SQuAD, punctuation
+    into digits ("three" -> "3", "thirtieth" -> "30th") and a month's abbreviation beside a number into
+    the month ("Feb. 12" -> "february 12"); collapse whitespace. Unlike SQuAD, punctuation
     becomes a space rather than vanishing, so that "May 20-21" gives the tokens "may 20 21" (not
     "may 2021") and "Armenia-Russia" still contains "Russia".
     """

@@ -69,6 +69,14 @@ def _similarity(query: str, texts: Sequence[str]) -> Sequence[float]:
         # a hyphenated participle or an adverb before the head noun modifies it: the noun is still the head
         ("Which Russian-led bloc did Armenia freeze its participation in?", "ORG", "bloc"),
         ("Which newly elected senator spoke on Tuesday?", "PERSON", "senator"),
+        (
+            "Which San Francisco-based self-driving subsidiary had been building the robotaxi business?",
+            "ORG",
+            "subsidiary",
+        ),
+        # a past tense the tagger reads in a noun phrase ("cast", "beloved") is still part of it
+        ("Which cast member, who played the captain, was the oldest star?", "NP", "member"),
+        ("Which beloved automobile brand unveiled a rebranding?", "ORG", "brand"),
         # WordNet types a person the lexicon lacks, but not a role a company can play too
         ("Which cosmonaut commanded the mission?", "PERSON", "cosmonaut"),
         ("To which joint-venture partner is the carmaker selling its stake?", "NP", "partner"),

@@ -80,3 +80,10 @@ def test_a_heading_says_what_the_paragraph_below_it_is_about() -> None:
     # a sentence above is only context, worth half
     after = read(question, [_passage("Osk hosted Thanksgiving football." + below)], _similarity)
     assert headed.support > after.support
+
+
+def test_an_ampersand_is_inside_a_name() -> None:
+    text = "The program is run by the Boys & Girls Clubs of Verrin, prosecutor Ann Oster said on Monday."
+    reading = read("Which organization runs the program?", [_passage(text)], _similarity)
+    assert reading.short == "Boys & Girls Clubs of Verrin"
+    assert "Boys" not in {c.text for c in reading.candidates}  # a name cut at its ampersand

@@ -289,6 +289,14 @@ def test_a_country_is_no_company() -> None:
     assert all(c.text not in ("U.S.", "US") for c in reading.candidates)
 
 
+def test_a_place_is_no_company_though_a_city_stands_for_its_team() -> None:
+    text = "Swingco Inc. donated the swings. They were installed at the playground in Irvington on Tuesday."
+    reading = read("Which company donated the playground swings?", [_passage(text)], _similarity)
+    assert reading.short == "Swingco Inc."  # "in Irvington" was the answer: a capitalised word fits ORG
+    text = "Kansas City won the final on Sunday, beating Buffalo 27-24."
+    assert read("Which team won the final on Sunday?", [_passage(text)], _similarity).short == "Kansas City"
+
+
 def test_a_question_the_article_asks_states_no_answer() -> None:
     text = "Will Osk Lines run the Verrin ferries? The council has not decided yet, its spokesman said."
     assert read("Which company will run the Verrin ferries?", [_passage(text)], _similarity).refused

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from qa.pipeline.actors import office_words
 from qa.pipeline.answer_heads import HEAD_TYPE
 from qa.pipeline.answer_types import answer_type
 from qa.pipeline.answerability import MIN_SUPPORT
 from qa.pipeline.conjunctions import both_parts
 from qa.pipeline.gazetteer import answer_filter, member
-from qa.pipeline.question_facts import lead_in
+from qa.pipeline.nlp import parse
+from qa.pipeline.question_facts import Question, lead_in, question
 from qa.pipeline.reader import read
 from qa.pipeline.support import terms
 from tests.conftest import MakeQA
@@ -207,3 +209,40 @@ def test_the_tense_is_the_asked_sentences_not_the_lead_ins() -> None:
     )
     reading = read(question, [_passage(text)], _similarity)
     assert reading.short == "Verrin Chamber of Commerce" and reading.support >= MIN_SUPPORT
+
+
+def _facts(text: str) -> Question:
+    return question(text, answer_type(text), parse([text])[0])
+
+
+def test_who_acts_is_the_asked_sentences_subject_not_the_lead_ins() -> None:
+    # the lead-in's "President Tomas Adler" made every sentence where he does not act a cue of another actor
+    lead = "President Tomas Adler toured the Verrin plant of Oskco Inc. on Thursday. "
+    assert _facts(lead + "How much is Oskco investing in the plant?").agent == frozenset()
+    said = "Ann Oster spoke in Verrin on Tuesday. What did she say about the ferry link?"
+    assert _facts(said).agent == terms("Ann Oster").stems  # "she" stands for the lead-in's actor
+    asked = "Ann Oster lost the council primary on Tuesday. Who defeated her?"
+    assert _facts(asked).agent == frozenset()  # the asked one acts
+    sentenced = "Ann Oster pleaded guilty in federal court on Monday. When is she scheduled to be sentenced?"
+    assert _facts(sentenced).agent == frozenset()  # acted on, not acting
+    text = "Ann Oster, who pleaded guilty in federal court, is scheduled to be sentenced on Feb. 12."
+    reading = read(sentenced, [_passage(text)], _similarity)
+    assert reading.short == "February 12" and reading.support >= MIN_SUPPORT
+    text = "Mara Oslen defeated Ann Oster in the council primary on Tuesday, taking 60 percent of the vote."
+    reading = read(asked, [_passage(text)], _similarity)
+    assert reading.short == "Mara Oslen" and reading.support >= MIN_SUPPORT
+
+
+def test_an_office_the_question_gives_a_named_person_names_no_one_else() -> None:
+    asked = (
+        "The council will name Mara Oslen, the ambassador to Verrin, as ambassador to Osk. "
+        "Which former spokeswoman withdrew from consideration for the post last week?"
+    )
+    words = office_words(_facts(asked).elsewhere, asked, parse([asked])[0])
+    assert words and not terms("ambassador").stems & words  # Oslen's office, not a name for the answer
+    described = "Which Democrat became the first openly gay Texan elected to the House?"  # the answer's words
+    assert not terms("first gay Texan").stems & office_words(
+        _facts(described).elsewhere, described, parse([described])[0]
+    )
+    kremlin = "Which lawmaker met the Kremlin leader on Tuesday?"
+    assert terms("leader").stems <= office_words(_facts(kremlin).elsewhere, kremlin, parse([kremlin])[0])

@@ -55,6 +55,10 @@ QUESTION_TYPES = {
         ("the 30th anniversary", "30th anniversary"),
         ("first", "1st"),
         ("twenty-second", "22nd"),
+        ("Feb. 12", "february 12"),  # a month's abbreviation beside a number is the month
+        ("12 Dec. 2023", "12 december 2023"),
+        ("Sept. 2024", "september 2024"),
+        ("Jan Brewer", "jan brewer"),  # without a number it is a name
         ("", ""),
         ("the", ""),
         ("?!", ""),

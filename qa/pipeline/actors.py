@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from qa.pipeline.paraphrases import offices
 from qa.pipeline.pronouns import name_of
 from qa.pipeline.support import covers, terms
 
@@ -60,6 +61,27 @@ def named_by_office(
     its names, so a country alone names no one; `idioms`: `question_aliases` without capitals)."""
     pool = frozenset().union(*(known[s] for s in terms(name).stems if s in known))
     return bool(pool) and _says_any(words, pool, idioms)
+
+
+def office_words(elsewhere: frozenset[str], question: str, doc: Any) -> frozenset[str]:
+    """The question's words outside what it asks that may name someone by office ("the Kremlin leader"): not
+    its names, nor an office it gives a person it names ("nominate Kelly Craft, the US ambassador to Canada,
+    ..." names no other ambassador), nor what it says the asked one is ("Which Democrat became the first
+    openly gay Texan elected to the House?" describes the answer). `doc`: the question's spaCy doc."""
+    given = frozenset().union(*offices([doc]).values())
+    return elsewhere - terms(question).names - given - _said_of_the_asked(doc)
+
+
+def _said_of_the_asked(doc: Any) -> frozenset[str]:
+    """Stems of what a question says its asked one is or became: the complement of a verb whose subject is
+    the "which X" phrase ("Which company was named the official sponsor ...?")."""
+    found: set[str] = set()
+    for t in doc:
+        subjects = [c for c in t.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        asked = any(c.dep_ == "det" and c.lower_ in ("which", "what") for s in subjects for c in s.children)
+        if t.dep_ in ("attr", "oprd", "acomp") and asked:
+            found |= terms(" ".join(w.text for w in t.subtree)).stems
+    return frozenset(found)
 
 
 def _says_any(words: frozenset[str], pool: frozenset[str], idioms: Mapping[str, frozenset[str]]) -> bool:

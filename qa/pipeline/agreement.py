@@ -32,6 +32,7 @@ NOT_OF_HEAD = 0.2
 
 _NAMES = frozenset("PERSON ORG PLACE NORP LANGUAGE EVENT WORK".split())
 _PLACE_LABELS = ("GPE", "LOC")
+_TEAMS = frozenset({"team", "side", "club", "franchise"})  # "Kansas City beat Buffalo": the teams
 
 Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 
@@ -185,12 +186,14 @@ def gather(
         if kind == "PERSON" and country_of_people(key):
             continue  # "Azerbaijani", "Hungarian": a people, whatever the tagger called one of its mentions
         runs = (normalize_answer(m.text) for m, _ in items if m.label == "CAPS")  # read only if needed
-        if kind == "PERSON" and _a_place(key, counts, places, runs):
-            # Capitalised, but the tagger calls it a place: no person, unless most of its tags say so.
+        # Capitalised, but the tagger calls it a place: no person, and no company or news outlet ("at the DNC
+        # in Chicago", "self-driving in Phoenix"), unless most of its tags say so; a city stands for its team.
+        named = "PERSON" if kind == "PERSON" else "ORG" if kind == "ORG" and head not in _TEAMS else ""
+        if named and _a_place(key, counts, places, runs):
             placed = sum(counts.get(label, 0) for label in _PLACE_LABELS)
             counts.pop("CAPS", None)
-            if counts.get("PERSON", 0) <= placed:
-                counts.pop("PERSON", None)
+            if counts.get(named, 0) <= placed:
+                counts.pop(named, None)
         top = max(counts.values(), default=1)
         forms: dict[str, float] = defaultdict(float)
         for m, _ in items:

@@ -40,7 +40,7 @@ HEADS: dict[str, set[str]] = {
         department ministry committee council service app website site insurer lender exchange operator
         developer broadcaster paper tabloid daily museum hospital pharmacy foundation watchdog regulator
         commission administration government business corporation conference toymaker chipmaker drugmaker
-        planemaker steelmaker brewer supplier distributor
+        planemaker steelmaker brewer supplier distributor subsidiary
         """
     ),
     "PLACE": _words(

@@ -220,7 +220,7 @@ def _head_noun(doc: Any, w: Any) -> Any:
         head = w.head
     elif w.i + 1 < len(doc) and doc[w.i + 1].pos_ not in ("AUX", "VERB", "ADP", "PRON", "DET", "PART"):
         nouns = []
-        for t in doc[w.i + 1 : w.i + 8]:
+        for t in doc[w.i + 1 : w.i + 12]:  # hyphens count: "San Francisco-based self-driving subsidiary"
             # a participle or an adverb inside the phrase modifies what follows: "which Moscow-backed
             # security bloc", "which newly elected senator"
             modifier = (t.tag_ in ("VBN", "VBG") and t.dep_ == "amod") or (t.pos_ == "ADV" and t.head.i > t.i)
@@ -258,11 +258,12 @@ def _head_noun(doc: Any, w: Any) -> Any:
 
 def _mistagged_head(doc: Any, w: Any) -> Any:
     """The noun after "which" where the small tagger took it, or an adjective before it, for a verb: "which
-    insect to", "Which troubled test flight left"; or a plural no dictionary knows as a verb ("Which
-    fisheries organization" tagged as "fisheries" doing something)."""
+    insect to", "Which troubled test flight left", "Which cast member, who ..."; or a plural no dictionary
+    knows as a verb ("Which fisheries organization" tagged as "fisheries" doing something)."""
     nouns: list[Any] = []
     for t in doc[w.i + 1 : w.i + 6]:
-        verb_tag = t.tag_ in ("VB", "VBP") or (t.tag_ == "VBZ" and not is_verb(t.lemma_))
+        past = t.tag_ == "VBD" and t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "NOUN"  # "cast member"
+        verb_tag = t.tag_ in ("VB", "VBP") or (t.tag_ == "VBZ" and not is_verb(t.lemma_)) or past
         if t.pos_ in ("NOUN", "PROPN") or (not nouns and verb_tag and t.lower_ not in _AUX):
             nouns.append(t)
         elif not nouns and (t.dep_ == "amod" or t.pos_ in ("ADJ", "NUM") or t.tag_ == "HYPH"):

@@ -72,7 +72,8 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         verbs |= word_stems(last)
     # the tense of what is asked, not of a lead-in ("McConnell will step down next month. Which group hosted
     # the forum where he spoke?" asks of the past)
-    low = asked_part(text).lower()
+    part = asked_part(text)
+    low = part.lower()
     roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
     # "Were the activists punished?": the auxiliary is the root, the last verb outside a relative clause the
     # predicate (the small parser often hangs the participle on the wrong word).
@@ -88,7 +89,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         verbs=frozenset(verbs),
         predicate=frozenset(predicate),
         subject=_subject(doc, asked.head),
-        agent=_agent(doc),
+        agent=_agent(doc, max(0, text.rfind(part))),
         title=_office(doc) if asked.kind == "PERSON" else None,
         modal=any(t.lower_ in MODALS for t in doc),
         past=bool(_ASKS_PAST.search(low)) and not FUTURE.search(low),
@@ -194,19 +195,30 @@ def _subject(doc: Any, asked_head: str) -> Subject:
     return Subject(frozenset(), frozenset())
 
 
-def _agent(doc: Any) -> frozenset[str]:
+def _agent(doc: Any, start: int = 0) -> frozenset[str]:
     """The person the question says acts: the proper-noun subject of its verb, tagged a PERSON, with its
-    compound words ("Vladimir Putin"). Not a document or a body: "the Prague Declaration referred to"."""
+    compound words ("Vladimir Putin"). Not a document or a body: "the Prague Declaration referred to".
+
+    After a lead-in (the asked sentence from character `start`), the asked sentence's own subject decides:
+    "President Biden toured IBM's site ... How much is IBM investing?" and "Liz Cheney lost her primary. Who
+    defeated her?" name no one who acts in what is asked; a "he" there stands for the lead-in's actor.
+    """
     people = {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
-    for t in doc:
+
+    def named(t: Any) -> bool:
         # the small tagger often leaves a lone surname untagged ("What did Orbán say ...?"): an untagged
         # name that says something is someone
         someone = t.i in people or (not t.ent_type_ and t.head.lemma_ in PERSON_VERBS)
         # a capital that acts is its government ("Yerevan announced"), however the tagger labels it
         someone = someone and not seat_of(name_of(t))
-        if t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.pos_ == "VERB" and someone:
-            return terms(name_of(t)).stems
-    return frozenset()
+        return t.dep_ == "nsubj" and t.pos_ == "PROPN" and t.head.pos_ == "VERB" and someone
+
+    subjects = (t for t in doc if t.idx >= start and t.dep_ in ("nsubj", "nsubjpass"))
+    own = next(subjects, None) if start else None
+    # a "he" the asked sentence acts on ("When is he to be sentenced?") is no actor, as a name there is none
+    if own is not None and (own.pos_ != "PRON" or own.lower_ in _WH_WORDS or own.dep_ == "nsubjpass"):
+        return terms(name_of(own)).stems if named(own) else frozenset()
+    return next((terms(name_of(t)).stems for t in doc if named(t)), frozenset())
 
 
 def _actor(doc: Any) -> frozenset[str]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from qa.models import Passage
-from qa.pipeline.actors import named_by_office
+from qa.pipeline.actors import named_by_office, office_words
 from qa.pipeline.agreement import gather, like_head
 from qa.pipeline.answer_heads import DATE_UNITS, names_a_date
 from qa.pipeline.answer_types import answer_type, plain_question
@@ -65,7 +65,8 @@ def read(
         i, sent, name = found  # "What does CSTO stand for?": the name written out beside it
         return Reading(asked, name, 1.0, evidence_of(i, sent, pronouns))
     plain = plain_question(question_text, asked)
-    q = question(plain, asked, parse([plain])[0])
+    qdoc = parse([plain])[0]
+    q = question(plain, asked, qdoc)
     # a question the article asks ("What does a state of emergency do?", a heading) states no answer
     sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip() and not asks(s.text)]
     stems = _under_headings(sentences, [terms(s.text).stems for _, s in sentences])
@@ -101,7 +102,7 @@ def read(
     # ("framed the desire of ... Western Azerbaijanis" for "call")
     at_mention = {stem: said for stem, said in aliases.items() if stem not in DESCRIBING_STEMS}
     acronyms = question_acronyms(question_text)
-    office_words = q.elsewhere - terms(question_text).names
+    others = office_words(q.elsewhere, question_text, qdoc)
     idioms = question_aliases(question_text, seats=False, forms=False)
     for i, (p, doc) in enumerate(zip(passages, docs, strict=True)):
         passage_match = overlap(weights, terms(p.chunk.article.title).stems | terms(p.chunk.text).stems)
@@ -123,7 +124,7 @@ def read(
                 )
                 f.about = float(q.subject.named_in(near))
             f.passage = passage_match
-            if office_words and named_by_office(m.text, office_words, known, idioms):
+            if others and named_by_office(m.text, others, known, idioms):
                 f.named = 1.0  # someone the question names by office: "the Kremlin leader" for Putin
             scored.append((m, f))
     scored += headline_mentions(passages, q, weights, acronyms, similarity)

@@ -28,8 +28,11 @@ _NUMBER = re.compile(
     r"people|troops|soldiers|votes|points|years?|days?|months?|weeks?|dollars|euros))?",
     re.IGNORECASE,
 )
-# A run of capitalised words within one line: "NEWS.ru.\n\nMeanwhile" is two things, not a name.
-_CAPS = re.compile(r"\b[A-Z][\w’'.-]*(?:[ \t]+(?:of|the|de|al|bin|van|von|der|and)?[ \t]*[A-Z][\w’'.-]*)*")
+# A run of capitalised words within one line: "NEWS.ru.\n\nMeanwhile" is two things, not a name. The small
+# words and ampersands inside names join it: "Boys & Girls Clubs of Indianapolis", "AT&T".
+_CAPS = re.compile(
+    r"\b[A-Z][\w’'.&-]*(?:[ \t]+(?:of|the|de|al|bin|van|von|der|and|&)?[ \t]*[A-Z][\w’'.&-]*)*"
+)
 _AUX = {"is", "are", "was", "were", "did", "does", "do", "has", "have", "had", "will", "can", "could",
         "should", "would", "may", "might", "must"}  # fmt: skip
 
