@@ -186,9 +186,12 @@ def gather(
         if kind == "PERSON" and country_of_people(key):
             continue  # "Azerbaijani", "Hungarian": a people, whatever the tagger called one of its mentions
         runs = (normalize_answer(m.text) for m, _ in items if m.label == "CAPS")  # read only if needed
-        # Capitalised, but the tagger calls it a place: no person, and no company or news outlet ("at the DNC
-        # in Chicago", "self-driving in Phoenix"), unless most of its tags say so; a city stands for its team.
+        # Capitalised, but the tagger calls it a place: no person, unless most of its tags say so; no company
+        # or news outlet ("at the DNC in Chicago") if every tag says so ("Central Park Five" is a group); a
+        # city stands for its team.
         named = "PERSON" if kind == "PERSON" else "ORG" if kind == "ORG" and head not in _TEAMS else ""
+        if named == "ORG" and any(label in ENT and label not in _PLACE_LABELS for label in counts):
+            named = ""
         if named and _a_place(key, counts, places, runs):
             placed = sum(counts.get(label, 0) for label in _PLACE_LABELS)
             counts.pop("CAPS", None)
