@@ -77,9 +77,10 @@ def _said_of_the_asked(doc: Any) -> frozenset[str]:
     the "which X" phrase ("Which company was named the official sponsor ...?")."""
     found: set[str] = set()
     for t in doc:
+        if t.dep_ not in ("attr", "oprd", "acomp"):
+            continue
         subjects = [c for c in t.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-        asked = any(c.dep_ == "det" and c.lower_ in ("which", "what") for s in subjects for c in s.children)
-        if t.dep_ in ("attr", "oprd", "acomp") and asked:
+        if any(c.dep_ == "det" and c.lower_ in ("which", "what") for s in subjects for c in s.children):
             found |= terms(" ".join(w.text for w in t.subtree)).stems
     return frozenset(found)
 
