@@ -5,8 +5,11 @@ Shared by the reader, which groups mentions of one answer, and by the evaluation
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
+
+from index.dates import MONTHS
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035\u00b4\u0060"
@@ -86,18 +89,14 @@ def _numbers_to_digits(tokens: list[str]) -> list[str]:
 
 
 # A month's abbreviation beside a number is the month: "Feb. 12" is "February 12", "Sept. 2024" "September".
-_MONTHS = {
-    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
-    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
-    "dec": "december",
-}  # fmt: skip
+_MONTH_NAMES = {word: calendar.month_name[n].lower() for word, n in MONTHS.items()}
 
 
 def _months_in_full(tokens: list[str]) -> list[str]:
     """Month abbreviations written out where a number stands beside them ("Jan Brewer" stays Jan)."""
     return [
-        _MONTHS[t]
-        if t in _MONTHS and any(0 <= j < len(tokens) and tokens[j].isdigit() for j in (i - 1, i + 1))
+        _MONTH_NAMES[t]
+        if t in _MONTH_NAMES and any(0 <= j < len(tokens) and tokens[j].isdigit() for j in (i - 1, i + 1))
         else t
         for i, t in enumerate(tokens)
     ]

@@ -233,16 +233,17 @@ def test_who_acts_is_the_asked_sentences_subject_not_the_lead_ins() -> None:
     assert reading.short == "Mara Oslen" and reading.support >= MIN_SUPPORT
 
 
+def _office_words(text: str) -> frozenset[str]:
+    return office_words(_facts(text).elsewhere, text, parse([text])[0])
+
+
 def test_an_office_the_question_gives_a_named_person_names_no_one_else() -> None:
     asked = (
         "The council will name Mara Oslen, the ambassador to Verrin, as ambassador to Osk. "
         "Which former spokeswoman withdrew from consideration for the post last week?"
     )
-    words = office_words(_facts(asked).elsewhere, asked, parse([asked])[0])
+    words = _office_words(asked)
     assert words and not terms("ambassador").stems & words  # Oslen's office, not a name for the answer
     described = "Which Democrat became the first openly gay Texan elected to the House?"  # the answer's words
-    assert not terms("first gay Texan").stems & office_words(
-        _facts(described).elsewhere, described, parse([described])[0]
-    )
-    kremlin = "Which lawmaker met the Kremlin leader on Tuesday?"
-    assert terms("leader").stems <= office_words(_facts(kremlin).elsewhere, kremlin, parse([kremlin])[0])
+    assert not terms("first gay Texan").stems & _office_words(described)
+    assert terms("leader").stems <= _office_words("Which lawmaker met the Kremlin leader on Tuesday?")

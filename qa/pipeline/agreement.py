@@ -186,17 +186,21 @@ def gather(
         if kind == "PERSON" and country_of_people(key):
             continue  # "Azerbaijani", "Hungarian": a people, whatever the tagger called one of its mentions
         runs = (normalize_answer(m.text) for m, _ in items if m.label == "CAPS")  # read only if needed
-        # Capitalised, but the tagger calls it a place: no person, unless most of its tags say so; no company
-        # or news outlet ("at the DNC in Chicago") if every tag says so ("Central Park Five" is a group); a
-        # city stands for its team.
-        named = "PERSON" if kind == "PERSON" else "ORG" if kind == "ORG" and head not in _TEAMS else ""
-        if named == "ORG" and any(label in ENT and label not in _PLACE_LABELS for label in counts):
-            named = ""
-        if named and _a_place(key, counts, places, runs):
+        if kind == "PERSON" and _a_place(key, counts, places, runs):
+            # Capitalised, but the tagger calls it a place: no person, unless most of its tags say so.
             placed = sum(counts.get(label, 0) for label in _PLACE_LABELS)
             counts.pop("CAPS", None)
-            if counts.get(named, 0) <= placed:
-                counts.pop(named, None)
+            if counts.get("PERSON", 0) <= placed:
+                counts.pop("PERSON", None)
+        elif (
+            kind == "ORG"
+            and head not in _TEAMS  # a city stands for its team
+            and all(label in _PLACE_LABELS for label in counts if label in ENT)
+            and _a_place(key, counts, places, runs)
+        ):
+            # nor a company or news outlet ("at the DNC in Chicago") when every tag says place ("Central Park
+            # Five", tagged once a work, is a group)
+            counts.pop("CAPS", None)
         top = max(counts.values(), default=1)
         forms: dict[str, float] = defaultdict(float)
         for m, _ in items:

@@ -3,9 +3,11 @@ no answer at all."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from typing import Any
 
+from index.dates import MONTHS
 from qa.pipeline.support import covers, word_stems
 
 _CONTENT = frozenset({"NOUN", "PROPN", "NUM", "ADJ", "VERB", "X", "SYM"})
@@ -42,10 +44,6 @@ _APPROXIMATELY = re.compile(
 # What the tagger runs on past a date: "in March 2019 after days of rain" tagged "March 2019 after days".
 _DATE_TAIL = re.compile(r"(?<=\d)\s+(?:after|before|when|while|during|until|since)\b.*$", re.IGNORECASE)
 _MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s|$|,)")
-_MONTH_NAMES = {
-    m[:3]: m
-    for m in "January February March April May June July August September October November December".split()
-}
 
 
 # A quoted name with the common noun before it, or a quote the span cut open: "word “killer", "“Wicked".
@@ -59,7 +57,7 @@ def tidy(text: str, kind: str) -> str:
         return _APPROXIMATELY.sub("", text)
     if kind == "DATE":
         text = _DATE_TAIL.sub("", text)
-        return _MONTH_ABBREVIATION.sub(lambda m: _MONTH_NAMES[m.group(1)[:3]], text)
+        return _MONTH_ABBREVIATION.sub(lambda m: calendar.month_name[MONTHS[m.group(1).lower()]], text)
     if quoted := _QUOTED.match(text):
         return (quoted.group("name") or quoted.group("open")).strip()
     return text
