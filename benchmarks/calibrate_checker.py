@@ -11,7 +11,7 @@ answer is right when its short answer is a gold or holds one; the questions that
 seed set's unanswerable ones and the RealTime QA questions no article by their quiz date answers, as in
 calibrate_refusal.py, whose utility this uses: +1 right, -1 wrong, +1 for refusing one that should be
 refused. The row CHECKED_YES "never", CHECKED_NO 0.00 is the reader's support alone (no check changes
-anything).
+anything); every other row keeps the shipped CHECKED_LEANS for typed answers a little short of MIN_SUPPORT.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from qa.eval.dataset import EvalQuestion, load_questions  # noqa: E402
 from qa.eval.run import answers_in_corpus  # noqa: E402
 from qa.eval.scoring import short_answer_right  # noqa: E402
 from qa.pipeline import NewsQA  # noqa: E402
-from qa.pipeline.answerability import CHECKED_NO, CHECKED_YES, AnswerClass, refuses  # noqa: E402
+from qa.pipeline.answerability import CHECKED_LEANS, CHECKED_NO, CHECKED_YES, AnswerClass, refuses  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 DATA = REPO.parent / "shared/bench/realtimeqa-2024q4"
@@ -69,7 +69,8 @@ def check_all(qa: NewsQA, questions: Sequence[EvalQuestion], in_archive: dict[st
 
 def outcome(checks: Sequence[Check], yes: float, no: float, total: int, should: int) -> str:
     """Right / wrong / refused and utility of one pair of thresholds on one set."""
-    given = [c for c in checks if not refuses(c.group, c.support, c.p_yes, yes=yes, no=no)]
+    leans = NEVER if yes == NEVER else CHECKED_LEANS  # the shipped lean beside every row but support alone
+    given = [c for c in checks if not refuses(c.group, c.support, c.p_yes, yes=yes, no=no, leans=leans)]
     right = sum(1 for c in given if c.right and not c.should_refuse)
     wrong = len(given) - right
     refused_should = should - sum(1 for c in given if c.should_refuse)

@@ -15,7 +15,14 @@ import pytest
 from index.models import Article
 from qa.backends import make_checker
 from qa.llm.base import LLMError, Message, yes_no
-from qa.pipeline.answerability import CHECK_FLOOR, CHECK_FLOOR_NOUN, MIN_SUPPORT, refuses
+from qa.pipeline.answerability import (
+    CHECK_FLOOR,
+    CHECK_FLOOR_NOUN,
+    CHECKED_LEANS,
+    LEANING_SUPPORT,
+    MIN_SUPPORT,
+    refuses,
+)
 from qa.pipeline.checker import as_written, check, checkable, checked, checker_messages, sentence_of
 from qa.pipeline.reader import read
 from qa.settings import Settings
@@ -86,6 +93,15 @@ def test_a_sure_checker_gives_an_answer_with_little_support_but_none_of_the_wron
     # a free noun phrase has no type behind it: the checker needs more of its words in the sentence
     assert refuses("noun", 0.05, 0.95) and not refuses("noun", CHECK_FLOOR_NOUN, 0.95)
     assert not refuses("typed", 0.05, 0.95)
+
+
+def test_a_leaning_checker_gives_a_typed_answer_a_little_short_of_the_support() -> None:
+    short = (MIN_SUPPORT + LEANING_SUPPORT) / 2  # "Viktor Bout" at 0.27, "Norman" at 0.25
+    assert refuses("typed", short) and refuses("typed", short, CHECKED_LEANS - 0.01)
+    assert not refuses("typed", short, CHECKED_LEANS)
+    assert refuses("typed", LEANING_SUPPORT - 0.01, CHECKED_LEANS)  # further short: wrong more often
+    assert refuses("noun", short, CHECKED_LEANS)  # a free noun phrase has no type behind it
+    assert refuses("typed", short, CHECKED_LEANS, leans=1.01)  # the calibration's "support alone" row
 
 
 def test_a_doubting_checker_refuses_an_answer_the_support_gives() -> None:

@@ -1,11 +1,22 @@
 """Reader rules on the form an answer takes, found with a second quiz-style held-out set: the calendar date
 asked for, spans of time that say no when, numbers on a scale, a people's adjective on a place, a web
-page's words before a name, and quotes around a quoted word (all passages synthetic)."""
+page's words before a name, and quotes around a quoted word; and from a third, spans that run past their
+sentence, a possessive, a number and a state's abbreviation taken for names, and links to other stories
+(all passages synthetic)."""
 
 from __future__ import annotations
 
+from spacy.tokens import Span
+
+from qa.pipeline.agreement import gather
+from qa.pipeline.answer_types import answer_type
 from qa.pipeline.answerability import MIN_SUPPORT
+from qa.pipeline.candidates import Mention, extract
+from qa.pipeline.evidence import Features
+from qa.pipeline.nlp import parse
+from qa.pipeline.pronouns import antecedents
 from qa.pipeline.reader import read
+from qa.pipeline.support import terms
 from tests.test_reader import _passage, _similarity
 
 _REOPENING = (
@@ -87,3 +98,47 @@ def test_an_ampersand_is_inside_a_name() -> None:
     reading = read("Which organization runs the program?", [_passage(text)], _similarity)
     assert reading.short == "Boys & Girls Clubs of Verrin"
     assert "Boys" not in {c.text for c in reading.candidates}  # a name cut at its ampersand
+
+
+def test_a_capitalised_run_ends_with_its_sentence() -> None:
+    question = "Who coaches the Rovers?"
+    doc = parse(["The Osk Rovers beat the Verrin Bucks. The Rovers are unbeaten under coach Lena Dask."])[0]
+    mentions = extract(doc, answer_type(question), terms(question).stems, 0)
+    assert {m.text for m in mentions if m.label == "CAPS"} >= {"Osk Rovers", "Verrin Bucks", "Lena Dask"}
+    assert not [m.text for m in mentions if ". " in m.text]  # "Verrin Bucks. The Rovers" was one run
+
+
+def test_a_number_joins_no_name() -> None:
+    # a score line's "Verrin State 2" gathered every "two" of the passages ("the two teams") as its votes
+    passages = [_passage("Verrin State 2", article="a"), _passage("The two teams", article="b")]
+    scored = [
+        (Mention("Verrin State 2", "ORG", 0, 0, 0, 3), Features(sentence=0.5, context=0.5)),
+        (Mention("two", "CARDINAL", 1, 0, 1, 2), Features(sentence=0.5, context=0.5)),
+    ]
+    assert {a.key for a in gather(scored, passages, "ORG", head="team")} == {"verrin state 2", "2"}
+
+
+def test_a_state_as_a_dateline_abbreviates_it_is_no_company() -> None:
+    text = (
+        "A noose was found hanging at a Millville, N.J., construction site where two men were working. "
+        "The men were building a furnace at the Verrin Glass site."
+    )
+    reading = read("At which glass company's site were the men working?", [_passage(text)], _similarity)
+    assert "N.J." not in [c.text for c in reading.candidates]
+
+
+def test_a_pronoun_stands_for_the_name_without_its_possessive() -> None:
+    doc = parse(["Agents searched the home of Mara Lee Holt's family. She was arrested on Tuesday."])[0]
+    at = next(t.i for t in doc if t.text == "'s")
+    doc.ents = [Span(doc, at - 3, at + 1, label="PERSON")]  # the name as the tagger took one report's
+    assert list(antecedents(doc).values()) == ["Mara Lee Holt"]
+
+
+def test_a_link_to_another_story_states_nothing_of_this_one() -> None:
+    text = (
+        "The machinists went back to work on Monday after a seven-day strike.\n\n"
+        "Labor strikes:Osk Motors, striking union to continue negotiations\n\n"
+        "The company that owns the brewery, Verrin Beverage Co., reached a deal with the union."
+    )
+    reading = read("Which company's workers ended a strike?", [_passage(text)], _similarity)
+    assert "Osk Motors" not in [c.text for c in reading.candidates]

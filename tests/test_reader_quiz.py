@@ -233,6 +233,18 @@ def test_who_acts_is_the_asked_sentences_subject_not_the_lead_ins() -> None:
     assert reading.short == "Mara Oslen" and reading.support >= MIN_SUPPORT
 
 
+def test_what_a_question_is_about_is_the_asked_sentences_subject_not_the_lead_ins() -> None:
+    # the lead-in's "President Osk Dal" had to be named beside the answer, which cut its support to a third
+    lead = "President Osk Dal nominated Lena Marr, then ambassador to Ostria, as ambassador to Verrin. "
+    asked = lead + "Which Kelland town is Marr a native of?"
+    assert _facts(asked).subject.head == frozenset()  # the wh-phrase is its subject: no topic to demand
+    assert terms("Dal").stems <= _facts(lead + "Where was he born?").subject.head  # "he": the lead-in's
+    text = "Marr, a Kelland native from Kelby, is the wife of coal magnate Joe Marr."
+    reading = read(asked, [_passage(text)], _similarity)
+    assert reading.short == "Kelby"
+    assert reading.support > 2 * read(lead + "Where was Dal born?", [_passage(text)], _similarity).support
+
+
 def _office_words(text: str) -> frozenset[str]:
     return office_words(_facts(text).elsewhere, text, parse([text])[0])
 

@@ -164,13 +164,15 @@ def gather(
     for m, f in scored:  # as the reader writes it: "roughly 159 million" and "more than 159 million" agree
         if key := normalize_answer(tidy(m.text, kind)):
             by_key[key].append((m, f))
-    # "Armenia-Russia" (relations, talks) is no fuller name of Russia: a compound of countries joins nothing
+    # "Armenia-Russia" (relations, talks) is no fuller name of Russia: a compound of countries joins nothing,
     pairs = {
         k
         for m, _ in scored
         if "-" in m.text and all(member("country", p) for p in m.text.split("-"))
         if (k := normalize_answer(m.text))
     }
+    if kind in _NAMES:  # nor does a number join a name: "two" (teams) is no "Florida State 2" (a score line)
+        pairs |= {k for k in by_key if k.isdigit()}
     rep_of = _same_answer_key([k for k in by_key if k not in pairs])
     rep_of.update({k: k for k in by_key if k in pairs})
     groups: dict[str, list[tuple[Mention, Features]]] = defaultdict(list)

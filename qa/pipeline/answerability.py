@@ -36,6 +36,12 @@ MIN_SUPPORT_CLAUSE = 0.60
 # (docs/ablation.md, "A lower floor for the checker").
 CHECKED_YES = 0.8
 CHECKED_NO = 0.5
+# A typed answer a little short of MIN_SUPPORT (from LEANING_SUPPORT up) that the checker leans to: on the
+# dev sets and a held-out set, 4 of the 5 such answers were right ("Viktor Bout" at support 0.27, "Norman" at
+# 0.25), while below LEANING_SUPPORT 17 of 19 with a P(yes) of 0.6-0.8 were wrong (docs/ablation.md,
+# nineteenth session).
+CHECKED_LEANS = 0.7
+LEANING_SUPPORT = 0.2
 CHECK_FLOOR = 0.02
 CHECK_FLOOR_NOUN = 0.10
 
@@ -73,11 +79,14 @@ def refuses(
     *,
     yes: float = CHECKED_YES,
     no: float = CHECKED_NO,
+    leans: float = CHECKED_LEANS,
 ) -> bool:
     """Whether an answer with this support (and the checker's P(yes), if it was checked) is refused;
-    `yes` and `no` are the checker's thresholds (other values for calibration)."""
+    `yes`, `no` and `leans` are the checker's thresholds (other values for calibration)."""
     if checked is not None and checked < no:
         return True
     if checked is not None and checked >= yes and support >= check_floor(cls):
         return False
+    if checked is not None and checked >= leans and cls == "typed":
+        return support < LEANING_SUPPORT
     return support < threshold(cls)

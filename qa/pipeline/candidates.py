@@ -6,6 +6,7 @@ the question already names is never a candidate ("Who is Armenia's foreign minis
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -98,11 +99,17 @@ def _capitalised(doc: Any) -> list[tuple[int, int]]:
     """Runs of capitalised words; one opening a sentence (or what follows a colon: "... Group : Calling the
     group obsolete") only when it has several words ("Meanwhile")."""
     text, out = doc.text, []
+    starts = {s.start for s in doc.sents}
     for m in _CAPS.finditer(text):
         before = text[: m.start()].rstrip(" \t")
         inside = bool(before) and before[-1] not in ".\n:!?"
-        if (inside or " " in m.group(0).strip()) and (span := _tokens(doc, m.start(), m.end())):
-            out.append(span)
+        if not (span := _tokens(doc, m.start(), m.end())):
+            continue
+        # a run ends with its sentence ("... the Bucks. The Cavs matched"): a word's full stop may be its own
+        cuts = [span[0], *(i for i in range(span[0] + 1, span[1]) if i in starts), span[1]]
+        for k, (a, b) in enumerate(itertools.pairwise(cuts)):
+            if (inside and k == 0) or " " in doc[a:b].text.strip():
+                out.append((a, b))
     return out
 
 

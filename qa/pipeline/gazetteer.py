@@ -47,6 +47,13 @@ Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|
 Washington|West Virginia|Wisconsin|Wyoming
 """
 
+# The states as AP style abbreviates them after a city ("Millville, N.J."), matched as written with their
+# full stops: without them several are words or other names ("Miss", "La", "Wash").
+_STATE_ABBREVIATIONS = frozenset(
+    """Ala. Ariz. Ark. Calif. Colo. Conn. Del. Fla. Ga. Ill. Ind. Kan. Ky. La. Md. Mass. Mich. Minn. Miss. Mo.
+    Mont. Neb. Nev. N.H. N.J. N.M. N.Y. N.C. N.D. Okla. Ore. Pa. R.I. S.C. S.D. Tenn. Vt. Va. Wash. W.Va. Wis.
+    Wyo.""".split()
+)
 
 # The regions a quiz names a country by ("Which African country ..."), by the adjective it uses.
 _REGIONS = {
@@ -107,7 +114,7 @@ _LAND = frozenset("coast coastline ocean sea river mountains county region penin
 
 def _a_state(text: str) -> bool:
     """Whether an answer names a country or a US state (the United States included)."""
-    return member("state", text) or member("country", text)
+    return member("state", text) or member("country", text) or text.strip() in _STATE_ABBREVIATIONS
 
 
 def _is_land(text: str) -> bool:

@@ -38,6 +38,19 @@ def asks(text: str) -> bool:
     return text.rstrip(" \n\"”’'").endswith("?")
 
 
+# A link to another story, as news sites put them between paragraphs: "More:Which hurricanes damaged Ocean
+# City the most?", "Labor strikes:Boeing, striking union to continue negotiations" (a label, a colon, no
+# space; 2,074 such lines in 853 of the 2,359 RealTime QA articles).
+_LINK = re.compile(r"[A-Z][\w’' ]{1,40}:[A-Z0-9“\"‘']")
+
+
+def links_elsewhere(text: str) -> bool:
+    """Whether a sentence is a link to another story (its headline, after a label), which states nothing of
+    this one."""
+    line = text.strip()
+    return len(line) <= 200 and "\n" not in line and bool(_LINK.match(line))
+
+
 def headline_mentions(
     passages: Sequence[Passage],
     q: Question,

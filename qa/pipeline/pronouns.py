@@ -59,7 +59,14 @@ def _named_before(doc: Any, sents: Sequence[Any], end: int) -> str:
         if span := named_subject(sent):
             return str(doc[span[0] : span[1]].text)
     people = [e for e in doc.ents if e.label_ == "PERSON" and e.end <= end]
-    return str(people[-1].text) if people else ""
+    if not people:
+        return ""
+    # without the possessive the tagger may take into the name ("Michael Kealty's account")
+    last = people[-1]
+    stop = last.end
+    while stop > last.start + 1 and (doc[stop - 1].tag_ == "POS" or doc[stop - 1].lower_ in ("'s", "’s")):
+        stop -= 1
+    return str(doc[last.start : stop].text)
 
 
 def names_in(sent: Any, found: Mapping[int, str]) -> str:

@@ -27,11 +27,9 @@ PAST = re.compile(
     r"\b(previous|previously|earlier|past|former|prior|last|was held|were held|took place)\b", re.IGNORECASE
 )
 
-# Words that say when the question is asked, not what it asks ("Which cryptocurrency recently hit ...?", "...
-# this week?"): a report states the fact without them, and matching them would only favour sentences that
-# happen to hold "recently". The as-of date already limits the search to what was published by then. And
-# "take place", which says only that something happened: "faced off in New York City" states where the
-# debate took place without either word.
+# Words that say when the question is asked, not what it asks ("recently", "this week": a report states the
+# fact without them, and the as-of date already limits the search), and "take place", which says only that
+# something happened ("faced off in New York City" states where the debate took place).
 _WHEN_ASKED = re.compile(
     r"\b(recently|currently|nowadays|today|this (?:past )?(?:week|weekend|month|year)|"
     r"(?:last|past) (?:week|weekend|month)|(?:take|takes|took|taken|taking) place)\b",
@@ -88,7 +86,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         places=tuple(terms(p).stems for p in _qualifiers(doc)),
         verbs=frozenset(verbs),
         predicate=frozenset(predicate),
-        subject=_subject(doc, asked.head),
+        subject=_subject(doc, asked.head, max(0, text.rfind(part))),
         agent=_agent(doc, max(0, text.rfind(part))),
         title=_office(doc) if asked.kind == "PERSON" else None,
         modal=any(t.lower_ in MODALS for t in doc),
@@ -172,18 +170,28 @@ def _common(t: Any, pos: tuple[str, ...]) -> bool:
     return t.pos_ in pos or (t.pos_ == "PROPN" and not t.ent_type_)
 
 
-def _subject(doc: Any, asked_head: str) -> Subject:
-    """Stems of the head noun the question is about: its subject, or what a wh-subject is said to be; never
-    the noun the answer is asked as ("which territory", "how many languages")."""
+def _subject(doc: Any, asked_head: str, start: int = 0) -> Subject:
+    """Stems of the head noun the question is about (`_topic`); after a lead-in (the asked sentence from
+    character `start`), none if the asked sentence has no subject ("Trump nominated Craft ... Which town is
+    Craft a native of?" is not about Trump), either if it has one, the lead-in's if it is a "he"."""
+    whole, asked = _topic(list(doc), asked_head), [t for t in doc if t.idx >= start]
+    own = next((t for t in asked if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if not start or (own is not None and own.pos_ == "PRON" and own.lower_ not in _WH_WORDS):
+        return whole
+    mine = _topic(asked, asked_head)
+    return Subject(mine.head | whole.head, mine.names or whole.names) if mine.head else mine
+
+
+def _topic(tokens: list[Any], asked_head: str) -> Subject:
+    """The tokens' subject, or what a wh-subject is said to be; never the asked noun ("which territory")."""
 
     def topic(t: Any) -> bool:
         asked = t.lemma_.lower() == asked_head or any(c.lower_ in _WH_WORDS for c in t.children)
         return t.lower_ not in _WH_WORDS and t.pos_ in ("NOUN", "PROPN") and not asked
 
-    # Only a grammatical subject: in "Which country sent soldiers to Russia?" the object is no topic to
-    # demand of every answering sentence.
+    # Only a grammatical subject: "Which country sent soldiers to Russia?" is not about Russia.
     for dep in ("nsubj", "nsubjpass"):
-        heads = [t for t in doc if t.dep_ == dep and topic(t)]
+        heads = [t for t in tokens if t.dep_ == dep and topic(t)]
         # and the names it is given by: "the abbreviation CSTO", "the Russia-Armenia Interregional Forum"
         names = [
             c for t in heads for c in t.children if c.dep_ in ("compound", "appos") and c.pos_ == "PROPN"

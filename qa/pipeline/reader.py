@@ -23,7 +23,7 @@ from qa.pipeline.clause_answers import asks_description, asks_slot, phrase, yes_
 from qa.pipeline.evidence import W, focus_weights, mention_features, overlap
 from qa.pipeline.expansions import asked_abbreviation, find_expansion
 from qa.pipeline.gazetteer import answer_filter, closed_set_applies, names_member
-from qa.pipeline.headlines import asks, headline_mentions
+from qa.pipeline.headlines import asks, headline_mentions, links_elsewhere
 from qa.pipeline.lists import items, joined, lists_kinds_of, several
 from qa.pipeline.nlp import parse
 from qa.pipeline.non_answers import no_answer
@@ -67,8 +67,14 @@ def read(
     plain = plain_question(question_text, asked)
     qdoc = parse([plain])[0]
     q = question(plain, asked, qdoc)
-    # a question the article asks ("What does a state of emergency do?", a heading) states no answer
-    sentences = [(i, s) for i, d in enumerate(docs) for s in d.sents if s.text.strip() and not asks(s.text)]
+    # a question the article asks ("What does a state of emergency do?", a heading) states no answer, nor
+    # does a link to another story
+    sentences = [
+        (i, s)
+        for i, d in enumerate(docs)
+        for s in d.sents
+        if s.text.strip() and not asks(s.text) and not links_elsewhere(s.text)
+    ]
     stems = _under_headings(sentences, [terms(s.text).stems for _, s in sentences])
     closed = closed_set_applies(asked.kind, asked.head, q.places)  # "which country", "which (US) state"
     if closed or (asked.kind in ("NUMBER", "DATE") and asked.head):
@@ -108,9 +114,9 @@ def read(
         passage_match = overlap(weights, terms(p.chunk.article.title).stems | terms(p.chunk.text).stems)
         sents = list(doc.sents)
         for m in extract(doc, asked, q.stems, i, acronyms, pronouns[i], p.chunk.article.published):
-            if no_answer(m, doc, q):
-                continue
             sent = sents[m.sentence]
+            if no_answer(m, doc, q) or links_elsewhere(sent.text):
+                continue
             f = mention_features(m, doc, sent, q, weights, pronouns[i], at_mention)
             f.sentence = matched.get((i, sent.start), 0.0)
             before = matched.get((i, sents[m.sentence - 1].start)) if m.sentence else None
