@@ -142,3 +142,10 @@ def test_a_link_to_another_story_states_nothing_of_this_one() -> None:
     )
     reading = read("Which company's workers ended a strike?", [_passage(text)], _similarity)
     assert "Osk Motors" not in [c.text for c in reading.candidates]
+    text = (
+        "The Verrin council met on Monday to discuss the budget.\n\n"
+        "More:Verrin council approves ferry link to Osk\n\n"
+        "The council will vote on the harbour plan next month, its chair said."
+    )
+    reading = read("Did the Verrin council approve the ferry link to Osk?", [_passage(text)], _similarity)
+    assert reading.evidence is None or "More:" not in reading.evidence.claim  # it was quoted for "yes"
