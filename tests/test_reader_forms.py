@@ -13,6 +13,7 @@ from qa.pipeline.answer_types import answer_type
 from qa.pipeline.answerability import MIN_SUPPORT
 from qa.pipeline.candidates import Mention, extract
 from qa.pipeline.evidence import Features
+from qa.pipeline.headlines import links_elsewhere
 from qa.pipeline.nlp import parse
 from qa.pipeline.pronouns import antecedents
 from qa.pipeline.reader import read
@@ -149,3 +150,5 @@ def test_a_link_to_another_story_states_nothing_of_this_one() -> None:
     )
     reading = read("Did the Verrin council approve the ferry link to Osk?", [_passage(text)], _similarity)
     assert reading.evidence is None or "More:" not in reading.evidence.claim  # it was quoted for "yes"
+    assert links_elsewhere("More:Which hurricanes damaged Ocean City the most?")
+    assert not links_elsewhere("At 10:30 a.m. police closed the bridge.")  # a time, no label

@@ -41,7 +41,7 @@ def asks(text: str) -> bool:
 # A link to another story, as news sites put them between paragraphs: "More:Which hurricanes damaged Ocean
 # City the most?", "Labor strikes:Boeing, striking union to continue negotiations" (a label, a colon, no
 # space; 2,074 such lines in 853 of the 2,359 RealTime QA articles).
-_LINK = re.compile(r"[A-Z][\w’' ]{1,40}:[A-Z0-9“\"‘']")
+_LINK = re.compile(r"[A-Z][\w’' ]{0,39}[^\W\d]:[A-Z0-9“\"‘']")  # not a time: "At 10:30 a.m. ..."
 
 
 def links_elsewhere(text: str) -> bool:

@@ -197,10 +197,11 @@ _SENTENCE_END = re.compile(r"[.!?…\"”’')\]]$")
 def _under_headings(
     sentences: Sequence[tuple[int, Any]], stems: list[frozenset[str]]
 ) -> list[frozenset[str]]:
-    """Each sentence's stems with those of a heading line right above it ("THE OTHER '34 CONNECTION: Lions
-    ... their first year in Detroit" above "The Lions have played 84 times on Turkey Day"): the heading says
-    what the paragraph is about, though it is quoted apart from it (`nlp` starts a sentence after a blank
-    line)."""
+    """Each sentence's stems with those of a heading line right above it: the heading says what the
+    paragraph is about, though it is quoted apart from it (`nlp` starts a sentence after a blank line). A
+    link to another story there lends its words too ("THE OTHER '34 CONNECTION:Lions have won 8 straight
+    games ..." above "The Lions have played 84 times on Turkey Day"): lending none moved supports both ways
+    on RealTime QA dev (docs/ablation.md, nineteenth session)."""
     out = list(stems)
     for k in range(1, len(sentences)):
         (i, prev), (j, sent) = sentences[k - 1], sentences[k]
