@@ -69,9 +69,9 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
     if (last := _verb_tagged_noun(doc)) is not None:
         verbs |= word_stems(last)
     # the tense of what is asked, not of a lead-in ("McConnell will step down next month. Which group hosted
-    # the forum where he spoke?" asks of the past)
+    # the forum where he spoke?" asks of the past); `start`: where the asked sentence starts
     part = asked_part(text)
-    low = part.lower()
+    start, low = max(0, text.rfind(part)), part.lower()
     roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
     # "Were the activists punished?": the auxiliary is the root, the last verb outside a relative clause the
     # predicate (the small parser often hangs the participle on the wrong word).
@@ -86,8 +86,8 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         places=tuple(terms(p).stems for p in _qualifiers(doc)),
         verbs=frozenset(verbs),
         predicate=frozenset(predicate),
-        subject=_subject(doc, asked.head, max(0, text.rfind(part))),
-        agent=_agent(doc, max(0, text.rfind(part))),
+        subject=_subject(doc, asked.head, start),
+        agent=_agent(doc, start),
         title=_office(doc) if asked.kind == "PERSON" else None,
         modal=any(t.lower_ in MODALS for t in doc),
         past=bool(_ASKS_PAST.search(low)) and not FUTURE.search(low),
