@@ -240,3 +240,17 @@ def test_a_busy_checker_is_not_waited_for() -> None:
     assert judge.calls == [] and "busy" in notes[0]
     assert not checked(lambda: judge, question, reading, passages, notes, gate).refused
     assert gate.acquire(blocking=False), "the check gave its place back"
+
+
+def test_a_date_its_sentence_abbreviates_is_checked_as_written() -> None:
+    passages = [
+        _passage(
+            "Marta Quill is retiring from the Verrin evening news. The final day of her contract is Aug. 17."
+        )
+    ]
+    reading = read("When is the final day of Marta Quill's contract?", passages, _similarity)
+    assert reading.short == "August 17"  # the reader writes the month in full
+    assert as_written(reading, passages) == "Aug. 17" and checkable(reading, passages)
+    assert as_written(replace(reading, short="August 1"), passages) == ""  # not the 17th's first digit
+    sept = [_passage("The vote was moved to Sept. 5, 2024, after the storm.")]
+    assert as_written(replace(reading, short="September 5, 2024"), sept) == ""  # another sentence's quote

@@ -12,12 +12,13 @@ from index.models import ArticleInfo, Chunk
 from qa.llm.base import LLM, NOT_STATED, Message, choice
 from qa.models import Passage
 from qa.normalization import normalize_answer
-from qa.pipeline.answer_types import answer_type, question_sentences
+from qa.pipeline.answer_types import answer_type
 from qa.pipeline.candidates import extract
 from qa.pipeline.chooser import choose
 from qa.pipeline.grounder import Grounder
 from qa.pipeline.nlp import parse
 from qa.pipeline.question_facts import question as question_facts
+from qa.pipeline.quiz_sentences import question_sentences
 from qa.pipeline.reader import read
 from qa.pipeline.readings import standalone
 from qa.pipeline.support import terms
@@ -87,6 +88,13 @@ def _similarity(query: str, texts: Sequence[str]) -> Sequence[float]:
         ("What is the name of the team's ballpark?", "NAME", "ballpark"),
         # a title's full stop ends no sentence: the question still starts at "Where"
         ("Where was Sen. Ann Oster buried after she died in 2019?", "PLACE", ""),
+        # a condition set by inversion, then the question; a relative clause on a noun is no condition
+        ("Should the Oster ticket win, which running mate would be deputy mayor?", "PERSON", "mate"),
+        ("Had the council voted, how many members would have backed the plan?", "NUMBER", "member"),
+        ("Should the city, which owns the pier, pay for repairs?", "YESNO", ""),
+        # how many of a compound: its last noun
+        ("How many career touchdown passes did the quarterback throw?", "NUMBER", "pass"),
+        ("How many Russian troops are based in Armenia?", "NUMBER", "troop"),
     ],
 )
 def test_answer_types(question: str, kind: str, head: str) -> None:

@@ -206,3 +206,35 @@ def test_derived_forms_link_a_verb_and_its_noun(word: str, form: str) -> None:
 
 def test_a_name_has_no_derived_forms() -> None:
     assert derived_forms("Zorblax") == frozenset() and derived_forms("the") == frozenset()
+
+
+def test_how_long_is_answered_by_hours_and_minutes_too() -> None:
+    # the tagger calls "about 40 minutes" a TIME, "three weeks" a DATE: both say how long
+    text = "An outage grounded Verrin Air planes. The airline said flights were held for about 40 minutes."
+    reading = read("For about how long were Verrin Air's flights held?", [_passage(text)], _similarity)
+    assert reading.short == "about 40 minutes" and reading.support > 0
+
+
+def test_a_count_is_the_number_written_with_the_asked_noun() -> None:
+    # every figure of the sentence is as well stated: the one that counts the asked noun is the answer
+    text = (
+        "During his 20-year career, Oster won four titles with the Verrin Gulls, and he retires as the "
+        "league's all-time leader in passing yards (71,940), touchdown passes (512) and completions (6,004)."
+    )
+    reading = read("How many career touchdown passes did Oster retire with?", [_passage(text)], _similarity)
+    assert reading.short == "512"
+
+
+def test_a_quoted_title_sharing_a_word_with_the_question_is_still_its_answer() -> None:
+    # "fence" names the project in the question, not its title: "Don't Fence Me In" is a quarter named
+    text = (
+        'Organizers of the "Don\'t Fence Me In" project for the Verrin Alliance for the Arts and Culture '
+        "began displaying the painted pickets on Monday."
+    )
+    question = "What is the name of the arts alliance's fence project?"
+    assert read(question, [_passage(text)], _similarity).short == "Don't Fence Me In"
+    # a quote whose every word the question says is still no answer
+    named = read(
+        'What is the name of the alliance behind "Don\'t Fence Me In"?', [_passage(text)], _similarity
+    )
+    assert named.short and "Fence" not in named.short

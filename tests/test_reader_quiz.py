@@ -57,6 +57,21 @@ def test_the_reporter_answers_who_said_it() -> None:
     )
 
 
+def test_who_said_it_is_answered_by_the_one_who_said_it() -> None:
+    # "say" is a stop word, which no stem of the question holds: the speaker was taken for a mere reporter
+    text = (
+        "Orla Venn, deputy chair of the harbour board, met Mayor Arne Tollis on Monday. Venn said the Verrin "
+        "harbour must reopen within days."
+    )
+    reading = read("Who said the Verrin harbour must reopen within days?", [_passage(text)], _similarity)
+    assert reading.short == "Orla Venn" and reading.support >= MIN_SUPPORT
+    # a lead-in's "said" asks no one's words: who rejected it is not who told of it
+    lead_in = (
+        "Oslen said on Tuesday that the offer had been rejected. Who rejected the observation mission offer?"
+    )
+    assert read(lead_in, [_passage(_REPORTED)], _similarity).short == "Ostrian government"
+
+
 @pytest.mark.parametrize(
     ("question", "answer"),
     [

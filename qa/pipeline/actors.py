@@ -3,11 +3,13 @@ answered by what Aliyev said, though the sentence names Orbán."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qa.pipeline.paraphrases import offices
 from qa.pipeline.pronouns import name_of
+from qa.pipeline.quiz_sentences import asked_part
 from qa.pipeline.support import covers, terms
 
 
@@ -97,19 +99,22 @@ SAYING = frozenset(
     "explain assert contend acknowledge reiterate tell point".split()
 )
 SAYING_STEMS = terms(" ".join(SAYING)).stems
+_ASKS_WORDS = re.compile(r"\b(?:say|says|said|tell|tells|told)\b", re.IGNORECASE)  # "Who said ...?"
 # What only a speaker does, for telling a person from a thing: the verbs of saying and of speaking to or of
 # someone ("Orbán urged", "Chepa called it a provocation").
 PERSON_VERBS = SAYING | frozenset("describe call urge warn".split())
 
 
-def only_reports(root: Any, asked: Sequence[Any], question_words: frozenset[str]) -> bool:
+def only_reports(root: Any, asked: Sequence[Any], question_words: frozenset[str], question: str = "") -> bool:
     """Whether a name is only the one reporting what the question asks ("Lavrov said ... the Armenian
     government rejected the offer" for "Who rejected it?"): the subject of a verb of saying that is not the
-    question's own verb (`asked`: the sentence's tokens of it), when the question asks no one's words."""
+    question's own verb (`asked`: the sentence's tokens of it), when the question asks no one's words
+    (its stems, or its text: "say" and "tell" are stop words, which no stem holds)."""
     head = root.head
     return (
         root.dep_ == "nsubj"
         and head.lemma_.lower() in SAYING
         and all(t.i != head.i for t in asked)
         and not question_words & SAYING_STEMS
+        and not _ASKS_WORDS.search(asked_part(question))  # not a lead-in's "Lavrov said ... . Who ...?"
     )

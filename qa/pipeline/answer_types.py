@@ -13,18 +13,16 @@ from typing import Any
 
 from qa.pipeline.answer_heads import COUNTS, HEAD_TYPE, LIST_WORDS, NAME_HEADS, PHRASE_HEADS
 from qa.pipeline.nlp import parse
+from qa.pipeline.quiz_sentences import AUX, WH, asked_part
 from qa.pipeline.wordnet import first_names_people, is_verb, names_people
 
 TYPED = frozenset(
     "PERSON ORG PLACE NORP DATE DURATION NUMBER MONEY PERCENT ORDINAL EVENT WORK PRODUCT LAW LANGUAGE".split()
 )
-_AUX = set(
-    "is are was were did does do has have had will can could should would may might must isn't aren't wasn't "
-    "didn't doesn't".split()
-)
 # "which type of X", "one of the key reforms": look through to X ("name" stays: "the name of X" is NAME).
 _GENERIC = {"type", "kind", "sort", "form", "one", "part", "piece", "example", "category", "variety", "brand"}
-_WH = re.compile(r"\b(who|whom|whose|what|what's|which|where|when|why|how)\b", re.IGNORECASE)
+# A condition set by inversion, then a wh-question: "Should X prevail, which running mate would ...?"
+_THEN_ASKED = re.compile(r",\s*(?=(?:who|whom|whose|what|which|where|when|how)\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,35 +41,6 @@ class AnswerType:
         return self.kind in TYPED
 
 
-# A title or an initial ends in a full stop inside a sentence ("Sen. John McCain", "St. Pete Beach", "Melvin
-# L. Joseph"); an initial ends one too when a question follows ("... toured the U.S. Which city ...?"). Not
-# NLTK's Punkt (`support.split_sentences`): it splits questions after "Gov." and "St.".
-_TITLE_END = re.compile(r"\b(?:Sens?|Reps?|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Dr|Mrs?|Ms|Prof|Rev|St|Mt|Ft|Det)\.$")
-_INITIAL_END = re.compile(r"\b[A-Z]\.$")
-
-
-def question_sentences(question: str) -> list[str]:
-    """The sentences of a question: a quiz's lead-in statements, then what it asks ("X met Y. Where ...?")."""
-    parts: list[str] = []
-    for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", question.strip()):
-        first = piece.split(maxsplit=1)[0].lower() if piece else ""
-        asks = _WH.match(piece) or first in _AUX
-        if parts and (_TITLE_END.search(parts[-1]) or (_INITIAL_END.search(parts[-1]) and not asks)):
-            parts[-1] = f"{parts[-1]} {piece}"
-        else:
-            parts.append(piece)
-    return parts
-
-
-def asked_part(question: str) -> str:
-    """The last sentence holding a wh-word: quiz questions open with a statement ("X met Y. Where ...?")."""
-    parts = question_sentences(question)
-    for part in reversed(parts):
-        if _WH.search(part) or part.endswith("?"):
-            return part
-    return question
-
-
 def answer_type(question: str) -> AnswerType:
     """The expected answer type of a question."""
     q = asked_part(question)
@@ -82,14 +51,18 @@ def answer_type(question: str) -> AnswerType:
     first = words[0] if words else ""
     # also after a leading phrase: "Under Australia's proposed age limit, will children be exempt?"
     lead = re.match(r"^([^,?]+),\s*([\w']+)", ql)
-    if first in _AUX or (lead and lead.group(2) in _AUX and not _WH.search(lead.group(1))):
+    if first in ("should", "had", "were") and (cond := _THEN_ASKED.search(q)) and "," not in q[cond.end() :]:
+        return answer_type(q[cond.end() :])  # not "Should the city, which owns it, pay?"
+    if first in AUX or (lead and lead.group(2) in AUX and not WH.search(lead.group(1))):
         return AnswerType("YESNO", rule="auxiliary first")
     for pattern, kind, rule in _PATTERNS:
         if re.search(pattern, ql):
             head = ""
-            if kind == "NUMBER" and (m := re.search(r"\bhow many ([\w-]+(?: [\w-]+)?)", ql)):
-                nouns = [t for t in parse([m.group(1)])[0] if t.pos_ in ("NOUN", "PROPN")]
-                head = nouns[0].lemma_.lower() if nouns else ""
+            if kind == "NUMBER" and (m := re.search(r"\bhow many ([\w-]+(?: [\w-]+){0,2})", ql)):
+                for t in parse([m.group(1)])[0]:  # a compound's last noun: "career touchdown passes"
+                    if t.pos_ not in ("NOUN", "PROPN") and head:
+                        break
+                    head = t.lemma_.lower() if t.pos_ in ("NOUN", "PROPN") else head
             return AnswerType(kind, head, rule=rule)
     return _by_head_noun(q, ql)
 
@@ -264,7 +237,7 @@ def _mistagged_head(doc: Any, w: Any) -> Any:
     for t in doc[w.i + 1 : w.i + 6]:
         past = t.tag_ == "VBD" and t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "NOUN"  # "cast member"
         verb_tag = t.tag_ in ("VB", "VBP") or (t.tag_ == "VBZ" and not is_verb(t.lemma_)) or past
-        if t.pos_ in ("NOUN", "PROPN") or (not nouns and verb_tag and t.lower_ not in _AUX):
+        if t.pos_ in ("NOUN", "PROPN") or (not nouns and verb_tag and t.lower_ not in AUX):
             nouns.append(t)
         elif not nouns and (t.dep_ == "amod" or t.pos_ in ("ADJ", "NUM") or t.tag_ == "HYPH"):
             continue

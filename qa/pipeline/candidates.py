@@ -131,9 +131,15 @@ class _Collector:
     """Gathers a passage's mentions, once per span and label, none the question already names."""
 
     def __init__(
-        self, doc: Any, passage: int, question_stems: frozenset[str], acronyms: frozenset[str]
+        self,
+        doc: Any,
+        passage: int,
+        question_stems: frozenset[str],
+        acronyms: frozenset[str],
+        words: frozenset[str] = frozenset(),
     ) -> None:
         self.doc, self.passage, self.stems, self.acronyms = doc, passage, question_stems, acronyms
+        self.words = words
         self.sentence_of = {t.i: si for si, s in enumerate(doc.sents) for t in s}
         self.seen: set[tuple[int, int, str]] = set()
         self.mentions: list[Mention] = []
@@ -146,12 +152,21 @@ class _Collector:
         if not text or text.lower() in _PRONOUNS or not re.search(r"\w", text):
             return
         stems = terms(text).stems
-        if (stems and all(close_to(t, self.stems) for t in stems)) or _acronym(text) in self.acronyms:
+        if label == "QUOTE" and len(quoted := words_of(text)) >= 3:  # a title, named by all its words:
+            named = quoted <= self.words  # "Don't Fence Me In" is not named by "fence"
+        else:
+            named = bool(stems) and all(close_to(t, self.stems) for t in stems)
+        if named or _acronym(text) in self.acronyms:
             return  # the question names it already ("U.S." for a question on "the US")
         if not stems and label in ("NP", "CAPS", "QUOTE"):
             return
         self.seen.add((a, b, label))
         self.mentions.append(Mention(text, label, self.passage, self.sentence_of.get(a, 0), a, b, is_list))
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The words of a text, lower-cased, stop words included."""
+    return frozenset(re.findall(r"\w+(?:'\w+)?", text.casefold().replace("’", "'")))
 
 
 def question_acronyms(question: str) -> frozenset[str]:
@@ -167,17 +182,20 @@ def extract(
     acronyms: frozenset[str] = frozenset(),
     pronouns: Mapping[int, str] | None = None,
     published: date | None = None,
+    question_words: frozenset[str] = frozenset(),
 ) -> list[Mention]:
     """The candidate mentions of one passage doc for a question of type `asked` (`pronouns`: the reader's
     `antecedents` of the doc, when it has them; `published`: its article's date, from which a report counts
-    years)."""
-    c = _Collector(doc, passage, question_stems, acronyms)
+    years; `question_words`: the question's `words_of`)."""
+    c = _Collector(doc, passage, question_stems, acronyms, question_words)
     if asked.kind == "DATE" and published is not None:  # first: "30 years ago" is then the year it counts to
         for m in _COUNTED_YEAR.finditer(doc.text):  # "the 30th anniversary" in a 2025 report: 1995
             if span := _tokens(doc, m.start(), m.end()):
                 c.add(*span, "DATE", text=str(published.year - int(m.group(1) or m.group(2))))
     for e in doc.ents:
-        if e.label_ == "DATE" and _DURATION.search(e.text) and not re.search(r"\b(ago|old)\b", e.text):
+        # "about 40 minutes" is tagged TIME, "three weeks" DATE: both say how long
+        how_long = e.label_ in ("DATE", "TIME") and _DURATION.search(e.text)
+        if how_long and not re.search(r"\b(ago|old)\b", e.text):
             c.add(e.start, e.end, "DURATION")
         if e.label_ == "DATE" and _AGE.search(e.text):
             c.add(e.start, e.end, "AGE")

@@ -11,6 +11,7 @@ local checker is the 1.5B model. A check only reads; it cannot change the answer
 
 from __future__ import annotations
 
+import calendar
 import re
 import threading
 import unicodedata
@@ -43,7 +44,8 @@ def as_written(reading: Reading, passages: Sequence[Passage]) -> str:
     """The answer in a form its sentence holds word for word ("" if none): the short answer, or for a name
     given with its abbreviation ("Collective Security Treaty Organization (CSTO)") either part alone, as
     news writes the name out once and the abbreviation after; a person by their surname alone where the
-    sentence names them so; accents as the sentence writes them ("El Nino" for "El Niño")."""
+    sentence names them so; a date with its month abbreviated ("Aug. 17"); accents as the sentence writes
+    them ("El Nino" for "El Niño")."""
     written = neutralised(sentence_of(reading, passages))
     sentence = written.casefold()
     short = " ".join(reading.short.split())
@@ -54,9 +56,9 @@ def as_written(reading: Reading, passages: Sequence[Passage]) -> str:
     parts = m.groups() if (m := _ABBREVIATED.fullmatch(short)) else ()
     # whole words only: "EU" is no abbreviation found in "Europe"
     found = next((p for p in parts if re.search(rf"(?<!\w){re.escape(p.casefold())}(?!\w)", sentence)), "")
-    if found or reading.asked.kind != "PERSON":
+    if found or reading.asked.kind not in ("PERSON", "DATE"):
         return found
-    return _surname(short, written)
+    return _surname(short, written) if reading.asked.kind == "PERSON" else _abbreviated_date(short, written)
 
 
 def _plain(text: str) -> str:
@@ -79,6 +81,18 @@ def _surname(name: str, sentence: str) -> str:
         if word[:1].isupper() and word not in words[:-1] and not _title(word):
             return ""
     return words[-1] if spots else ""
+
+
+def _abbreviated_date(date: str, sentence: str) -> str:
+    """A date as its sentence writes it with the month abbreviated, as news style has it: the reader
+    writes the month in full ("August 17"), the sentence "Aug. 17"; "" when it does not."""
+    pattern = re.escape(date)
+    for month in range(1, 13):
+        full, short = calendar.month_name[month], calendar.month_abbr[month]
+        forms = [f"{short}\\.?", *(["Sept\\.?"] if month == 9 else []), full]
+        pattern = pattern.replace(full, f"(?:{'|'.join(forms)})")
+    found = re.search(rf"(?<!\w){pattern}(?!\w)", sentence)
+    return found.group(0) if found else ""
 
 
 def _title(word: str) -> bool:

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 from qa.models import Passage
 from qa.normalization import normalize_answer
-from qa.pipeline.answer_types import question_sentences
 from qa.pipeline.lists import parts
 from qa.pipeline.pronouns import Fetch
+from qa.pipeline.quiz_sentences import question_sentences
 from qa.pipeline.reader import Similarity, read
 from qa.pipeline.readings import Candidate, Reading
 

@@ -17,7 +17,7 @@ from typing import Any
 from index.dates import WEEKDAY_PATTERN
 from qa.pipeline.actors import SAYING, agent_acts, only_reports
 from qa.pipeline.answer_heads import TYPE_LABELS
-from qa.pipeline.candidates import Mention, close_to
+from qa.pipeline.candidates import Mention, close_to, words_of
 from qa.pipeline.nlp import appositions, governor, slot_of, tree_distance
 from qa.pipeline.paraphrases import SPEAKING, said_as
 from qa.pipeline.pronouns import names_in
@@ -162,7 +162,9 @@ def mention_features(
     stems = said.stems - (_SCALE if said.numbers else CORPORATE)
     # what the question already names; not the asked noun itself ("Interregional Forum" for "which forum")
     named = q.stems - heads
-    f.named = sum(1 for s in stems if close_to(s, named)) / len(stems) if stems else 0.0
+    # of a quoted title, out of all its words: "Don't Fence Me In" is a quarter named by "fence project"
+    whole = len(words_of(m.text)) if m.label == "QUOTE" else 0
+    f.named = sum(1 for s in stems if close_to(s, named)) / max(len(stems), whole) if stems else 0.0
     f.type_fit = TYPE_LABELS.get(q.asked.kind, {}).get(m.label, 0.0)
     # the question's main verb where the sentence has it
     asked = [t for t in sent if q.predicate & predicate_forms(t.text)] if q.predicate else []
@@ -245,7 +247,7 @@ def _cues(
     # who did the asked thing, not who told of it; where the sentence lacks the asked verb, a demand is what
     # the quoted words do ("“They must be punished,” Varga said" for "Who demanded ...?")
     if q.asked.kind == "PERSON" and q.verbs and (asked or not q.verbs & _DEMAND_STEMS):
-        cues["speaker"] = float(only_reports(root, asked, q.verbs | q.stems))
+        cues["speaker"] = float(only_reports(root, asked, q.verbs | q.stems, q.text))
     if q.places:
         # "Hungarian Prime Minister Orbán" does not answer "Armenia's prime minister": a country before the
         # name in its own phrase, at most a title between ("... Orbán in Budapest": not Budapest's)

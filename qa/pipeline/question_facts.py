@@ -12,8 +12,9 @@ from typing import Any
 
 from qa.pipeline.actors import PERSON_VERBS
 from qa.pipeline.answer_heads import COUNTS
-from qa.pipeline.answer_types import AnswerType, asked_part, question_sentences
+from qa.pipeline.answer_types import AnswerType
 from qa.pipeline.pronouns import name_of
+from qa.pipeline.quiz_sentences import asked_part, question_sentences
 from qa.pipeline.support import covers, terms, word_stems
 from qa.pipeline.wordnet import is_verb, seat_of
 
@@ -27,9 +28,8 @@ PAST = re.compile(
     r"\b(previous|previously|earlier|past|former|prior|last|was held|were held|took place)\b", re.IGNORECASE
 )
 
-# Words that say when the question is asked, not what it asks ("recently", "this week": a report states the
-# fact without them, and the as-of date already limits the search), and "take place", which says only that
-# something happened ("faced off in New York City" states where the debate took place).
+# Words that say when the question is asked, not what it asks ("recently", "this week": the as-of date limits
+# the search), and "take place" ("faced off in New York City" states where the debate took place).
 _WHEN_ASKED = re.compile(
     r"\b(recently|currently|nowadays|today|this (?:past )?(?:week|weekend|month|year)|"
     r"(?:last|past) (?:week|weekend|month)|(?:take|takes|took|taken|taking) place)\b",
@@ -73,8 +73,8 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
     part = asked_part(text)
     start, low = max(0, text.rfind(part)), part.lower()
     roots = [t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
-    # "Were the activists punished?": the auxiliary is the root, the last verb outside a relative clause the
-    # predicate (the small parser often hangs the participle on the wrong word).
+    # "Were the activists punished?": the auxiliary is the root, the last verb outside a relative clause
+    # the predicate (the parser often hangs the participle on the wrong word)
     if roots and roots[0].pos_ == "AUX":
         roots = [t for t in doc if t.pos_ == "VERB" and t.dep_ != "relcl"][-1:] or roots
     predicate = {f for t in roots for w in (t.text, t.lemma_) for f in predicate_forms(w)}

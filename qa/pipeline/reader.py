@@ -18,7 +18,7 @@ from qa.pipeline.actors import named_by_office, office_words
 from qa.pipeline.agreement import gather, like_head
 from qa.pipeline.answer_heads import DATE_UNITS, names_a_date
 from qa.pipeline.answer_types import answer_type, plain_question
-from qa.pipeline.candidates import extract, question_acronyms
+from qa.pipeline.candidates import extract, question_acronyms, words_of
 from qa.pipeline.clause_answers import asks_description, asks_slot, phrase, yes_no
 from qa.pipeline.evidence import W, focus_weights, mention_features, overlap
 from qa.pipeline.expansions import asked_abbreviation, find_expansion
@@ -105,13 +105,13 @@ def read(
     # the words that tie a mention to the question, said otherwise; not a describing verb for another
     # ("framed the desire of ... Western Azerbaijanis" for "call")
     at_mention = {stem: said for stem, said in aliases.items() if stem not in DESCRIBING_STEMS}
-    acronyms = question_acronyms(question_text)
+    acronyms, words = question_acronyms(question_text), words_of(question_text)
     others = office_words(q.elsewhere, question_text, qdoc)
     idioms = question_aliases(question_text, seats=False, forms=False)
     for i, (p, doc) in enumerate(zip(passages, docs, strict=True)):
         passage_match = overlap(weights, terms(p.chunk.article.title).stems | terms(p.chunk.text).stems)
         sents = list(doc.sents)
-        for m in extract(doc, asked, q.stems, i, acronyms, pronouns[i], p.chunk.article.published):
+        for m in extract(doc, asked, q.stems, i, acronyms, pronouns[i], p.chunk.article.published, words):
             sent = sents[m.sentence]
             if no_answer(m, doc, q) or (i, sent.start) in links:
                 continue
