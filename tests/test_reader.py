@@ -88,10 +88,19 @@ def _similarity(query: str, texts: Sequence[str]) -> Sequence[float]:
         ("What is the name of the team's ballpark?", "NAME", "ballpark"),
         # a title's full stop ends no sentence: the question still starts at "Where"
         ("Where was Sen. Ann Oster buried after she died in 2019?", "PLACE", ""),
+        ("Which group says states may ban it now that Oster v. Verrin was overturned?", "ORG", "group"),
         # a condition set by inversion, then the question; a relative clause on a noun is no condition
         ("Should the Oster ticket win, which running mate would be deputy mayor?", "PERSON", "mate"),
         ("Had the council voted, how many members would have backed the plan?", "NUMBER", "member"),
         ("Should the city, which owns the pier, pay for repairs?", "YESNO", ""),
+        # a "when" or "where" of a clause beside the asked one asks nothing
+        ("What did the mayor say when the storm hit?", "PHRASE", ""),
+        ("Which team won when the Gulls lost?", "ORG", "team"),
+        ("When the storm hit, where was the mayor?", "PLACE", ""),
+        ("When did the storm hit the city where she lives?", "DATE", ""),
+        # what something cost is money; what was said about a cost is not
+        ("What did a holiday dinner for ten cost in 2022?", "MONEY", ""),
+        ("What did the council say about the cost of the bridge?", "PHRASE", ""),
         # how many of a compound: its last noun
         ("How many career touchdown passes did the quarterback throw?", "NUMBER", "pass"),
         ("How many Russian troops are based in Armenia?", "NUMBER", "troop"),

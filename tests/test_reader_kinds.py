@@ -238,3 +238,16 @@ def test_a_quoted_title_sharing_a_word_with_the_question_is_still_its_answer() -
         'What is the name of the alliance behind "Don\'t Fence Me In"?', [_passage(text)], _similarity
     )
     assert named.short and "Fence" not in named.short
+
+
+def test_an_age_is_no_answer_to_when() -> None:
+    # the tagger calls "40-year-old" a date
+    text = (
+        "In Verrin, 40-year-old Arne Tollis became governor in 1969. "
+        "Tollis was born in Osk on Sept. 26, 1928, to a family of farmers."
+    )
+    reading = read(
+        "Arne Tollis, the former governor, has died. When was he born?", [_passage(text)], _similarity
+    )
+    assert reading.short == "September 26, 1928"
+    assert all(c.support == 0 for c in reading.candidates if "year-old" in c.text)

@@ -99,7 +99,11 @@ SAYING = frozenset(
     "explain assert contend acknowledge reiterate tell point".split()
 )
 SAYING_STEMS = terms(" ".join(SAYING)).stems
-_ASKS_WORDS = re.compile(r"\b(?:say|says|said|tell|tells|told)\b", re.IGNORECASE)  # "Who said ...?"
+# "Who said ...?" asks someone's words; "Who is the union's president?" who holds an office, whatever the
+# holder is reported saying ("the union's president Harold Daggett said ...")
+_ASKS_WORDS = re.compile(
+    r"\b(?:say|says|said|tell|tells|told)\b|^\s*who(?:\s+is|\s+was|['’]s)\b", re.IGNORECASE
+)
 # What only a speaker does, for telling a person from a thing: the verbs of saying and of speaking to or of
 # someone ("Orbán urged", "Chepa called it a provocation").
 PERSON_VERBS = SAYING | frozenset("describe call urge warn".split())
@@ -109,7 +113,7 @@ def only_reports(root: Any, asked: Sequence[Any], question_words: frozenset[str]
     """Whether a name is only the one reporting what the question asks ("Lavrov said ... the Armenian
     government rejected the offer" for "Who rejected it?"): the subject of a verb of saying that is not the
     question's own verb (`asked`: the sentence's tokens of it), when the question asks no one's words
-    (its stems, or its text: "say" and "tell" are stop words, which no stem holds)."""
+    (its stems, or its text: "say" and "tell" are stop words, which no stem holds) nor who someone is."""
     head = root.head
     return (
         root.dep_ == "nsubj"

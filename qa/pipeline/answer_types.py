@@ -76,6 +76,9 @@ _PATTERNS = [  # first match wins
     # "How much water ...?" asks a quantity; "how much did it cost?", "how much money ...?" money.
     (rf"\bhow much (?!money\b|cash\b)(?!{_AUXILIARY}\b)\w+", "NUMBER", "how much X"),
     (r"\bhow much\b", "MONEY", "how much"),
+    # "What did the feast cost?" (the verb: not "say about the cost"), "What is the price of ...?"
+    (r"\bwhat (did|does|do|will|would) [^?]*(?<!the )(?<!a )(?<!its )\bcost\b", "MONEY", "what did X cost"),
+    (r"\bwhat (is|was|will be) the (cost|price) of\b", "MONEY", "the cost of"),
     (r"\bhow (many|far|large|big|tall|high|deep|fast)\b|\bby how much\b", "NUMBER", "how many"),
     (r"\b(what|which) (percentage|percent|share|proportion)\b", "PERCENT", "what percentage"),
     (r"\bby what margin\b", "NUMBER", "by what margin"),
@@ -118,11 +121,14 @@ def _without_relatives(q: str) -> str:
     for n, t in enumerate(wh):
         before = doc[t.i - 2] if t.i > 1 and doc[t.i - 1].text == "," else doc[t.i - 1] if t.i else None
         on_noun = before is not None and before.pos_ in ("NOUN", "PROPN")
-        relative = on_noun or t.head.dep_ == "relcl" or t.dep_ == "relcl"
+        relative = on_noun or "relcl" in (t.head.dep_, t.dep_)
         # after the question's own wh-word; or before it, set off by a comma on a name, when a "which" or
-        # "what" asks later ("Pianist Sean Chen, who ..., chose which school?")
+        # "what" asks later ("Pianist Sean Chen, who ..., chose which school?"); and a "when" or "where" of
+        # a clause beside the asked one ("What did she say when the storm hit?", "When it hit, where ...?")
         later = any(w.lower_ in ("which", "what") for w in wh[n + 1 :])
-        if relative and (n > 0 or (later and doc[t.i - 1].text == "," and on_noun)):
+        first_of_two = t.head.dep_ == "advcl" and n + 1 < len(wh)
+        beside = t.tag_ == "WRB" and (t.head.dep_ != "ROOT" if n else first_of_two)
+        if (relative and (n > 0 or (later and doc[t.i - 1].text == "," and on_noun))) or beside:
             out[t.idx : t.idx + len(t.text)] = "_" * len(t.text)
     return "".join(out)
 

@@ -198,7 +198,8 @@ def extract(
         if how_long and not re.search(r"\b(ago|old)\b", e.text):
             c.add(e.start, e.end, "DURATION")
         if e.label_ == "DATE" and _AGE.search(e.text):
-            c.add(e.start, e.end, "AGE")
+            c.add(e.start, e.end, "AGE")  # an age, which the tagger calls a date: no answer to "when"
+            continue
         c.add(e.start, e.end, e.label_)
     for t in doc:  # "Moldovan President Maia Sandu": the small model tags such words as people or groups too
         if t.text[:1].isupper() and t.ent_type_ != "NORP" and country_of_people(t.text):

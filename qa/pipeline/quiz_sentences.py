@@ -11,10 +11,12 @@ AUX = set(
 )
 WH = re.compile(r"\b(who|whom|whose|what|what's|which|where|when|why|how)\b", re.IGNORECASE)
 
-# A title or an initial ends in a full stop inside a sentence ("Sen. John McCain", "St. Pete Beach", "Melvin
-# L. Joseph"); an initial ends one too when a question follows ("... toured the U.S. Which city ...?"). Not
-# NLTK's Punkt (`support.split_sentences`): it splits questions after "Gov." and "St.".
-_TITLE_END = re.compile(r"\b(?:Sens?|Reps?|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Dr|Mrs?|Ms|Prof|Rev|St|Mt|Ft|Det)\.$")
+# A title, a case's "v." or an initial ends in a full stop inside a sentence ("Sen. John McCain", "St. Pete
+# Beach", "Roe v. Wade", "Melvin L. Joseph"); an initial ends one too when a question follows ("... toured
+# the U.S. Which city ...?"). Not NLTK's Punkt (`support.split_sentences`): it splits after "Gov." and "St.".
+_TITLE_END = re.compile(
+    r"\b(?:Sens?|Reps?|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Dr|Mrs?|Ms|Prof|Rev|St|Mt|Ft|Det|v|vs)\.$"
+)
 _INITIAL_END = re.compile(r"\b[A-Z]\.$")
 
 
