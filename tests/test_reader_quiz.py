@@ -15,7 +15,8 @@ from qa.pipeline.answerability import MIN_SUPPORT
 from qa.pipeline.conjunctions import both_parts
 from qa.pipeline.gazetteer import answer_filter, member
 from qa.pipeline.nlp import parse
-from qa.pipeline.question_facts import Question, lead_in, question
+from qa.pipeline.question_facts import Question, question
+from qa.pipeline.quiz_sentences import lead_in
 from qa.pipeline.reader import read
 from qa.pipeline.support import terms
 from tests.conftest import MakeQA

@@ -21,6 +21,7 @@ from dataclasses import replace
 from qa.llm.base import LLM, LLMError, Message
 from qa.models import Passage
 from qa.pipeline.answerability import check_floor
+from qa.pipeline.leagues import other_names
 from qa.pipeline.prompts import neutralised
 from qa.pipeline.readings import Reading
 from qa.pipeline.wordnet import first_names_people
@@ -44,8 +45,9 @@ def as_written(reading: Reading, passages: Sequence[Passage]) -> str:
     """The answer in a form its sentence holds word for word ("" if none): the short answer, or for a name
     given with its abbreviation ("Collective Security Treaty Organization (CSTO)") either part alone, as
     news writes the name out once and the abbreviation after; a person by their surname alone where the
-    sentence names them so; a date with its month abbreviated ("Aug. 17"); accents as the sentence writes
-    them ("El Nino" for "El Niño")."""
+    sentence names them so; a date with its month abbreviated ("Aug. 17"); a team by another name the lists
+    give it ("Cavs" for "Cleveland Cavaliers"); accents as the sentence writes them ("El Nino" for "El
+    Niño")."""
     written = neutralised(sentence_of(reading, passages))
     sentence = written.casefold()
     short = " ".join(reading.short.split())
@@ -53,9 +55,12 @@ def as_written(reading: Reading, passages: Sequence[Passage]) -> str:
         return short
     if short and (at := _plain(written).find(_plain(short))) >= 0:
         return written[at : at + len(short)]
-    parts = m.groups() if (m := _ABBREVIATED.fullmatch(short)) else ()
+    # a name given with its abbreviation, or a team written in full that the sentence calls "the Cavs"
+    parts = m.groups() if (m := _ABBREVIATED.fullmatch(short)) else tuple(other_names(short))
     # whole words only: "EU" is no abbreviation found in "Europe"
-    found = next((p for p in parts if re.search(rf"(?<!\w){re.escape(p.casefold())}(?!\w)", sentence)), "")
+    plain = _plain(written)  # (a character for a character, so that the offsets hold in `written`)
+    spots = (re.search(rf"(?<!\w){re.escape(_plain(p))}(?!\w)", plain) for p in parts)
+    found = next((written[s.start() : s.end()] for s in spots if s), "")
     if found or reading.asked.kind not in ("PERSON", "DATE"):
         return found
     return _surname(short, written) if reading.asked.kind == "PERSON" else _abbreviated_date(short, written)

@@ -8,7 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from qa.pipeline.actors import acts_as, agent_acts
-from qa.pipeline.evidence import W, is_modal
+from qa.pipeline.cues import is_modal
+from qa.pipeline.evidence import W
 from qa.pipeline.paraphrases import DESCRIBING, DESCRIBING_STEMS, question_aliases
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import Question, predicate_forms

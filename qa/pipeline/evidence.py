@@ -1,5 +1,6 @@
 """How well a mention answers the question: its sentence's match, its attachment to the question's words, its
-type, and cues that the sentence does not state what was asked (a demand, another time, another country).
+type, and cues that the sentence does not state what was asked (a demand, another time, another country:
+cues.py).
 
 Hand-set, not learned: a logistic regression over the same features, cross-validated on the RealTime QA dev
 weeks, was no better there and much worse on the seed set (docs/ablation.md). The weights in W were each set
@@ -15,24 +16,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.dates import WEEKDAY_PATTERN
-from qa.pipeline.actors import SAYING, agent_acts, only_reports
+from qa.pipeline.actors import SAYING
 from qa.pipeline.answer_heads import TYPE_LABELS
 from qa.pipeline.candidates import Mention, close_to, words_of
-from qa.pipeline.nlp import appositions, governor, slot_of, tree_distance
+from qa.pipeline.cues import cues
+from qa.pipeline.nlp import appositions, governor, identified_with, slot_of, tree_distance
 from qa.pipeline.paraphrases import SPEAKING, said_as
-from qa.pipeline.pronouns import names_in
-from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question, predicate_forms
+from qa.pipeline.question_facts import Question, predicate_forms
 from qa.pipeline.support import CORPORATE, covers, terms, word_stems
 
 W = {"cos": 0.5, "passage": 0.3, "attach0": 0.3, "governor": 0.8, "type0": 0.25, "named": 0.7, "cue": 0.6,
      "cue_support": 0.9, "head_near": 0.3, "list": 1.3, "about0": 0.3, "lead_in": 0.4}  # fmt: skip
 _WEEKDAY = re.compile(rf"^(?:(?:last|this|next|on)\s+)?(?:{WEEKDAY_PATTERN})$", re.I)
 _LOCATIVE = frozenset({"in", "at", "on"})
-_DEMANDS = set(
-    "urge demand call propose suggest want ask plan intend hope seek threaten vow consider recommend insist "
-    "push expect aim".split()
-)
-_DEMAND_STEMS = terms(" ".join(_DEMANDS)).stems
 _SCALE = terms("hundred thousand million billion trillion percent dollars").stems
 
 
@@ -128,6 +124,10 @@ def mention_features(
         gov = of[0] if of else gov
     gov_stems = word_stems(gov)
     f.governor = float(_asked_word(gov, m, q, aliases))
+    if q.identity:  # "Who is the face of X?": "Alexa Chung is the face of Y" says she is; Y stands for X
+        said_to_be = any(covers(s, word_stems(w)) for w in identified_with(root) for s in q.identity)
+        of_it = root.dep_ == "pobj" and root.head.lower_ == "of" and bool(q.identity & word_stems(gov))
+        f.governor = 1.0 if said_to_be else 0.0 if of_it else f.governor
     # "told NEWS.ru" for "Which outlet did he speak to?" (or "give his comments to")
     if (q.verbs | q.stems) & SPEAKING and gov_stems & SPEAKING:
         f.governor = 1.0
@@ -139,8 +139,13 @@ def mention_features(
             chain.append(t)
         f.governor = float(any(covers(s, word_stems(w)) for w in chain for s in q.possessed))
     slot = slot_of(root)
-    # "in February" of "announced in February" is the date of the report, not of what the question asks
-    if q.preposition and slot == q.preposition and not (q.asked.kind == "DATE" and gov.lemma_ in SAYING):
+    # the question's main verb where the sentence has it
+    asked = [t for t in sent if q.predicate & predicate_forms(t.text)] if q.predicate else []
+    # "in February" of "announced in February" is the date of the report, not of what the question asks;
+    # nor is "in 1934" of "Detroit playing in 1934 and Dallas joining in 1966" the year Dallas joined: a
+    # date hangs on the asked verb where its sentence has it, whatever its preposition
+    other_verb = gov.lemma_ in SAYING or (bool(asked) and all(t.i != gov.i for t in asked))
+    if q.preposition and slot == q.preposition and not (q.asked.kind == "DATE" and other_verb):
         f.governor = 1.0  # "near the Russian Embassy" for "Near which building ...?"
     heads = terms(q.asked.head).stems if q.asked.head else frozenset()
     if heads:
@@ -166,13 +171,12 @@ def mention_features(
     whole = len(words_of(m.text)) if m.label == "QUOTE" else 0
     f.named = sum(1 for s in stems if close_to(s, named)) / max(len(stems), whole) if stems else 0.0
     f.type_fit = TYPE_LABELS.get(q.asked.kind, {}).get(m.label, 0.0)
-    # the question's main verb where the sentence has it
-    asked = [t for t in sent if q.predicate & predicate_forms(t.text)] if q.predicate else []
-    # (or its "by" in the passive: "an offer rejected by the Armenian government")
+    # the subject of the question's main verb (or its "by" in the passive: "an offer rejected by the Armenian
+    # government")
     by = root.dep_ == "pobj" and root.head.dep_ == "agent"
     verb = root.head.head if by else root.head
     f.does_asked = (by or root.dep_ in ("nsubj", "nsubjpass")) and any(verb.i == t.i for t in asked)
-    f.cues = _cues(m, doc, sent, q, root, pronouns or {}, asked)
+    f.cues = cues(m, doc, sent, q, root, pronouns or {}, asked)
     # "on Kievyan Bridge" where the sentence also has the asked preposition ("near the ..."): the other slot
     # (in, at and on say the same of a place)
     f.cues["preposition"] = float(
@@ -218,79 +222,3 @@ def _name_dated(doc: Any, m: Mention, root: Any) -> Any | None:
         if c.dep_ == "appos" and c.i >= m.end and all(t.pos_ == "PROPN" for t in doc[m.end : c.i + 1]):
             return c
     return None
-
-
-def _cues(
-    m: Mention, doc: Any, sent: Any, q: Question, root: Any, pronouns: Mapping[int, str], asked: Sequence[Any]
-) -> dict[str, float]:
-    """Signs that the sentence does not state the asked fact: a demand, another time, another country
-    (`asked`: the sentence's tokens of the question's main verb)."""
-    verb = root
-    for _ in range(5):
-        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
-            break
-        verb = verb.head
-    text = sent.text
-    # The asked verb only under a modal ("those who hung the posters must be punished") states no one did it
-    cues = {
-        "modal": float(
-            not q.modal and (is_modal(verb, q.stems) or (bool(asked) and all(is_modal(t) for t in asked)))
-        ),
-        "time": float(
-            (q.past and bool(FUTURE.search(text)) and not PAST.search(text))
-            or (q.future and bool(PAST.search(text)) and not FUTURE.search(text))
-        ),
-        "place": 0.0,
-    }
-    # "What did Orbán say?" is not answered by what Aliyev said beside him
-    cues["agent"] = float(not agent_acts(q.agent, sent, names_in(sent, pronouns)))
-    # who did the asked thing, not who told of it; where the sentence lacks the asked verb, a demand is what
-    # the quoted words do ("“They must be punished,” Varga said" for "Who demanded ...?")
-    if q.asked.kind == "PERSON" and q.verbs and (asked or not q.verbs & _DEMAND_STEMS):
-        cues["speaker"] = float(only_reports(root, asked, q.verbs | q.stems, q.text))
-    if q.places:
-        # "Hungarian Prime Minister Orbán" does not answer "Armenia's prime minister": a country before the
-        # name in its own phrase, at most a title between ("... Orbán in Budapest": not Budapest's)
-        near = [
-            e
-            for e in doc.ents
-            if e.label_ in ("GPE", "NORP")
-            and max(sent.start, m.start - 5) <= e.start < e.end <= root.i
-            and all(t.pos_ in ("PROPN", "NOUN", "ADJ") for t in doc[e.end : m.start])
-        ]
-        same = any(
-            any(covers(s, stems) for s in place) or any(covers(x, place) for x in stems)
-            for stems in (terms(e.text).stems for e in near)
-            for place in q.places
-        )
-        cues["place"] = float(bool(near) and not same)
-    if q.title and m.label == "PERSON":
-        # "Foreign Minister Mirzoyan" is not the "prime minister" asked for: the same office, another kind
-        before = doc[max(sent.start, m.start - 4) : m.start]
-        held = frozenset(s for t in before if t.pos_ in ("PROPN", "NOUN", "ADJ") for s in terms(t.text).stems)
-        if (
-            held
-            and any(covers(h, held) for h in q.title.head)
-            and not all(covers(w, held) for w in q.title.words)
-        ):
-            cues["office"] = 1.0
-    return cues
-
-
-def is_modal(verb: Any, question_stems: frozenset[str] = frozenset()) -> bool:
-    """The verb or its head chain carries modality the question lacks: must, should, urged to, called for."""
-
-    def not_asked(word: str) -> bool:
-        stems = terms(word).stems
-        return not stems or not any(covers(s, stems) for s in question_stems)
-
-    v = verb
-    for _ in range(3):
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in v.children):
-            return True
-        if v is not verb and v.lemma_.lower() in _DEMANDS and not_asked(v.lemma_):
-            return True
-        if v.dep_ not in ("xcomp", "ccomp"):  # only a complement ("urged them to act") takes its head's mood
-            break
-        v = v.head
-    return False

@@ -77,6 +77,19 @@ def appositions(token: Any) -> list[Any]:
     return [c for c in token.children if c.dep_ == "appos"] + ([token.head] if token.dep_ == "appos" else [])
 
 
+def identified_with(token: Any) -> list[Any]:
+    """The words a name is said to be: in apposition ("Stephanie Ingram, president of the union"), across a
+    copula ("Alexa Chung is the face of Nailkale", "The editor is Sandi Duncan") or as what it was made or
+    named ("named New Delhi as the most polluted city", "elected Mara Oslen as its president")."""
+    found = appositions(token)
+    head = token.head
+    if head.lemma_ == "be" and token.dep_ in ("nsubj", "attr"):  # (the parser may call both sides attr)
+        found += [c for c in head.children if c.dep_ in ("nsubj", "attr") and c.i != token.i]
+    if token.dep_ in ("dobj", "nsubjpass"):
+        found += [o for c in head.children if c.lower_ == "as" for o in c.children if o.dep_ == "pobj"]
+    return found
+
+
 def slot_of(tok: Any) -> str:
     """The preposition a name stands after, through "the city of": "in" for "in the port city of Osk"."""
     for _ in range(3):

@@ -13,9 +13,10 @@ from typing import Any
 from qa.pipeline.actors import PERSON_VERBS
 from qa.pipeline.answer_heads import COUNTS
 from qa.pipeline.answer_types import AnswerType
+from qa.pipeline.nlp import identified_with
 from qa.pipeline.pronouns import name_of
-from qa.pipeline.quiz_sentences import asked_part, question_sentences
-from qa.pipeline.support import covers, terms, word_stems
+from qa.pipeline.quiz_sentences import asked_part
+from qa.pipeline.support import CORPORATE, covers, terms, word_stems
 from qa.pipeline.wordnet import is_verb, seat_of
 
 MODALS = set("must should could would may might ought shall".split())
@@ -58,6 +59,9 @@ class Question:
     possessed: frozenset[str] = frozenset()  # "Which country's president": the answer's president
     # words outside the asked phrase ("Which lawmaker in Moscow"): "the Kremlin leader" names someone else
     elsewhere: frozenset[str] = frozenset()
+    # what the asked one is said to be: "face" in "Who is the face of ...?", "maker" in "Which company is the
+    # largest maker of ...?"
+    identity: frozenset[str] = frozenset()
 
 
 def question(text: str, asked: AnswerType, doc: Any) -> Question:
@@ -96,7 +100,18 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         actor=_actor(doc),
         possessed=_possessed(doc),
         elsewhere=_elsewhere(doc),
+        identity=_identity(doc, start),
     )
+
+
+def _identity(doc: Any, start: int) -> frozenset[str]:
+    """Stems of the noun the asked sentence's wh-word (or its noun: "which company") is said to be, across a
+    copula."""
+    for t in doc:
+        if t.idx >= start and t.lower_ in ("who", "what", "which"):
+            asked = t.head if t.dep_ == "det" else t
+            return frozenset(s for w in identified_with(asked) if w.pos_ == "NOUN" for s in word_stems(w))
+    return frozenset()
 
 
 def _verb_tagged_noun(doc: Any) -> Any | None:
@@ -280,21 +295,6 @@ def _qualifiers(doc: Any) -> list[str]:
     """The places and peoples a question qualifies its subject by: its GPE/NORP/LOC entities, and the proper
     noun of a possessive ("Armenia's prime minister"), which the small tagger often calls an ORG."""
     found = [e.text for e in doc.ents if e.label_ in ("GPE", "NORP", "LOC")]
-    found += [t.text for t in doc if t.tag_ == "NNP" and t.i + 1 < len(doc) and doc[t.i + 1].tag_ == "POS"]
+    owners = [t for t in doc if t.tag_ == "NNP" and t.i + 1 < len(doc) and doc[t.i + 1].tag_ == "POS"]
+    found += [t.text for t in owners if not terms(t.text).stems <= CORPORATE]  # not "Nails Inc.'s"
     return list(dict.fromkeys(found))
-
-
-def lead_in(text: str) -> frozenset[str]:
-    """Stems of the common words only a quiz question's lead-in holds ("Hurricane Milton came ashore ... this
-    week. Near which barrier island did it make landfall?"): they tell the story, which retrieval and the
-    passage's match use, more than the sentence stating the answer, which is about what the last sentence
-    asks. Names are kept at full weight, as that sentence names its subject; empty for a one-sentence
-    question, or when the last sentence asks nothing of its own ("Who is she?")."""
-    parts = question_sentences(text)
-    if len(parts) < 2:
-        return frozenset()
-    last = terms(parts[-1])
-    if len(last.stems - last.names) < 2:
-        return frozenset()
-    before = terms(" ".join(parts[:-1]))
-    return before.stems - before.names - last.stems

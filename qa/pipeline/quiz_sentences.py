@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from qa.pipeline.support import terms
+
 AUX = set(
     "is are was were did does do has have had will can could should would may might must isn't aren't wasn't "
     "didn't doesn't".split()
@@ -40,3 +42,19 @@ def asked_part(question: str) -> str:
         if WH.search(part) or part.endswith("?"):
             return part
     return question
+
+
+def lead_in(text: str) -> frozenset[str]:
+    """Stems of the common words only a quiz question's lead-in holds ("Hurricane Milton came ashore ... this
+    week. Near which barrier island did it make landfall?"): they tell the story, which retrieval and the
+    passage's match use, more than the sentence stating the answer, which is about what the last sentence
+    asks. Names are kept at full weight, as that sentence names its subject; empty for a one-sentence
+    question, or when the last sentence asks nothing of its own ("Who is she?")."""
+    parts = question_sentences(text)
+    if len(parts) < 2:
+        return frozenset()
+    last = terms(parts[-1])
+    if len(last.stems - last.names) < 2:
+        return frozenset()
+    before = terms(" ".join(parts[:-1]))
+    return before.stems - before.names - last.stems

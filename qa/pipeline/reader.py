@@ -24,12 +24,14 @@ from qa.pipeline.evidence import W, focus_weights, mention_features, overlap
 from qa.pipeline.expansions import asked_abbreviation, find_expansion
 from qa.pipeline.gazetteer import answer_filter, closed_set_applies, names_member
 from qa.pipeline.headlines import asks, headline_mentions, links_elsewhere
+from qa.pipeline.leagues import asked_league, full_names, names_team
 from qa.pipeline.lists import items, joined, lists_kinds_of, several
 from qa.pipeline.nlp import parse
 from qa.pipeline.non_answers import no_answer
 from qa.pipeline.paraphrases import DESCRIBING_STEMS, offices, question_aliases, said_otherwise
 from qa.pipeline.pronouns import Fetch, antecedents, carried_names, names_in
-from qa.pipeline.question_facts import lead_in, question
+from qa.pipeline.question_facts import question
+from qa.pipeline.quiz_sentences import lead_in
 from qa.pipeline.readings import Candidate, Reading, evidence_of
 from qa.pipeline.short_answers import tidy, with_head
 from qa.pipeline.support import terms
@@ -138,6 +140,8 @@ def read(
     # a city or a continent is no answer to "which country", a county none to "which state", "U.S." no company
     if allowed := answer_filter(asked.kind, asked.head, q.places, question_text):
         answers = [a for a in answers if allowed(a.text)]
+    if league := asked_league(question_text, asked.head):  # "Which NFL team": not Birmingham City
+        answers = [a for a in answers if names_team(league, a.text)]
     answers.sort(key=lambda a: -a.vote)
     if not answers or answers[0].best is None:
         return Reading(asked, "", 0.0, None)
@@ -155,9 +159,13 @@ def read(
         if a.best is not None and a.best[0].headline:
             support = max(support, a.best[1].support(strict))
         sent = list(docs[m.passage].sents)[m.sentence]
+        written = tidy(a.text, asked.kind)
         top.append(
             Candidate(
-                with_head(tidy(a.text, asked.kind), docs[m.passage], m.start, m.end, heads),
+                # a team in full ("Cavs": the Cleveland Cavaliers), which needs no head noun ("teammates")
+                full_names(league, written)
+                if league
+                else with_head(written, docs[m.passage], m.start, m.end, heads),
                 support,
                 evidence_of(m.passage, sent, pronouns),
             )
