@@ -82,8 +82,10 @@ def _league(block: str) -> dict[str, str]:
 
 def _split(full: str) -> tuple[str, str]:
     """City and nickname: two-word nicknames are those the list knows ("Red Sox", "Maple Leafs")."""
-    two = re.match(r"(.+) ((?:Red|White|Blue|Trail|Maple|Golden|Hockey|Football) \w+)$", full)
-    return (two.group(1), two.group(2)) if two else tuple(full.rsplit(" ", 1))  # type: ignore[return-value]
+    if two := re.match(r"(.+) ((?:Red|White|Blue|Trail|Maple|Golden|Hockey|Football) \w+)$", full):
+        return two.group(1), two.group(2)
+    city, _, nickname = full.rpartition(" ")
+    return city, nickname
 
 
 _NAMES = {league: _league(block) for league, block in _TEAMS.items()}
@@ -112,5 +114,9 @@ def full_names(league: str, text: str) -> str:
 def other_names(full: str) -> list[str]:
     """The other names the lists give a team written in full ("Cavs" for "Cleveland Cavaliers"), as
     `_plain` writes them: what its sentence may call it."""
-    return [n for names in _NAMES.values() if names.get(_plain(full)) == full for n, team in names.items()
-            if team == full and n != _plain(full)]  # fmt: skip
+    key = _plain(full)
+    found: list[str] = []
+    for names in _NAMES.values():
+        if names.get(key) == full:
+            found += [name for name, team in names.items() if team == full and name != key]
+    return found
