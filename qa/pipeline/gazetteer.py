@@ -1,6 +1,7 @@
 """Closed sets of places as news names them: the countries of the world and the states of the US. For "Which
 country ...?" a state, a city or a continent is no answer, and for "Which state ...?" a city or a county is
-none, whatever the tagger calls them (it tags all of them GPE).
+none, whatever the tagger calls them (it tags all of them GPE). The teams of a named league are a closed set
+too (leagues.py).
 
 Written out by hand because the one packaged list (pycountry, ISO 3166) uses official names that news does not
 ("Russian Federation", "Korea, Republic of", "Türkiye"), and the common names and short forms are what the
@@ -13,8 +14,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from qa.pipeline.leagues import asked_league, names_team
 from qa.pipeline.lists import parts
-from qa.pipeline.support import fold
+from qa.pipeline.support import name_key
 
 _NAMES = """
 Afghanistan|Albania|Algeria|Andorra|Angola|Antigua and Barbuda|Argentina|Armenia|Australia|Austria|Azerbaijan|
@@ -162,7 +164,7 @@ _PEOPLE_COUNTRY = _peoples()
 
 def country_of_people(text: str) -> str:
     """The country a nationality word names ("Angolan" -> "Angola", "Chinese" -> "China"), else ""."""
-    word = _plain(text)
+    word = name_key(text)
     return _PEOPLE_COUNTRY.get(word.removesuffix("s"), "") or _PEOPLE_COUNTRY.get(word, "")
 
 
@@ -185,7 +187,15 @@ def closed_set_applies(kind: str, head: str, places: Sequence[frozenset[str]]) -
 def answer_filter(kind: str, head: str, places: Sequence[frozenset[str]], question: str) -> Any:
     """The test an answer must pass where the question asks for a member of a closed set, else None: "which
     country" a country, "which African country" an African one, "which (US) state" a state; and a country or
-    a US state is no organisation ("which company": not "U.S.") and no city."""
+    a US state is no organisation ("which company": not "U.S.") and no city; "which NFL team" a team of the
+    league (leagues.py: not Birmingham City)."""
+    place_test = _place_filter(kind, head, places, question)
+    if not (league := asked_league(question, head)):
+        return place_test
+    return lambda text: (place_test is None or place_test(text)) and names_team(league, text)
+
+
+def _place_filter(kind: str, head: str, places: Sequence[frozenset[str]], question: str) -> Any:
     if kind == "PLACE" and head in _SETTLEMENTS:  # nor a coast, a river or a county: "the West Coast"
         return lambda text: not (_a_state(text) or _is_land(text))
     if kind == "ORG":
@@ -194,7 +204,7 @@ def answer_filter(kind: str, head: str, places: Sequence[frozenset[str]], questi
         return None
     if m := _ASKED_REGION.search(question):
         region = _IN_REGION[m.group(1).lower()]
-        return lambda text: member(head, text) and all(_plain(p) in region for p in parts(text))
+        return lambda text: member(head, text) and all(name_key(p) in region for p in parts(text))
     return lambda text: member(head, text)
 
 
@@ -202,7 +212,7 @@ def member(head: str, text: str) -> bool:
     """Whether an answer names only members of the head noun's set ("the United States", "Armenia and Iran"
     for "country")."""
     names = _SETS.get(head, frozenset())
-    return bool(text.strip()) and all(_plain(part) in names for part in parts(text))
+    return bool(text.strip()) and all(name_key(part) in names for part in parts(text))
 
 
 def names_member(head: str, sent: Any) -> bool:
@@ -211,8 +221,3 @@ def names_member(head: str, sent: Any) -> bool:
         e.label_ in ("GPE", "NORP") and (member(head, e.text) or member(head, country_of_people(e.text)))
         for e in sent.ents
     )
-
-
-def _plain(text: str) -> str:
-    """A name as the lists write it: no "the", no full stops ("U.S."), no accents, lower case."""
-    return fold(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)).replace(".", "")

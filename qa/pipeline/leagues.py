@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from qa.pipeline.lists import parts
-from qa.pipeline.support import fold
+from qa.pipeline.support import name_key
 
 # "City Nickname" per team, then a team's other names after a colon ("Cleveland Cavaliers: Cavs").
 _TEAMS = {
@@ -61,22 +61,18 @@ _COLLEGE = re.compile(r"\b(college|NCAA|university|high school)\b", re.IGNORECAS
 TEAM_HEADS = frozenset("team teams side sides club clubs franchise franchises".split())
 
 
-def _plain(text: str) -> str:
-    return fold(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)).replace(".", "").replace("’", "'")
-
-
 def _league(block: str) -> dict[str, str]:
-    """Every name of a league's teams, as `_plain` writes it -> the team's full name; a city alone (which
+    """Every name of a league's teams, as `name_key` writes it -> the team's full name; a city alone (which
     names its team in sports writing, "Kansas City beat Buffalo") -> itself."""
     names: dict[str, str] = {}
     for entry in (e.strip() for e in block.replace("\n", " ").split("|")):
         full, _, others = entry.partition(":")
         full = " ".join(full.split())
         city, nickname = _split(full)
-        names.setdefault(_plain(city), city)
-        names[_plain(full)] = full
+        names.setdefault(name_key(city), city)
+        names[name_key(full)] = full
         for name in (nickname, *(o for o in others.split(",") if o.strip())):
-            names.setdefault(_plain(name), full)  # today's team first: "Hornets" are Charlotte's
+            names.setdefault(name_key(name), full)  # today's team first: "Hornets" are Charlotte's
     return names
 
 
@@ -102,19 +98,19 @@ def asked_league(question: str, head: str) -> str:
 def names_team(league: str, text: str) -> bool:
     """Whether an answer names only teams of the league (by full name, nickname or city)."""
     names = _NAMES[league]
-    return bool(text.strip()) and all(_plain(p) in names for p in parts(text))
+    return bool(text.strip()) and all(name_key(p) in names for p in parts(text))
 
 
 def full_names(league: str, text: str) -> str:
     """The answer with each team written in full ("Cavs" -> "Cleveland Cavaliers"); a city stays a city."""
     names = _NAMES[league]
-    return " and ".join(names.get(_plain(p), p) for p in parts(text))
+    return " and ".join(names.get(name_key(p), p) for p in parts(text))
 
 
 def other_names(full: str) -> list[str]:
     """The other names the lists give a team written in full ("Cavs" for "Cleveland Cavaliers"), as
-    `_plain` writes them: what its sentence may call it."""
-    key = _plain(full)
+    `name_key` writes them: what its sentence may call it."""
+    key = name_key(full)
     found: list[str] = []
     for names in _NAMES.values():
         if names.get(key) == full:

@@ -24,7 +24,7 @@ from qa.pipeline.evidence import W, focus_weights, mention_features, overlap
 from qa.pipeline.expansions import asked_abbreviation, find_expansion
 from qa.pipeline.gazetteer import answer_filter, closed_set_applies, names_member
 from qa.pipeline.headlines import asks, headline_mentions, links_elsewhere
-from qa.pipeline.leagues import asked_league, full_names, names_team
+from qa.pipeline.leagues import asked_league, full_names
 from qa.pipeline.lists import items, joined, lists_kinds_of, several
 from qa.pipeline.nlp import parse
 from qa.pipeline.non_answers import no_answer
@@ -138,15 +138,15 @@ def read(
     # how like "which planet" an answer is; a country of the list is one, however like the word it looks
     like_head(answers, asked.kind, asked.head, None if closed else similarity)
     # a city or a continent is no answer to "which country", a county none to "which state", "U.S." no company
+    # (and "Which NFL team" a team of the league, not Birmingham City)
     if allowed := answer_filter(asked.kind, asked.head, q.places, question_text):
         answers = [a for a in answers if allowed(a.text)]
-    if league := asked_league(question_text, asked.head):  # "Which NFL team": not Birmingham City
-        answers = [a for a in answers if names_team(league, a.text)]
     answers.sort(key=lambda a: -a.vote)
     if not answers or answers[0].best is None:
         return Reading(asked, "", 0.0, None)
     top = []
     heads = terms(asked.head).stems if asked.head else frozenset()
+    league = asked_league(question_text, asked.head)
     strict = asked.kind in STRICT
     for a in answers:
         quotable = [mf for mf in a.mentions if not mf[0].headline]

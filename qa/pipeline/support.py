@@ -86,6 +86,12 @@ def fold(text: str) -> str:
     return text.translate(table).lower()
 
 
+def name_key(text: str) -> str:
+    """A name as the closed lists (gazetteer.py, leagues.py) key it: no leading "the", no full stops
+    ("U.S."), no accents, lower case."""
+    return fold(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)).replace(".", "")
+
+
 @dataclass(frozen=True)
 class Terms:
     """Content terms of a text: stems, plus the numbers and capitalised names among them."""
