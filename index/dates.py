@@ -77,8 +77,8 @@ def long_date(d: date) -> str:
 _IN_MONTH_YEAR = re.compile(rf"\b(?:in|during|of)\s+({MONTH_PATTERN})\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _IN_YEAR = re.compile(r"\b(?:in|during|of)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _RELATIVE = re.compile(
-    r"\b(yesterday|today|this week|last week|this month|last month|this year|last year|past week|"
-    r"past month)\b",
+    r"\b(yesterday|(?<!USA )today|this week|last week|this month|last month|this year|last year|past week|"
+    r"past month)\b",  # "USA TODAY" is an outlet, not a day
     re.IGNORECASE,
 )
 _CURRENT = re.compile(

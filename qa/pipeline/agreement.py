@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from qa.models import Passage
 from qa.normalization import normalize_answer
-from qa.pipeline.answer_heads import ENT, HEAD_TYPE, TYPE_LABELS
+from qa.pipeline.answer_heads import ENT, HEAD_TYPE, label_fits
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.evidence import Features, W
 from qa.pipeline.gazetteer import country_of_people, member
@@ -179,7 +179,7 @@ def gather(
     for key, items in by_key.items():
         groups[rep_of[key]].extend(items)
     answers = []
-    labels = TYPE_LABELS.get(kind, {})
+    labels = label_fits(kind, head)
     places = {normalize_answer(m.text) for m, _ in scored if m.label in _PLACE_LABELS}
     for key, items in groups.items():
         counts: dict[str, int] = defaultdict(int)

@@ -165,6 +165,23 @@ TYPE_LABELS: dict[str, dict[str, float]] = {
     "PHRASE": {"NP": 0.5, "QUOTE": 0.5, **{e: 0.3 for e in ENT}},
 }
 # fmt: on
+# Places that are buildings or works of engineering: "Which landmark reopened?" is answered by a facility
+# ("Notre-Dame Cathedral"), not by the city it stands in ("Paris", which the tagger's GPE fits best).
+STRUCTURES = _words(
+    """
+    landmark building bridge airport stadium arena monument cathedral church mosque temple tower palace
+    castle prison hospital museum theater theatre hotel dam tunnel
+    """
+)
+_STRUCTURE_LABELS = {**TYPE_LABELS["PLACE"], "FAC": 1.0, "GPE": 0.4, "LOCPREP": 0.4, "ORG": 0.6}
+
+
+def label_fits(kind: str, head: str) -> dict[str, float]:
+    """How well each candidate label fits the asked kind (and head noun: a structure is a facility)."""
+    if kind == "PLACE" and head in STRUCTURES:
+        return _STRUCTURE_LABELS
+    return TYPE_LABELS.get(kind, {})
+
 
 # The words a date answers to: a sentence holding a date names them ("in September 2022": "which month").
 DATE_UNITS = frozenset("year years month months day days date dates".split())

@@ -16,6 +16,7 @@ from typing import Any
 from qa.pipeline.answer_heads import ENT, HEAD_TYPE, TYPE_LABELS
 from qa.pipeline.answer_types import AnswerType
 from qa.pipeline.gazetteer import country_of_people
+from qa.pipeline.named_kinds import names_the_named
 from qa.pipeline.pronouns import antecedents
 from qa.pipeline.reading import _CAPS, _DATE, _NUMBER
 from qa.pipeline.support import terms
@@ -156,6 +157,7 @@ class _Collector:
             named = quoted <= self.words  # "Don't Fence Me In" is not named by "fence"
         else:
             named = bool(stems) and all(close_to(t, self.stems) for t in stems)
+            named = named or names_the_named(self.doc[a:b], self.stems)  # "the platform Discord"
         if named or _acronym(text) in self.acronyms:
             return  # the question names it already ("U.S." for a question on "the US")
         if not stems and label in ("NP", "CAPS", "QUOTE"):

@@ -13,6 +13,7 @@ from qa.pipeline.evidence import W
 from qa.pipeline.paraphrases import DESCRIBING, DESCRIBING_STEMS, question_aliases
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import Question, predicate_forms
+from qa.pipeline.quiz_sentences import lead_in
 from qa.pipeline.readings import Reading, evidence_of
 from qa.pipeline.short_answers import function_words
 from qa.pipeline.support import covers, denies, terms, word_stems
@@ -52,8 +53,18 @@ def yes_no(
     ]
     # "They must be punished" says nothing of whether they were: a demand or a possibility is no answer.
     modal = any(is_modal(t, q.stems) for t in verbs) and not q.modal
-    support = 0.0 if modal else matched[(i, sent.start)] * (1.0 if with_verb else 0.5)
+    # "could not reach a consensus on whether to release the report" says neither that they did nor not
+    # (of the verbs the asked sentence has, not a quiz's lead-in: "met this week")
+    lead = lead_in(q.text)
+    asked = [t for t in verbs if not word_stems(t) <= lead]
+    undecided = bool(asked) and all(_whether(t) for t in asked)
+    support = 0.0 if modal or undecided else matched[(i, sent.start)] * (1.0 if with_verb else 0.5)
     return Reading(q.asked, answer, support, evidence_of(i, sent, pronouns))
+
+
+def _whether(verb: Any) -> bool:
+    """Whether a verb is put as an open question ("whether to release", "whether it will release")."""
+    return any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in verb.children)
 
 
 def _states(q: Question, sent: Any) -> bool:

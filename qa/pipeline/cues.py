@@ -3,11 +3,13 @@ another country, another actor, another office, or only a report of what someone
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qa.pipeline.actors import agent_acts, only_reports
 from qa.pipeline.candidates import Mention
+from qa.pipeline.named_kinds import names_another
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question
 from qa.pipeline.support import covers, terms
@@ -17,6 +19,21 @@ _DEMANDS = set(
     "push expect aim".split()
 )
 _DEMAND_STEMS = terms(" ".join(_DEMANDS)).stems
+# The figure a change starts from: "131,000 people cast ballots, up from roughly 71,000 in 2018" states an
+# earlier count, not the one asked, unless the question asks what it was before.
+_FROM_FIGURE = re.compile(
+    r"(?:\b(?:up|down|rising|rose|falling|fell|increased?|decreased?|jump(?:ed|ing)?|climb(?:ed|ing)?|"
+    r"drop(?:ped|ping)?|grew|growing|declined?|declining|dipped|slipped|surged?|soared?) from|"
+    r"\bcompared (?:with|to)|\bversus|\bvs\.?)\s+"
+    r"(?:(?:about|roughly|around|nearly|almost|some|just|more than|less than|fewer than|over|under)\s+)?$",
+    re.IGNORECASE,
+)
+_ASKS_EARLIER = re.compile(
+    r"\b(?:from|before|previous(?:ly)?|earlier|prior|compared|last year|a year (?:ago|earlier)|used to)\b",
+    re.IGNORECASE,
+)
+_FIGURES = frozenset({"NUMBER", "MONEY", "PERCENT"})
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def cues(
@@ -43,6 +60,10 @@ def cues(
     }
     # "What did Orbán say?" is not answered by what Aliyev said beside him
     found["agent"] = float(not agent_acts(q.agent, sent, names_in(sent, pronouns)))
+    # "the Borel Fire" for "the Line Fire": another thing of the kind the question names
+    found["another"] = float(names_another(q.text, sent, q.asked.head, root))
+    if q.asked.kind in _FIGURES and not _ASKS_EARLIER.search(q.text):
+        found["earlier"] = float(_from_figure(m, doc, sent, q.text))
     # who did the asked thing, not who told of it; where the sentence lacks the asked verb, a demand is what
     # the quoted words do ("“They must be punished,” Varga said" for "Who demanded ...?")
     if q.asked.kind == "PERSON" and q.verbs and (asked or not q.verbs & _DEMAND_STEMS):
@@ -78,6 +99,15 @@ def cues(
         ):
             found["office"] = 1.0
     return found
+
+
+def _from_figure(m: Mention, doc: Any, sent: Any, question: str) -> bool:
+    """Whether the mention is the figure a change starts from, and not of a year the question names ("up
+    from 71,000 in 2018" answers "How many ... in 2018?")."""
+    if not _FROM_FIGURE.search(doc.text[sent.start_char : doc[m.start].idx]):
+        return False
+    after = doc[m.end : min(sent.end, m.end + 6)].text
+    return not any(year in after for year in _YEAR.findall(question))
 
 
 def is_modal(verb: Any, question_stems: frozenset[str] = frozenset()) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 from index.dates import WEEKDAY_PATTERN
 from qa.pipeline.actors import SAYING
-from qa.pipeline.answer_heads import TYPE_LABELS
+from qa.pipeline.answer_heads import label_fits
 from qa.pipeline.candidates import Mention, close_to, words_of
 from qa.pipeline.cues import cues
 from qa.pipeline.nlp import appositions, governor, identified_with, slot_of, tree_distance
@@ -170,7 +170,7 @@ def mention_features(
     # of a quoted title, out of all its words: "Don't Fence Me In" is a quarter named by "fence project"
     whole = len(words_of(m.text)) if m.label == "QUOTE" else 0
     f.named = sum(1 for s in stems if close_to(s, named)) / max(len(stems), whole) if stems else 0.0
-    f.type_fit = TYPE_LABELS.get(q.asked.kind, {}).get(m.label, 0.0)
+    f.type_fit = label_fits(q.asked.kind, q.asked.head).get(m.label, 0.0)
     # the subject of the question's main verb (or its "by" in the passive: "an offer rejected by the Armenian
     # government")
     by = root.dep_ == "pobj" and root.head.dep_ == "agent"

@@ -11,7 +11,6 @@ from typing import Literal
 
 import numpy as np
 
-from index.dates import question_period
 from index.embedding.base import Embedder
 from index.ingest import IngestReport, OnProgress, ingest_articles
 from index.loading import LoadResult
@@ -28,7 +27,7 @@ from qa.pipeline.chooser import choose
 from qa.pipeline.citations import display_text, parse_reply
 from qa.pipeline.conflicts import with_conflict
 from qa.pipeline.conjunctions import read_question
-from qa.pipeline.freshness import freshness_notes, newest_first
+from qa.pipeline.freshness import freshness_notes, newest_first, period_first, uncovered
 from qa.pipeline.grounder import Grounder
 from qa.pipeline.prompts import build_messages, build_rewrite_messages
 from qa.pipeline.questions import QuestionError, check_question, is_follow_up, parse_as_of, usable_rewrite
@@ -154,20 +153,10 @@ class NewsQA:
         """Passages for a standalone query, and notes on how dates in it narrowed the search."""
         s = self.settings
         retriever = Retriever(self.store, self.embedder, s.retrieval, s.per_article_limit)
-        period = question_period(query, filters.as_of or date.today()) if s.date_handling else None
-        order = newest_first if s.date_handling else lambda _, found: found
-        if period is not None:
-            # "in 2013", "last week": search the reports of that period first. News of an event comes out
-            # during it or after ("first petitioned in 2013", told in 2024; October's home prices, reported in
-            # November), so the period bounds publication from below only.
-            since = max(filter(None, [filters.since, period.since]))
-            passages = retriever.retrieve(query, k, replace(filters, since=since))
-            # undated articles pass any window: only a dated one shows the archive covers it
-            if any(p.chunk.article.published is not None for p in passages):
-                window = f"{since} to {filters.as_of}" if filters.as_of else f"since {since}"
-                note = f"Searched articles published {window} (from “{period.phrase}”)."
-                return order(query, passages), [note]
-        return order(query, retriever.retrieve(query, k, filters)), []
+        if not s.date_handling:
+            return retriever.retrieve(query, k, filters), []
+        passages, notes = period_first(lambda f: retriever.retrieve(query, k, f), query, filters)
+        return newest_first(query, passages), notes
 
     def stream(
         self,
@@ -200,6 +189,9 @@ class NewsQA:
                 )
             )
 
+        if s.date_handling and (missed := uncovered(query, filters.as_of, passages)):
+            yield final(Grounder(query, passages).refusal([missed]))
+            return
         if not passages:
             empty = (
                 "No articles are indexed yet: ingest some first." if self.store.count_chunks() == 0 else ""

@@ -31,6 +31,8 @@ _COLLECTIVES = frozenset(
     "group groups number lot lots dozens hundreds thousands millions series couple pair handful majority "
     "crowd bunch wave flurry host".split()
 )
+# ... and nouns that say which form of the thing their "of" names it is: "a frozen version of their rolls".
+_VERSIONS = frozenset("version versions form forms edition editions variant variants".split())
 # Labels of words that qualify a category ("English soccer team", "Thanksgiving side dish"); a name may
 # stand before the category it belongs to ("the Texas Rangers team", "the “For the Republic” party").
 _QUALIFIERS = frozenset({"NORP", "GPE", "LOC", "DATE", "TIME", "LANGUAGE"})
@@ -55,8 +57,11 @@ _NO_DAY = re.compile(r"^(?:(?:19|20)\d\d(?:s|'s)?|\d{1,3})$")
 # The kinds of question a name answers: a person, an organisation or a place.
 _NAMED = ("ORG", "PERSON", "PLACE")
 # ... and the named things: "Which vessel was the Love Boat?" asks for a ship's name, not "the six vessels"
-# (unless it asks a kind: "Which type of drink ...?" may be answered "energy drinks").
-_NAMED_THINGS = ("PRODUCT", "WORK", "EVENT", "LAW")
+# (unless it asks a kind: "Which type of drink ...?" may be answered "energy drinks"), and names: "What is
+# the word of the year?" is not answered "the most searched words".
+_NAMED_THINGS = ("PRODUCT", "WORK", "EVENT", "LAW", "NAME")
+# An observance or a season is no company, place or person: "Black History Month", "Fashion Week".
+_OBSERVANCE = re.compile(r"^(?!the\s)\S.*\s(?:Month|Week|Weekend|Eve|Season)$", re.IGNORECASE)
 _A_KIND_OF = re.compile(r"\b(?:type|kind|sort|form|variety|category|genre|style)s? of\b", re.IGNORECASE)
 # A title in title case, which may be all function words ("Everything Everywhere All at Once", "It Ends with
 # Us"): each word capitalised but the short ones inside.
@@ -112,6 +117,7 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or (q.asked.head in _SCALES and bool(_UNIT.search(m.text)))
         or place_adjective(m, doc, q)
         or (q.asked.kind in _NAMED and made_adjective(m, doc))
+        or (q.asked.kind in _NAMED and m.text[:1].isupper() and bool(_OBSERVANCE.match(m.text)))
         or credit(m, doc, q)
         or byline(m, doc, q)
         or bracketed_alias(m, doc, q)
@@ -263,10 +269,11 @@ def qualifies_category(m: Mention, doc: Any, q: Question, head: frozenset[str]) 
 
 
 def counts_the_named(m: Mention, doc: Any, q: Question) -> bool:
-    """Whether the mention is a collective of what the question already names: "a group" in "a group of
-    activists" for "On what occasion did the activists ...?"."""
+    """Whether the mention is a collective of what the question already names ("a group" in "a group of
+    activists" for "On what occasion did the activists ...?"), or a version of anything ("a frozen
+    version" of the rolls)."""
     root = doc[m.start : m.end].root
-    if root.lower_ not in _COLLECTIVES:
+    if root.lower_ not in _COLLECTIVES | _VERSIONS:
         return False
     named = [
         t
@@ -275,6 +282,8 @@ def counts_the_named(m: Mention, doc: Any, q: Question) -> bool:
         for t in c.children
         if t.dep_ == "pobj"
     ]
+    if root.lower_ in _VERSIONS:
+        return bool(named)  # whatever the question names: the answer is the rolls, in whichever form
     return any(covers(s, q.stems) for t in named for s in terms(t.text).stems)
 
 

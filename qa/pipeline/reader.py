@@ -175,6 +175,10 @@ def read(
     if not top:
         return Reading(asked, "", 0.0, None)
     chosen = [top[i] for i in several([c.text for c in top], [c.support for c in top], asked.count)]
+    if len({c.evidence for c in chosen}) == 1:  # one sentence's list in its order: "Poland, Germany and ..."
+        ev = chosen[0].evidence
+        stated = passages[ev.passage].chunk.text[ev.start : ev.end]
+        chosen.sort(key=lambda c: stated.find(c.text) if c.text in stated else len(stated))
     more = tuple(dict.fromkeys(c.evidence for c in chosen[1:] if c.evidence != chosen[0].evidence))
     support = min(c.support for c in chosen)  # a list is only as well stated as its least stated item
     if asked.count > sum(items(c.text) for c in chosen):

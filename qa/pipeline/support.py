@@ -59,6 +59,9 @@ _IRREGULAR = {
 # Verbs news uses for one another, by stem: "Which state started early voting?" / "voting began in Arizona".
 _SAME_STEM = {"begin": "start", "commenc": "start", "purchas": "buy", "acquir": "buy", "finish": "end",
               "conclud": "end"}  # fmt: skip
+# An office's men's, women's and neutral forms are one office: "Navalny's spokeswoman" is the spokesperson a
+# question asks for, "the chairman" its chairperson.
+_GENDERED = re.compile(r"^(spokes|chair|congress|business|council|anchor)(?:(?:wo)?m[ae]n|people)$")
 MIN_COVERAGE = 0.6  # share of a sentence's content words its passage must contain
 MIN_SIMILARITY = 0.3  # cosine between a sentence and its passage (all-MiniLM-L6-v2 scale)
 
@@ -120,6 +123,7 @@ def terms(text: str) -> Terms:
                 numbers.add(number)
                 continue
             word = _IRREGULAR.get(word, word)
+            word = _GENDERED.sub(r"\1person", word)
             for pattern, american in _SPELLING:
                 word = pattern.sub(american, word)
             stem = stemmer.stemWord(word)

@@ -188,6 +188,12 @@ def is_kind_of(phrase: str, head: str) -> bool | None:
     return None
 
 
+def is_common_noun(word: str) -> bool:
+    """Whether a word has a sense that is a common noun, not only a name ("fire", not "California")."""
+    nouns = _nouns()
+    return any(s not in nouns.instances and s not in nouns.named for s in senses(word))
+
+
 def names_people(noun: str) -> bool:
     """Whether every sense of a noun is a kind of person and none is made from a verb: an occupation or a
     rank ("cosmonaut", "novelist"), not a role a company can play too ("partner", "buyer", "supplier") nor a
