@@ -108,3 +108,12 @@ def test_the_questions_own_thing_told_by_its_kind_is_no_answer() -> None:
         _similarity,
     )
     assert not any("Discord" in c.text for c in got.candidates)
+
+
+def test_a_sentence_with_no_verb_is_read_to_its_root() -> None:
+    # a heading: the climb from a mention to its clause's verb ends at the root (it once never ended)
+    sent = next(iter(parse(["Borel Fire updates: Kern County evacuations"])[0].sents))
+    token = next(t for t in sent if t.text == "Kern")
+    q = "In which county is the Line Fire burning?"
+    assert names_another(q, sent, "county", token) in (True, False)
+    assert read(q, [_passage("Borel Fire map: Kern County")], _similarity).short in ("", "Kern County")

@@ -1,5 +1,6 @@
 """Signs that a sentence does not state the asked fact of a mention: a demand or a modal, another time,
-another country, another actor, another office, or only a report of what someone else did."""
+another country, another actor, another office, another thing of a kind the question names, the figure a
+change starts from, or only a report of what someone else did."""
 
 from __future__ import annotations
 

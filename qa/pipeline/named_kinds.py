@@ -77,7 +77,8 @@ def names_another(question: str, sent: Any, asked_head: str, mention: Any) -> bo
 
 def _clause(token: Any) -> int:
     """The verb a token's clause hangs on (the sentence's root when none is a verb)."""
-    while token.pos_ not in ("VERB", "AUX") and token.head is not token:
+    # by index: spaCy makes a new Token object on each access, so the root's head "is not" the root
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
         token = token.head
     return int(token.i)
 
