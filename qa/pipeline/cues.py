@@ -11,6 +11,7 @@ from typing import Any
 from qa.pipeline.actors import agent_acts, only_reports
 from qa.pipeline.candidates import Mention
 from qa.pipeline.named_kinds import names_another
+from qa.pipeline.nlp import clause_verb
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question
 from qa.pipeline.support import covers, terms
@@ -42,11 +43,7 @@ def cues(
 ) -> dict[str, float]:
     """Signs that the sentence does not state the asked fact: a demand, another time, another country
     (`asked`: the sentence's tokens of the question's main verb)."""
-    verb = root
-    for _ in range(5):
-        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
-            break
-        verb = verb.head
+    verb = clause_verb(root, steps=5)
     text = sent.text
     # The asked verb only under a modal ("those who hung the posters must be punished") states no one did it
     found = {

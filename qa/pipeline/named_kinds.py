@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from qa.pipeline.nlp import parse
+from qa.pipeline.nlp import clause_verb, parse
 from qa.pipeline.support import name_key, terms
 from qa.pipeline.wordnet import first_names_people, is_common_noun
 
@@ -69,18 +69,10 @@ def names_another(question: str, sent: Any, asked_head: str, mention: Any) -> bo
             and kind != asked_head
             and name not in own
             and not any(f" {n} " in said for n in own)
-            and _clause(token) == _clause(mention)
+            and clause_verb(token).i == clause_verb(mention).i
         ):
             return True
     return False
-
-
-def _clause(token: Any) -> int:
-    """The verb a token's clause hangs on (the sentence's root when none is a verb)."""
-    # by index: spaCy makes a new Token object on each access, so the root's head "is not" the root
-    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
-        token = token.head
-    return int(token.i)
 
 
 def names_the_named(span: Any, question_stems: frozenset[str]) -> bool:

@@ -105,6 +105,17 @@ def slot_of(tok: Any) -> str:
     return ""
 
 
+def clause_verb(token: Any, steps: int | None = None) -> Any:
+    """The verb a token's clause hangs on, climbing at most `steps` heads (else the sentence's root)."""
+    climbed = 0
+    # by index: spaCy makes a new Token object on each access, so the root's head "is not" the root
+    while (
+        token.pos_ not in ("VERB", "AUX") and token.head.i != token.i and (steps is None or climbed < steps)
+    ):
+        token, climbed = token.head, climbed + 1
+    return token
+
+
 def governor(tok: Any) -> Any:
     """The first content word a span's root hangs on (through compound, flat and apposition links)."""
     t = tok
