@@ -110,12 +110,13 @@ def test_a_version_of_a_thing_is_no_name_of_it() -> None:
 
 
 def test_a_structure_is_a_facility_not_the_city_it_stands_in() -> None:
-    # "Which landmark" took the city (a GPE fits a place best) before the cathedral (a FAC)
-    text = "Crowds returned to Paris on Sunday as the historic Ostrin Cathedral reopened to visitors."
+    # "Which landmark" took the city (a GPE fits a place best) before the cathedral (a FAC). (Not "Paris":
+    # its words hash to the same feature as "landmark" in the fake embedder, which then finds them alike.)
+    text = "Crowds returned to Vienna on Sunday as the historic Ostrin Cathedral reopened to visitors."
     reading = _read("Which landmark reopened to visitors after a long restoration?", text)
     assert reading.short == "Ostrin Cathedral"
     # a city is still the answer where a city is asked
-    assert _read("In which city did crowds see the cathedral reopen?", text).short == "Paris"
+    assert _read("In which city did crowds see the cathedral reopen?", text).short == "Vienna"
 
 
 def test_a_name_before_its_category_is_still_a_name() -> None:

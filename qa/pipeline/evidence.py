@@ -134,7 +134,7 @@ def mention_features(
     if q.possessed:  # "Which country's president ...?": the word that qualifies a president, not Orbán
         chain: list[Any] = []
         t = root
-        while t.dep_ in ("amod", "compound", "poss", "nmod") and t.head is not t and len(chain) < 4:
+        while t.dep_ in ("amod", "compound", "poss", "nmod") and t.head.i != t.i and len(chain) < 4:
             t = t.head
             chain.append(t)
         f.governor = float(any(covers(s, word_stems(w)) for w in chain for s in q.possessed))

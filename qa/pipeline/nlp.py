@@ -98,7 +98,7 @@ def slot_of(tok: Any) -> str:
         if (
             tok.head.lower_ != "of"
             or tok.head.head.pos_ not in ("NOUN", "PROPN")
-            or tok.head.head is tok.head
+            or tok.head.head.i == tok.head.i
         ):
             return str(tok.head.lower_)
         tok = tok.head.head
@@ -121,7 +121,7 @@ def governor(tok: Any) -> Any:
     t = tok
     for _ in range(6):
         h = t.head
-        if h is t:
+        if h.i == t.i:
             return t
         if h.pos_ in ("VERB", "NOUN", "PROPN", "ADJ", "AUX") and t.dep_ not in ("compound", "flat", "appos"):
             return h
@@ -135,13 +135,14 @@ def tree_distance(a: Any, b: Any, limit: int = 8) -> int:
     t, d = a, 0
     while True:
         up[t.i] = d
-        if t.head is t or d > limit:
+        # by index, as in clause_verb: with `is`, the root's distance was counted up to the cap
+        if t.head.i == t.i or d > limit:
             break
         t, d = t.head, d + 1
     t, d = b, 0
     while True:
         if t.i in up:
             return up[t.i] + d
-        if t.head is t or d > limit:
+        if t.head.i == t.i or d > limit:
             return limit * 2
         t, d = t.head, d + 1

@@ -241,9 +241,9 @@ def affiliation(m: Mention, doc: Any, q: Question) -> bool:
     if country_of_people(m.text) and t.dep_ in ("amod", "compound"):
         return not is_kind_of(t.head.lemma_, "location")
     for _ in range(3):
-        if t.dep_ == "pobj" and t.head.lower_ in ("of", "from") and t.head.head is not t.head:
+        if t.dep_ == "pobj" and t.head.lower_ in ("of", "from") and t.head.head.i != t.head.i:
             t = t.head.head
-        elif t.dep_ in ("compound", "amod", "appos", "nmod", "npadvmod") and t.head is not t:
+        elif t.dep_ in ("compound", "amod", "appos", "nmod", "npadvmod") and t.head.i != t.i:
             t = t.head
         else:
             return False
