@@ -184,6 +184,19 @@ def test_a_qualifier_of_another_country_is_no_answer() -> None:
     assert read("Who is Hungary's prime minister?", passages, _similarity).short == "Viktor Orbán"
 
 
+def test_a_party_before_a_name_is_no_other_country() -> None:
+    # "Republican" (tagged NORP) was read as a people, another than the question's Oklahoma: support 0.05
+    stated = (
+        "In late June, Republican State Superintendent Mara Oslen ordered school districts statewide to "
+        "integrate the Bible into the curriculum in grades five through 12."
+    )
+    question = "Which Oklahoma state schools superintendent ordered districts to teach the Bible?"
+    got = read(question, [_passage(stated)], _similarity)
+    assert "Mara Oslen" in got.short and not got.refused
+    other = stated.replace("Republican", "Hungarian")
+    assert read(question, [_passage(other)], _similarity).refused
+
+
 def test_yes_no_reads_the_negation_and_a_demand_is_no_answer() -> None:
     said_no = [_passage("Armenia has not applied for European Union membership, the minister stated.")]
     assert read("Has Armenia applied for European Union membership?", said_no, _similarity).short == "no"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from qa.pipeline.agreement import _acting
+from qa.pipeline.candidates import Mention
 from qa.pipeline.named_kinds import names_another, question_kinds
 from qa.pipeline.nlp import parse
 from qa.pipeline.reader import read
@@ -117,3 +119,18 @@ def test_a_sentence_with_no_verb_is_read_to_its_root() -> None:
     q = "In which county is the Line Fire burning?"
     assert names_another(q, sent, "county", token) in (True, False)
     assert read(q, [_passage("Borel Fire map: Kern County")], _similarity).short in ("", "Kern County")
+
+
+def test_what_the_questions_own_person_is_said_to_be_is_no_answer() -> None:
+    sentence = (
+        "The leading candidate of the ruling party, Mara Oslen, was projected to win with a wide lead on her "
+        "main opponent Tomas Adler, according to the electoral institute."
+    )
+    question = "Mara Oslen is projected to become Ostria's first president. Who was her main challenger?"
+    got = read(question, [_passage(sentence)], _similarity)
+    assert not any("candidate" in c.text for c in got.candidates)
+    assert got.short == "Tomas Adler"
+    # nor is the noun's last word its head: a candidate "of the party" is no party acting
+    mention = Mention("leading candidate of the ruling party", "NP", 0, 0, 0, 6)
+    assert not _acting(mention)
+    assert _acting(Mention("the ruling party", "NP", 0, 0, 0, 3))

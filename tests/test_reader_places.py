@@ -448,3 +448,19 @@ def test_a_compound_of_two_countries_is_no_fuller_name_of_either() -> None:
         "Officials noted that Russia had proposed the observation mission, which Armenia rejected."
     )
     assert read("Who proposed the observation mission?", [_passage(text)], _similarity).short == "Russia"
+
+
+def test_a_us_state_the_question_names_keeps_which_state_to_the_states() -> None:
+    # "an Indiana bat" put the question outside the US, as "a German state" would, and a city or a highway
+    # could answer "which state"
+    text = (
+        "City officials of West Verrin learned that a single female Indiana bat was found near the site of "
+        "the proposed Interstate 80 interchange, which may delay the Iowa project."
+    )
+    question = (
+        "The discovery of a single female Indiana bat could delay an interchange project. "
+        "In which state is the project?"
+    )
+    got = read(question, [_passage(text)], _similarity)
+    assert got.short == "Iowa"
+    assert [c.text for c in got.candidates] == ["Iowa"]

@@ -175,6 +175,23 @@ def test_a_lead_in_tells_the_story_and_the_last_sentence_what_is_asked() -> None
     assert lead_in("Near which barrier island did Hurricane Milton make landfall?") == frozenset()
 
 
+def test_a_lead_ins_names_count_less_where_the_asked_sentence_names_its_own() -> None:
+    question = (
+        "President Biden met with the families of Mara Oslen and Tomas Adler at the White House on Friday. "
+        "How long a prison sentence did Oslen receive in Ostria?"
+    )
+    assert terms("Biden Adler Friday").stems <= lead_in(question)
+    assert not terms("Oslen prison sentence").stems & lead_in(question)
+    stated = "Oslen has been sentenced to nine years, along with a fine of about $16,400."
+    aside = (
+        "The President appreciated the opportunity to learn more about Mara and Tomas from those who love "
+        "them most, and acknowledged that every minute they are held is a minute too long."
+    )
+    got = read(question, [_passage(stated), _passage(aside, article="a1")], _similarity)
+    support = {c.text: c.support for c in got.candidates}
+    assert got.short == "nine years" and support["nine years"] > support["minute"]
+
+
 def test_a_both_in_the_lead_in_joins_no_two_questions() -> None:
     lead = "The pitcher won both the top rookie and the top pitcher honors in 1981. Who died this week at 63?"
     assert both_parts(lead) is None

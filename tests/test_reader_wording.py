@@ -83,3 +83,21 @@ def test_a_verb_put_as_whether_states_neither_yes_nor_no() -> None:
     assert got.support == 0.0 and got.refused
     stated = "The Varnish Assembly's ethics committee released the report on the allegations on Wednesday."
     assert read(q, [_passage(stated)], _similarity).short == "yes"
+
+
+def test_a_yes_no_on_someone_rests_on_a_sentence_naming_them() -> None:
+    # "yes" from the board's vote, for whether its chairman voted for the rule (he voted against it)
+    board = (
+        "The Ostrian State Election Board passed a controversial measure Friday requiring local precincts to "
+        "conduct hand counts for the November election."
+    )
+    q = (
+        "Ostria's State Election Board passed a rule on Friday requiring hand counts of ballots. Did board "
+        "chairman Tomas Adler vote for it?"
+    )
+    got = read(q, [_passage(board)], _similarity)
+    assert got.short == "" and got.refused
+    against = board + " Board chairman Tomas Adler voted against the rule, calling it too late."
+    assert read(q, [_passage(against)], _similarity).short == "no"
+    voted = "The rule passed 3-2 on Friday. Board chairman Tomas Adler voted for the measure."
+    assert read(q, [_passage(voted)], _similarity).short == "yes"

@@ -65,8 +65,10 @@ _ACTING = frozenset({"GPE", "ORG", "NORP"})
 
 
 def _acting(m: Mention) -> bool:
-    """A country, a people or an organisation, or a noun for one ("the Armenian government")."""
-    return m.label in _ACTING or HEAD_TYPE.get(m.text.split()[-1].lower() if m.text else "") == "ORG"
+    """A country, a people or an organisation, or a noun for one ("the Armenian government"; its head is
+    before any "of": "the leading candidate of the party" is a candidate)."""
+    head = m.text.split(" of ")[0].split()
+    return m.label in _ACTING or HEAD_TYPE.get(head[-1].lower() if head else "") == "ORG"
 
 
 # Words that make a name another place than the name they qualify: "South Korea", "New York".

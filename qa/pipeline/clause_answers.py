@@ -10,6 +10,7 @@ from typing import Any
 from qa.pipeline.actors import acts_as, agent_acts
 from qa.pipeline.cues import is_modal
 from qa.pipeline.evidence import W
+from qa.pipeline.nlp import parse
 from qa.pipeline.paraphrases import DESCRIBING, DESCRIBING_STEMS, question_aliases
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import Question, predicate_forms
@@ -38,8 +39,16 @@ def yes_no(
     """Yes or no by the negation next to the question's words in the best sentence holding the question's
     main verb (else the best-matching sentence, its support halved)."""
 
-    with_verb = [s for s in sentences if _states(q, s[1])]
-    best = best_sentence(with_verb or sentences, matched, cosine)
+    # "Did chairman John Fervier vote for it?": a sentence on the board's vote that never names him (nor a
+    # "he" standing for him) says nothing of his
+    people = [terms(name).stems for name in _asked_people(q.text)]
+    named = [
+        (i, s)
+        for i, s in sentences
+        if all(p & terms(s.text + " " + names_in(s, pronouns[i])).stems for p in people)
+    ]
+    with_verb = [s for s in named if _states(q, s[1])]
+    best = best_sentence(with_verb or named, matched, cosine)
     if best is None:
         return Reading(q.asked, "", 0.0, None)
     i, sent = best
@@ -60,6 +69,12 @@ def yes_no(
     undecided = bool(asked) and all(_whether(t) for t in asked)
     support = 0.0 if modal or undecided else matched[(i, sent.start)] * (1.0 if with_verb else 0.5)
     return Reading(q.asked, answer, support, evidence_of(i, sent, pronouns))
+
+
+def _asked_people(question: str) -> list[str]:
+    """The surnames of the people the asked sentence names (not a quiz's lead-in's)."""
+    asked = list(parse([question])[0].sents)[-1]
+    return [e[-1].text for e in asked.ents if e.label_ == "PERSON"]
 
 
 def _whether(verb: Any) -> bool:
@@ -84,11 +99,18 @@ _DENIAL = re.compile(
 # Values of one slot a sentence gives otherwise than the question: "pro-European" for "pro-Russian", a year.
 _PREFIXED = re.compile(r"\b(pro|anti|non|ex|post|pre|pan)-(\w+)", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_VOTED_FOR = re.compile(r"\bvot(?:e|es|ed|ing) (?:for|in favou?r)\b", re.IGNORECASE)
+_VOTED_AGAINST = re.compile(
+    r"\bvot(?:e|es|ed|ing) against\b|\bthe (?:lone|only|sole) (?:no|dissenting) vote", re.I
+)
 
 
 def _contradicts(sentence: str, question: str) -> bool:
     """Whether the sentence gives another value than the question's in the same slot: "activists aligned
-    with the pro-European party" for "Was the party pro-Russian?", "in 2022" for "Did it happen in 2021?"."""
+    with the pro-European party" for "Was the party pro-Russian?", "in 2022" for "Did it happen in 2021?",
+    "voted against" for "Did he vote for it?"."""
+    if _VOTED_FOR.search(question) and _VOTED_AGAINST.search(sentence):
+        return True
     for pattern in (_PREFIXED, _YEAR):
         said = {m.group(0).lower() for m in pattern.finditer(sentence)}
         for value in (m.group(0).lower() for m in pattern.finditer(question)):

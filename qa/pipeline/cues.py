@@ -10,6 +10,7 @@ from typing import Any
 
 from qa.pipeline.actors import agent_acts, only_reports
 from qa.pipeline.candidates import Mention
+from qa.pipeline.gazetteer import country_of_people
 from qa.pipeline.named_kinds import names_another
 from qa.pipeline.nlp import clause_verb
 from qa.pipeline.pronouns import names_in
@@ -75,7 +76,8 @@ def cues(
         near = [
             e
             for e in doc.ents
-            if e.label_ in ("GPE", "NORP")
+            # a people names its country; a party or a faith ("Republican State Superintendent") none
+            if (e.label_ == "GPE" or (e.label_ == "NORP" and _a_people(e.text)))
             and max(sent.start, m.start - 5) <= e.start < e.end <= root.i
             and all(t.pos_ in ("PROPN", "NOUN", "ADJ") for t in doc[e.end : m.start])
             and not (named_so and e.start >= m.start)
@@ -125,3 +127,8 @@ def is_modal(verb: Any, question_stems: frozenset[str] = frozenset()) -> bool:
             break
         v = v.head
     return False
+
+
+def _a_people(text: str) -> bool:
+    """Whether a NORP is a country's people ("Hungarian", "American"), not a party or a faith."""
+    return bool(country_of_people(text)) or text.lower().rstrip("s") == "american"

@@ -16,7 +16,7 @@ from typing import Any
 
 from qa.pipeline.leagues import asked_league, names_team
 from qa.pipeline.lists import parts
-from qa.pipeline.support import name_key
+from qa.pipeline.support import name_key, terms
 
 _NAMES = """
 Afghanistan|Albania|Algeria|Andorra|Angola|Antigua and Barbuda|Argentina|Armenia|Australia|Austria|Azerbaijan|
@@ -174,6 +174,8 @@ def peoples_of(country: str) -> tuple[str, ...]:
 
 
 _US = frozenset({"us", "usa", "america", "american", "unit"})  # stems of "US", "American", "United States"
+# a US state the question names keeps it in the US: "an Indiana bat" (the state's list still applies)
+_STATE_STEMS = frozenset(terms(name).stems for name in _names(_US_STATES))
 
 
 def closed_set_applies(kind: str, head: str, places: Sequence[frozenset[str]]) -> bool:
@@ -181,7 +183,7 @@ def closed_set_applies(kind: str, head: str, places: Sequence[frozenset[str]]) -
     whose states the US list does not hold."""
     if kind != "PLACE" or head not in _SETS:
         return False
-    return head != "state" or all(stems <= _US for stems in places)
+    return head != "state" or all(stems <= _US or stems in _STATE_STEMS for stems in places)
 
 
 def answer_filter(kind: str, head: str, places: Sequence[frozenset[str]], question: str) -> Any:

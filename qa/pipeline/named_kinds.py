@@ -2,7 +2,8 @@
 called Booker, "Hurricane Milton" a hurricane called Milton. A sentence that names another of the kind
 ("the Borel Fire", "the Pulitzer Prize") and not the one a question names tells of something else, however
 many of the question's other words it holds; the reader takes it as a cue (`cues.py`). And a name the
-question names, told by its kind ("the social media platform Discord"), is the question's thing.
+question names, told by its kind ("the social media platform Discord") or by what it is ("the leading
+candidate, Claudia Sheinbaum"), is the question's thing.
 
 Hand-written: spaCy's parse gives the compound names, WordNet says which word of one is a common noun (its
 kind), and no library here compares the two.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from qa.pipeline.nlp import clause_verb, parse
+from qa.pipeline.nlp import appositions, clause_verb, parse
 from qa.pipeline.support import name_key, terms
 from qa.pipeline.wordnet import first_names_people, is_common_noun
 
@@ -85,6 +86,16 @@ def names_the_named(span: Any, question_stems: frozenset[str]) -> bool:
         and bool(stems)
         and stems <= question_stems
         and all(t.i == root.i or not t.text[:1].isupper() for t in span)
+    )
+
+
+def describes_the_named(span: Any, question_stems: frozenset[str]) -> bool:
+    """Whether a common noun phrase is said of a name the question names, beside it ("The leading candidate of
+    the reigning party, Claudia Sheinbaum" for a question on Sheinbaum's challenger): the question's one."""
+    root = span.root
+    return root.pos_ == "NOUN" and any(
+        t.pos_ == "PROPN" and (stems := terms(t.text).stems) and stems <= question_stems
+        for t in appositions(root)
     )
 
 

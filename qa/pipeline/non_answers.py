@@ -14,6 +14,7 @@ from typing import Any
 from index.datelines import BROADCASTERS, strip_dateline
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.gazetteer import country_of_people
+from qa.pipeline.named_kinds import describes_the_named
 from qa.pipeline.nlp import appositions
 from qa.pipeline.question_facts import Question
 from qa.pipeline.short_answers import function_words
@@ -117,6 +118,7 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or (q.asked.head in _SCALES and bool(_UNIT.search(m.text)))
         or place_adjective(m, doc, q)
         or (q.asked.kind in _NAMED and made_adjective(m, doc))
+        or (q.asked.kind in _NAMED and describes_the_named(doc[m.start : m.end], q.stems))
         or (q.asked.kind in _NAMED and m.text[:1].isupper() and bool(_OBSERVANCE.match(m.text)))
         or credit(m, doc, q)
         or byline(m, doc, q)
