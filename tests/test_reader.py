@@ -49,6 +49,9 @@ def _similarity(query: str, texts: Sequence[str]) -> Sequence[float]:
     [
         ("Which state banned several food dyes from school meals?", "PLACE", "state"),
         ("Which cell phone carrier had a major outage?", "ORG", "carrier"),
+        # a role a company plays too is no person, unless a person is said ("billionaire investor")
+        ("Which investor bought the stake?", "NP", "investor"),
+        ("Which Saudi billionaire investor called bitcoin a fraud?", "PERSON", "investor"),
         ("Who was named ambassador to the United Nations?", "PERSON", ""),
         ("How many workers are on strike?", "NUMBER", "worker"),
         ("How much did the city pay for the bridge?", "MONEY", ""),

@@ -55,6 +55,19 @@ def test_a_ticker_or_abbreviation_of_a_named_company_is_no_other_company() -> No
     assert not {"NIVG", "OMC", "OSTM"} & set(names)
 
 
+def test_a_bracketed_ticker_and_the_name_before_it_are_one_answer_written_as_the_name() -> None:
+    # "NEWM" (more mentions) was answered before "New Media Investment Group"; initials cannot join them
+    owned = (
+        "The Verrin Weekly, operating under the ownership of Ostria Media Holdings (OMHX), is said to be "
+        "considering a merger."
+    )
+    shares = "Shares of OMHX rose 4% on Monday after the report; OMHX owns 150 daily papers."
+    passages = [_passage(owned), _passage(shares, "a1")]
+    got = read("Which company owns the Verrin Weekly?", passages, _similarity)
+    assert got.short == "Ostria Media Holdings"
+    assert "OMHX" not in [c.text for c in got.candidates]
+
+
 def test_a_year_is_no_date() -> None:
     text = "Here is what we know about the 2031 Verrin Assembly. The assembly is slated to open on August 19."
     reading = _read("On what date is the Verrin Assembly set to open?", text)

@@ -15,6 +15,7 @@ from qa.pipeline.answer_heads import ENT, HEAD_TYPE, label_fits
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.evidence import Features, W
 from qa.pipeline.gazetteer import country_of_people, member
+from qa.pipeline.nlp import parse
 from qa.pipeline.short_answers import tidy
 from qa.pipeline.support import terms
 from qa.pipeline.wordnet import is_kind_of
@@ -133,6 +134,24 @@ def _a_place(key: str, counts: dict[str, int], places: set[str], runs: Iterable[
     return any(all(i in places for i in run.split(" and ")) for run in runs)
 
 
+def _bracketed_aliases(
+    scored: Sequence[tuple[Mention, Features]], passages: Sequence[Passage], kind: str
+) -> dict[str, str]:
+    """Each capitals-only mention in brackets just after an organisation's name, to that name's key: "New
+    Media Investment Group (NEWM)", "United States Maritime Alliance (USMX)" are one answer, whose
+    initials `_abbreviates` cannot tell."""
+    names = {(m.passage, m.end): m for m, _ in scored if m.label == "ORG" and not m.text.isupper()}
+    found: dict[str, str] = {}
+    for m, _ in scored:
+        name = names.get((m.passage, m.start - 1))
+        if name is None or not (m.text.isupper() and len(m.text) >= 2):
+            continue
+        doc = parse([passages[m.passage].chunk.text])[0]  # parsed by the reader already: from the cache
+        if doc[m.start - 1].text == "(" and m.end < len(doc) and doc[m.end].text == ")":
+            found[normalize_answer(tidy(m.text, kind))] = normalize_answer(tidy(name.text, kind))
+    return found
+
+
 def _countries_for_peoples(
     scored: Sequence[tuple[Mention, Features]],
 ) -> list[tuple[Mention, Features]]:
@@ -177,6 +196,10 @@ def gather(
         pairs |= {k for k in by_key if k.isdigit()}
     rep_of = _same_answer_key([k for k in by_key if k not in pairs])
     rep_of.update({k: k for k in by_key if k in pairs})
+    aliases = _bracketed_aliases(scored, passages, kind)
+    for alias, name in aliases.items():  # "(NEWM)": the group's own
+        if alias in rep_of and name in rep_of:
+            rep_of = {k: rep_of[name] if r == rep_of[alias] else r for k, r in rep_of.items()}
     groups: dict[str, list[tuple[Mention, Features]]] = defaultdict(list)
     for key, items in by_key.items():
         groups[rep_of[key]].extend(items)
@@ -209,7 +232,8 @@ def gather(
         forms: dict[str, float] = defaultdict(float)
         for m, _ in items:
             forms[m.text] += 1 + 0.01 * len(m.text)  # the most frequent form; ties go to the longer
-        text = max(forms, key=lambda t: forms[t])
+        named = {t: n for t, n in forms.items() if normalize_answer(t) not in aliases}  # the name, not "USMX"
+        text = max(named or forms, key=lambda t: forms[t])
         if kind in _FULL_NAMES:  # by the fullest name: "New York Mets" rather than "Mets"
             names = [m.text for m, _ in items if m.label in ENT and len(m.text.split()) <= 5]
             # a web page's "Latest Detroit Lions news": the name is the Detroit Lions

@@ -181,8 +181,12 @@ def _by_head_noun(q: str, ql: str) -> AnswerType:
         if lemma in NAME_HEADS:
             return AnswerType("NAME", lemma, plural, f"{w.lower_} {lemma}", count)
         # "which pilot", "which teacher": a noun whose first sense is a person asks for one
+        # and a role a company plays too, said of a person: "which billionaire investor"
+        person_said = any(
+            c.dep_ == "compound" and c.pos_ == "NOUN" and names_people(c.lemma_) for c in head.lefts
+        )
         kind = _kind_of(lemma, head.text) or (
-            "PERSON" if lemma.isalpha() and first_names_people(lemma) else None
+            "PERSON" if lemma.isalpha() and (first_names_people(lemma) or person_said) else None
         )
         rule = f"{w.lower_} X" if kind else f"{w.lower_} X (untyped head)"
         return AnswerType(kind or "NP", lemma, plural, rule, count)
