@@ -190,6 +190,20 @@ def test_a_lead_ins_names_count_less_where_the_asked_sentence_names_its_own() ->
     got = read(question, [_passage(stated), _passage(aside, article="a1")], _similarity)
     support = {c.text: c.support for c in got.candidates}
     assert got.short == "nine years" and support["nine years"] > support["minute"]
+    # a day is no name of the asked sentence's own: "he" there is the lead-in's Oslen
+    dated = "Mara Oslen was the party's choice for minister. What did she do on Thursday, saying it was time?"
+    assert not terms("Mara Oslen").stems & lead_in(dated)
+
+
+def test_a_clause_answer_is_no_word_the_questions_last_word_qualifies() -> None:
+    # the clause after the question's last word was "team", of "transition team"
+    stated = (
+        "On Thursday, Mara Oslen withdrew her nomination, saying it had become a distraction for the "
+        "president's transition team."
+    )
+    question = "What did Mara Oslen do on Thursday, saying it had become a distraction for the transition?"
+    got = read(question, [_passage(stated)], _similarity)
+    assert got.short != "team" and "withdrew her nomination" in got.short
 
 
 def test_a_both_in_the_lead_in_joins_no_two_questions() -> None:

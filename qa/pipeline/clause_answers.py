@@ -73,8 +73,8 @@ def yes_no(
 
 def _asked_people(question: str) -> list[str]:
     """The surnames of the people the asked sentence names (not a quiz's lead-in's)."""
-    asked = list(parse([question])[0].sents)[-1]
-    return [e[-1].text for e in asked.ents if e.label_ == "PERSON"]
+    sents = list(parse([question])[0].sents)
+    return [e[-1].text for e in sents[-1].ents if e.label_ == "PERSON"] if sents else []
 
 
 def _whether(verb: Any) -> bool:
@@ -267,8 +267,14 @@ def phrase(
         clause = clause[1:]  # "diverged from?": the answer is what follows "from"
     span = sent.doc[clause[0].i : clause[-1].i + 1] if clause else None
     short = span.text.strip(' ,.;:"“”') if span is not None else ""
-    if span is not None and (clause[0].text in ("’s", "'s", "?") or function_words(span, span.text)):
-        short = ""  # a fragment ("’s population", "?") reads worse than the whole sentence
+    # a fragment ("’s population", "?", "team" of "transition team") reads worse than the whole sentence
+    fragment = span is not None and (
+        clause[0].text in ("’s", "'s", "?")
+        or function_words(span, span.text)
+        or sent.doc[max(hits)].head.i == clause[0].i
+    )
+    if fragment:
+        short = ""
     evidence = evidence_of(i, sent, pronouns)
     support = matched[(i, sent.start)]
     if not agent_acts(q.agent, sent, names_in(sent, pronouns[i])):

@@ -44,6 +44,12 @@ def asked_part(question: str) -> str:
     return question
 
 
+_CALENDAR = terms(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
+    "August September October November December"
+).stems
+
+
 def lead_in(text: str) -> frozenset[str]:
     """Stems of the common words only a quiz question's lead-in holds ("Hurricane Milton came ashore ... this
     week. Near which barrier island did it make landfall?"): they tell the story, which retrieval and the
@@ -60,5 +66,6 @@ def lead_in(text: str) -> frozenset[str]:
     if len(last.stems - last.names) < 2:
         return frozenset()
     before = terms(" ".join(parts[:-1]))
-    named = terms(parts[-1][:1].lower() + parts[-1][1:]).names  # not its capital first word ("Near which")
+    # its names, not its capital first word ("Near which") nor a day or a month ("on Thursday")
+    named = terms(parts[-1][:1].lower() + parts[-1][1:]).names - _CALENDAR
     return before.stems - last.stems - (frozenset() if named else before.names)
