@@ -44,21 +44,12 @@ def asked_part(question: str) -> str:
     return question
 
 
-_CALENDAR = terms(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
-    "August September October November December"
-).stems
-
-
 def lead_in(text: str) -> frozenset[str]:
     """Stems of the common words only a quiz question's lead-in holds ("Hurricane Milton came ashore ... this
     week. Near which barrier island did it make landfall?"): they tell the story, which retrieval and the
     passage's match use, more than the sentence stating the answer, which is about what the last sentence
-    asks. Its names are kept at full weight where the last sentence names no one of its own ("Where did
-    the debate take place?"), as the stating sentence names the lead-in's subject; not where it does: "Biden
-    met the families of Griner and Whelan ... How long a sentence did Griner receive?" is stated without
-    Biden or Whelan. Empty for a one-sentence question, or when the last sentence asks nothing of its own
-    ("Who is she?")."""
+    asks. Names are kept at full weight, as that sentence names its subject; empty for a one-sentence
+    question, or when the last sentence asks nothing of its own ("Who is she?")."""
     parts = question_sentences(text)
     if len(parts) < 2:
         return frozenset()
@@ -66,6 +57,4 @@ def lead_in(text: str) -> frozenset[str]:
     if len(last.stems - last.names) < 2:
         return frozenset()
     before = terms(" ".join(parts[:-1]))
-    # its names, not its capital first word ("Near which") nor a day or a month ("on Thursday")
-    named = terms(parts[-1][:1].lower() + parts[-1][1:]).names - _CALENDAR
-    return before.stems - last.stems - (frozenset() if named else before.names)
+    return before.stems - before.names - last.stems
