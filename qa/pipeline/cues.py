@@ -76,8 +76,7 @@ def cues(
         near = [
             e
             for e in doc.ents
-            # a people names its country; a party or a faith ("Republican State Superintendent") none
-            if (e.label_ == "GPE" or (e.label_ == "NORP" and _a_people(e.text)))
+            if e.label_ in ("GPE", "NORP")
             and max(sent.start, m.start - 5) <= e.start < e.end <= root.i
             and all(t.pos_ in ("PROPN", "NOUN", "ADJ") for t in doc[e.end : m.start])
             and not (named_so and e.start >= m.start)
@@ -87,7 +86,10 @@ def cues(
             for stems in (terms(e.text).stems for e in near)
             for place in q.places
         )
-        found["place"] = float(bool(near) and not same)
+        # a people names its country; a party or a faith ("Republican State Superintendent") none, though it
+        # may be the question's own ("legendary Republican U.S. Sen. Barry Goldwater")
+        placed = any(e.label_ == "GPE" or _a_people(e.text) for e in near)
+        found["place"] = float(placed and not same)
     if q.title and m.label == "PERSON":
         # "Foreign Minister Mirzoyan" is not the "prime minister" asked for: the same office, another kind
         before = doc[max(sent.start, m.start - 4) : m.start]
