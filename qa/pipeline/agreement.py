@@ -15,7 +15,7 @@ from qa.pipeline.answer_heads import ENT, HEAD_TYPE, label_fits
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.evidence import Features, W
 from qa.pipeline.gazetteer import country_of_people, member
-from qa.pipeline.nlp import parse
+from qa.pipeline.nlp import in_brackets, parse
 from qa.pipeline.short_answers import tidy
 from qa.pipeline.support import terms
 from qa.pipeline.wordnet import is_kind_of
@@ -147,7 +147,7 @@ def _bracketed_aliases(
         if name is None or not (m.text.isupper() and len(m.text) >= 2):
             continue
         doc = parse([passages[m.passage].chunk.text])[0]  # parsed by the reader already: from the cache
-        if doc[m.start - 1].text == "(" and m.end < len(doc) and doc[m.end].text == ")":
+        if in_brackets(doc, m.start, m.end):
             found[normalize_answer(tidy(m.text, kind))] = normalize_answer(tidy(name.text, kind))
     return found
 

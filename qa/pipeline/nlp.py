@@ -72,6 +72,11 @@ def parse(texts: Sequence[str]) -> list[Any]:
         return [found[t] for t in texts]
 
 
+def in_brackets(doc: Any, start: int, end: int) -> bool:
+    """Whether the tokens start..end stand alone in brackets: "(NEWM)"."""
+    return start > 0 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")"
+
+
 def appositions(token: Any) -> list[Any]:
     """The words in apposition with a token, either way: "missiles" for "ATACMS, U.S.-provided missiles"."""
     return [c for c in token.children if c.dep_ == "appos"] + ([token.head] if token.dep_ == "appos" else [])

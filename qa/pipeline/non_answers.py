@@ -15,7 +15,7 @@ from index.datelines import BROADCASTERS, strip_dateline
 from qa.pipeline.candidates import Mention, close_to
 from qa.pipeline.gazetteer import country_of_people
 from qa.pipeline.named_kinds import describes_the_named
-from qa.pipeline.nlp import appositions
+from qa.pipeline.nlp import appositions, in_brackets
 from qa.pipeline.question_facts import Question
 from qa.pipeline.short_answers import function_words
 from qa.pipeline.support import CORPORATE, covers, terms, word_stems
@@ -184,8 +184,7 @@ def byline(m: Mention, doc: Any, q: Question) -> bool:
 def bracketed_alias(m: Mention, doc: Any, q: Question) -> bool:
     """Whether the mention is an abbreviation or a ticker in brackets after a name the question names: "New
     Media Investment Group (NEWM)", "Gannett Co. (GCI)" for a question on the group or on Gannett."""
-    bracketed = m.start > 1 and m.end < len(doc) and doc[m.start - 1].text == "(" and doc[m.end].text == ")"
-    if not (bracketed and m.text.isupper()):
+    if not (m.start > 1 and in_brackets(doc, m.start, m.end) and m.text.isupper()):
         return False
     words: list[str] = []
     i = m.start - 2
