@@ -195,3 +195,26 @@ def test_a_reply_that_says_the_question_back_is_no_answer() -> None:
     yes = "Answer: Yes\nExplanation: The liner Verrin Star is still in Ostport after eviction [1]."
     kept = Grounder("Is the liner Verrin Star still in Ostport after eviction?", passages).from_reply(yes)
     assert not kept.refused and kept.short == "yes"
+
+
+def test_a_word_that_numbers_things_is_no_name() -> None:
+    text = (
+        "The Osk Owls lost 20-6 on Saturday at Verrin State, who had beaten two Top 10 teams this season. "
+        "The Top 25 poll ranked the Owls at Level 3 of its scale."
+    )
+    reading = _read("Which team beat the Osk Owls on Saturday?", text)
+    assert not {"Top", "Level"} & {c.text for c in reading.candidates}
+    assert reading.short == "Verrin State"
+
+
+def test_a_road_number_or_a_measure_in_another_unit_counts_no_diners() -> None:
+    text = (
+        "The brewery's new 9,000-square-foot Del. 1 location opened on Friday. With a patio and an indoor "
+        "dining room, it can seat up to 425 people."
+    )
+    reading = _read("Up to how many diners can the brewery's new location seat?", text)
+    assert not {"1", "Del. 1", "9,000", "9,000-square-foot"} & {c.text for c in reading.candidates}
+    assert reading.short.startswith("425")
+    # a unit of what is asked still answers: "a 30-year sentence" for how many years
+    years = _read("How many years in prison did Ivo Varn receive?", "Ivo Varn received a 30-year sentence.")
+    assert years.short.startswith("30")

@@ -101,3 +101,31 @@ def test_a_yes_no_on_someone_rests_on_a_sentence_naming_them() -> None:
     assert read(q, [_passage(against)], _similarity).short == "no"
     voted = "The rule passed 3-2 on Friday. Board chairman Tomas Adler voted for the measure."
     assert read(q, [_passage(voted)], _similarity).short == "yes"
+
+
+def test_the_first_time_in_a_while_says_it_had_not_happened_before() -> None:
+    transit = (
+        "It was the first time in at least three years that the Verrin Navy had sent two frigates through "
+        "the Kessel Strait, an analyst said."
+    )
+    q = (
+        "The Verrin Navy sent two frigates through the Kessel Strait on Sunday. Had the navy sent two "
+        "frigates through the strait at any time in the previous three years?"
+    )
+    assert read(q, [_passage(transit)], _similarity).short == "no"
+    # asked whether it was the first, the same sentence says yes
+    first = "Was Sunday's transit the first time in three years that the Verrin Navy sent two frigates?"
+    assert read(first, [_passage(transit)], _similarity).short == "yes"
+
+
+def test_one_announcing_is_the_one_asked_when_said_to_hold_the_asked_role() -> None:
+    text = (
+        "Dame Elsa Morrow, chairwoman of the Verrin Assembly's budget committee, announced on Monday that "
+        "the vote would be held in March. Ministers had hoped for an earlier date."
+    )
+    q = "Who chairs the Verrin Assembly's budget committee?"
+    got = read(q, [_passage(text)], _similarity)
+    assert got.short == "Elsa Morrow" and not got.refused
+    # one who only reports what another did is still no answer to who did it
+    told = "Osk's foreign minister Ivo Varn said the Verrin government rejected the offer on Monday."
+    assert read("Who rejected the offer?", [_passage(told)], _similarity).short != "Ivo Varn"

@@ -104,12 +104,26 @@ _VOTED_AGAINST = re.compile(
     r"\bvot(?:e|es|ed|ing) against\b|\bthe (?:lone|only|sole) (?:no|dissenting) vote", re.I
 )
 
+# A question whether something had happened before, and a sentence calling it the first in a while.
+_EVER_BEFORE = re.compile(
+    r"\b(?:at any (?:time|point)|ever|previously|before|prior|in the (?:previous|past|last)\b)", re.I
+)
+_FIRST = re.compile(r"\bfirst\b", re.I)
+_FIRST_IN_A_WHILE = re.compile(
+    r"\bfirst\b[^.;:]{0,40}?\b(?:in|since)\b(?: at least| more than| over| nearly| almost)?"
+    r" (?:(?:\w+|\d+) (?:years?|decades?|months?)|(?:1[89]|20)\d\d)\b",
+    re.I,
+)
+
 
 def _contradicts(sentence: str, question: str) -> bool:
     """Whether the sentence gives another value than the question's in the same slot: "activists aligned
     with the pro-European party" for "Was the party pro-Russian?", "in 2022" for "Did it happen in 2021?",
-    "voted against" for "Did he vote for it?"."""
+    "voted against" for "Did he vote for it?", "the first time in four years" for "Had it happened at any time
+    in the previous four years?"."""
     if _VOTED_FOR.search(question) and _VOTED_AGAINST.search(sentence):
+        return True
+    if _EVER_BEFORE.search(question) and not _FIRST.search(question) and _FIRST_IN_A_WHILE.search(sentence):
         return True
     for pattern in (_PREFIXED, _YEAR):
         said = {m.group(0).lower() for m in pattern.finditer(sentence)}

@@ -12,7 +12,7 @@ from qa.pipeline.actors import agent_acts, only_reports
 from qa.pipeline.candidates import Mention
 from qa.pipeline.gazetteer import country_of_people
 from qa.pipeline.named_kinds import names_another
-from qa.pipeline.nlp import clause_verb
+from qa.pipeline.nlp import appositions, clause_verb
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.question_facts import FUTURE, MODALS, PAST, Question
 from qa.pipeline.support import covers, terms
@@ -66,7 +66,9 @@ def cues(
     # who did the asked thing, not who told of it; where the sentence lacks the asked verb, a demand is what
     # the quoted words do ("“They must be punished,” Varga said" for "Who demanded ...?")
     if q.asked.kind == "PERSON" and q.verbs and (asked or not q.verbs & _DEMAND_STEMS):
-        found["speaker"] = float(only_reports(root, asked, q.verbs | q.stems, q.text))
+        found["speaker"] = float(
+            only_reports(root, asked, q.verbs | q.stems, q.text) and not _cast_as(root, q)
+        )
     if q.places:
         # "Hungarian Prime Minister Orbán" does not answer "Armenia's prime minister": a country before the
         # name in its own phrase, at most a title between ("... Orbán in Budapest": not Budapest's); a place
@@ -134,3 +136,11 @@ def is_modal(verb: Any, question_stems: frozenset[str] = frozenset()) -> bool:
 def _a_people(text: str) -> bool:
     """Whether a NORP is a country's people ("Hungarian", "American"), not a party or a faith."""
     return bool(country_of_people(text)) or text.lower().rstrip("s") == "american"
+
+
+def _cast_as(root: Any, q: Question) -> bool:
+    """Whether a name is said, in apposition, to be what the question's verb asks, with more of its words:
+    "Sir Graham Brady, chairman of the 1922 Committee, announced ..." for "Who chairs the 1922 Committee?".
+    The one announcing is then also the one asked for."""
+    said = frozenset().union(*(terms(" ".join(t.text for t in a.subtree)).stems for a in appositions(root)))
+    return any(covers(v, said) for v in q.verbs) and any(covers(s, said) for s in q.stems - q.verbs)

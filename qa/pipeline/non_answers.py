@@ -13,6 +13,7 @@ from typing import Any
 
 from index.datelines import BROADCASTERS, strip_dateline
 from qa.pipeline.candidates import Mention, close_to
+from qa.pipeline.figures import hyphened, numbered_label, other_measure
 from qa.pipeline.gazetteer import country_of_people
 from qa.pipeline.named_kinds import describes_the_named
 from qa.pipeline.nlp import appositions, in_brackets
@@ -37,13 +38,6 @@ _VERSIONS = frozenset("version versions form forms edition editions variant vari
 # Labels of words that qualify a category ("English soccer team", "Thanksgiving side dish"); a name may
 # stand before the category it belongs to ("the Texas Rangers team", "the “For the Republic” party").
 _QUALIFIERS = frozenset({"NORP", "GPE", "LOC", "DATE", "TIME", "LANGUAGE"})
-# Scales a number is read on without a unit: "less than 20 miles" is no magnitude, category or level.
-_SCALES = frozenset({"magnitude", "category", "level", "grade", "rating", "score"})
-_UNIT = re.compile(
-    r"\b(?:miles?|kilomet(?:er|re)s?|km|feet|foot|met(?:er|re)s?|inch(?:es)?|pounds?|lbs?|kilograms?|kg|"
-    r"tons?|tonnes?|gallons?|lit(?:er|re)s?|acres?|mph|degrees?|hours?|days?|years?|percent)\b",
-    re.IGNORECASE,
-)
 # A stretch of time with no date in it: "months", "the weekend", "recent years", "a six-month" (stay),
 # "week-long" say no when.
 _VAGUE_TIME = re.compile(
@@ -115,7 +109,7 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or describes_a_name(m, doc, head)
         or (q.asked.kind == "DATE" and bool(_VAGUE_TIME.match(m.text)))
         or (q.asked.kind == "DATE" and q.asked.head in _DAY_HEADS and bool(_NO_DAY.match(m.text)))
-        or (q.asked.head in _SCALES and bool(_UNIT.search(m.text)))
+        or other_measure(hyphened(m.start, m.end, doc), q.asked.kind, q.asked.head)
         or place_adjective(m, doc, q)
         or (q.asked.kind in _NAMED and made_adjective(m, doc))
         or (q.asked.kind in _NAMED and describes_the_named(doc[m.start : m.end], q.stems))
@@ -124,6 +118,7 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or byline(m, doc, q)
         or bracketed_alias(m, doc, q)
         or bool(_TICKER.search(_before(m, doc)))  # "NYSE: X"
+        or numbered_label(m.start, m.end, doc)  # "Top 10 teams", "the Del. 1 location"
         or the_category(m, doc, q, head)
     )
 

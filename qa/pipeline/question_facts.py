@@ -20,14 +20,13 @@ from qa.pipeline.support import CORPORATE, covers, terms, word_stems
 from qa.pipeline.wordnet import is_verb, seat_of
 
 MODALS = set("must should could would may might ought shall".split())
+_COUNT_STEMS = terms(" ".join(COUNTS)).stems  # "two" is the stem "2", "both" its own
 _ASKS_PAST = re.compile(r"\b(previous|previously|earlier|last|past|former|prior|first)\b", re.IGNORECASE)
 FUTURE = re.compile(
     r"\b(upcoming|next|future|will|planned|plans?|preparations?|scheduled|forthcoming|to be held)\b",
     re.IGNORECASE,
 )
-PAST = re.compile(
-    r"\b(previous|previously|earlier|past|former|prior|last|was held|were held|took place)\b", re.IGNORECASE
-)
+PAST = re.compile(r"\b(previous(?:ly)?|earlier|past|former|prior|last|(?:was|were) held|took place)\b", re.I)
 
 # Words that say when the question is asked, not what it asks ("recently", "this week": the as-of date limits
 # the search), and "take place" ("faced off in New York City" states where the debate took place).
@@ -86,7 +85,7 @@ def question(text: str, asked: AnswerType, doc: Any) -> Question:
         text=text,
         asked=asked,
         # "which two cities": the count says how many answers, not a word their sentences hold
-        stems=terms(_WHEN_ASKED.sub(" ", text)).stems - (frozenset(COUNTS) if asked.count else frozenset()),
+        stems=terms(_WHEN_ASKED.sub(" ", text)).stems - (_COUNT_STEMS if asked.count else frozenset()),
         places=tuple(terms(p).stems for p in _qualifiers(doc)),
         verbs=frozenset(verbs),
         predicate=frozenset(predicate),

@@ -62,6 +62,9 @@ _SAME_STEM = {"begin": "start", "commenc": "start", "purchas": "buy", "acquir": 
 # An office's men's, women's and neutral forms are one office: "Navalny's spokeswoman" is the spokesperson a
 # question asks for, "the chairman" its chairperson.
 _GENDERED = re.compile(r"^(spokes|chair|congress|business|council|anchor)(?:(?:wo)?m[ae]n|people)$")
+# Numbers news writes in words below 10 (AP style) and in figures elsewhere: "a five-year project" and "a
+# 5-year project" share the word. ("one" stays a word: "one of the ..." is seldom a count.)
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate("two three four five six seven eight nine ten".split(), 2)}
 MIN_COVERAGE = 0.6  # share of a sentence's content words its passage must contain
 MIN_SIMILARITY = 0.3  # cosine between a sentence and its passage (all-MiniLM-L6-v2 scale)
 
@@ -121,6 +124,9 @@ def terms(text: str) -> Terms:
                 number = word.replace(",", "").rstrip(".")
                 stems.add(number)
                 numbers.add(number)
+                continue
+            if word in _NUMBER_WORDS:  # a stem as the figure's, not a number a claim must find written
+                stems.add(_NUMBER_WORDS[word])
                 continue
             word = _IRREGULAR.get(word, word)
             word = _GENDERED.sub(r"\1person", word)
