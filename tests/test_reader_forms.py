@@ -152,3 +152,36 @@ def test_a_link_to_another_story_states_nothing_of_this_one() -> None:
     assert reading.evidence is None or "More:" not in reading.evidence.claim  # it was quoted for "yes"
     assert links_elsewhere("More:Which hurricanes damaged Ocean City the most?")
     assert not links_elsewhere("At 10:30 a.m. police closed the bridge.")  # a time, no label
+
+
+def test_a_name_the_tagger_cut_is_written_as_the_reports_write_it() -> None:
+    # "the startup Argo AI" tagged "AI" (an ORG here, a place there): the answer is written "Argo AI"
+    text = "Ford shut down the startup Argo AI. Argo AI had 2,000 employees."
+    passages = [_passage(text, article="a"), _passage(text, article="b")]
+    scored = [
+        (Mention("AI", "ORG", 0, 0, 5, 6), Features(sentence=0.5, context=0.5)),
+        (Mention("Argo AI", "CAPS", 0, 0, 4, 6), Features(sentence=0.5, context=0.5)),
+        (Mention("Argo AI", "CAPS", 0, 1, 7, 9), Features(sentence=0.3, context=0.3)),
+        (Mention("AI", "GPE", 1, 0, 5, 6), Features(sentence=0.4, context=0.4)),
+        (Mention("Argo AI", "CAPS", 1, 0, 4, 6), Features(sentence=0.4, context=0.4)),
+    ]
+    answers = gather(scored, passages, "ORG", head="company")
+    assert [a.text for a in answers] == ["Argo AI"]
+    # nor is a web page's word, or a list the name ends, part of the name
+    lions = [
+        (Mention("Verrin Lions", "ORG", 0, 0, 1, 3), Features(sentence=0.5, context=0.5)),
+        (Mention("Latest Verrin Lions", "CAPS", 0, 0, 0, 3), Features(sentence=0.5, context=0.5)),
+        (Mention("Osk Owls and Verrin Lions", "CAPS", 1, 0, 0, 5), Features(sentence=0.5, context=0.5)),
+        (Mention("Osk Owls and Verrin Lions", "CAPS", 1, 1, 0, 5), Features(sentence=0.5, context=0.5)),
+    ]
+    tagged = [
+        a for a in gather(lions, passages, "ORG", head="team") if any(m.label == "ORG" for m, _ in a.mentions)
+    ]
+    assert [a.text for a in tagged] == ["Verrin Lions"]
+    # a person is written as tagged: a capitalised run carries a title ("President Joe Biden")
+    people = [
+        (Mention("Joe Biden", "PERSON", 0, 0, 1, 3), Features(sentence=0.5, context=0.5)),
+        (Mention("President Joe Biden", "CAPS", 0, 0, 0, 3), Features(sentence=0.5, context=0.5)),
+        (Mention("President Joe Biden", "CAPS", 1, 0, 0, 3), Features(sentence=0.5, context=0.5)),
+    ]
+    assert [a.text for a in gather(people, passages, "PERSON")] == ["Joe Biden"]

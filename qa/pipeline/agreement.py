@@ -239,6 +239,14 @@ def gather(
             # a web page's "Latest Detroit Lions news": the name is the Detroit Lions
             names = [_PAGE_WORD.sub("", n) for n in names]
             text = max(names, key=len) if names else text
+            # a name the tagger cut ("the startup Argo AI" tagged "AI"): the capitalised run the reports write
+            # more often, ending in it (not for people, whose runs carry titles: "President Joe Biden")
+            # (nor a web page's "Latest", nor a list's "Dallas Cowboys and Detroit Lions")
+            written = (_PAGE_WORD.sub("", m.text) for m, _ in items if m.label == "CAPS")
+            cuts = [r for r in written if r.endswith(" " + text) and " and " not in r]
+            said = sum(m.text == text for m, _ in items)
+            if kind != "PERSON" and cuts and cuts.count(cut := max(cuts, key=cuts.count)) >= said:
+                text = cut
             # Both forms where the reports use both: "Collective Security Treaty Organization (CSTO)".
             acronyms = [m.text for m, _ in items if m.text.isupper() and _initials(key) == m.text.lower()]
             if acronyms and len(text.split()) > 1:
