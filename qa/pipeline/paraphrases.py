@@ -18,7 +18,7 @@ from qa.pipeline.gazetteer import member, peoples_of
 from qa.pipeline.pronouns import names_in
 from qa.pipeline.support import covers, terms
 from qa.pipeline.wordnet import derived_forms, seat_of
-from qa.pipeline.written_variants import written_otherwise
+from qa.pipeline.written_variants import question_words, written_otherwise
 
 # News idioms for an office or a body, and the words a report names it by.
 _IDIOMS = {
@@ -140,13 +140,12 @@ def said_otherwise(
     """Each sentence's stems, with the names its pronouns stand for, the offices of the people it names
     (`known`: the passages' `offices`), the question's words it says in other words (`aliases`:
     `question_aliases`) and those it writes otherwise (`written_otherwise`)."""
-    asked = terms(question)
-    speaking = asked.stems & SPEAKING  # "told" is a stop word of attribution: found by lemma
-    words = re.findall(r"[^\W\d_]+", question)
+    asked = question_words(question)
+    speaking = asked.terms.stems & SPEAKING  # "told" is a stop word of attribution: found by lemma
     out = []
     for (i, sent), st in zip(sentences, stems, strict=True):
         named = st | terms(names_in(sent, pronouns[i])).stems  # "He argued" names Aliyev
-        named |= written_otherwise(asked, words, sent, st)  # "air bag" for "airbag", 115,000 for 114,000
+        named |= written_otherwise(asked, sent, st)  # "air bag" for "airbag", 115,000 for 114,000
         pool = named.union(*(known[n] for n in named if n in known))
         if speaking and any(terms(t.lemma_).stems & SPEAKING for t in sent):
             pool |= speaking

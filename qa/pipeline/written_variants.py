@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
@@ -54,19 +55,35 @@ def _joined(words: list[str], starts: frozenset[str] | None = None) -> dict[str,
     return out
 
 
-def compounds(question: Terms, question_words: list[str], sentence: Any, stems: frozenset[str]) -> set[str]:
+@dataclass(frozen=True)
+class QuestionWords:
+    """A question's words as `written_otherwise` compares them, worked out once per question: its terms,
+    its neighbouring words joined, and the first letters of its longer stems (which pairs of a sentence's
+    words are worth joining)."""
+
+    terms: Terms
+    joined: dict[str, tuple[str, str]]
+    starts: frozenset[str]
+
+
+def question_words(question: str) -> QuestionWords:
+    """The question's `QuestionWords`."""
+    asked = terms(question)
+    joined = _joined(re.findall(r"[^\W\d_]+", question))
+    return QuestionWords(asked, joined, frozenset(q[:4] for q in asked.stems if len(q) >= 6))
+
+
+def compounds(question: QuestionWords, sentence: Any, stems: frozenset[str]) -> set[str]:
     """The question's stems a sentence writes as one word where the question has two, or two for one."""
-    starts = frozenset(q[:4] for q in question.stems if len(q) >= 6)
-    found = {q for q in _joined([t.text for t in sentence], starts) if q in question.stems}  # "air bag"
-    for joined, (a, b) in _joined(question_words).items():  # "airbag" for the question's "air bag"
+    said = _joined([t.text for t in sentence], question.starts)
+    found = {q for q in said if q in question.terms.stems}  # "air bag" for the question's "airbag"
+    for joined, (a, b) in question.joined.items():  # "airbag" for the question's "air bag"
         if joined in stems:
             found |= {a, b}
     return found
 
 
-def written_otherwise(
-    question: Terms, question_words: list[str], sentence: Any, stems: frozenset[str]
-) -> set[str]:
+def written_otherwise(question: QuestionWords, sentence: Any, stems: frozenset[str]) -> set[str]:
     """The question's stems a sentence (`stems`: its own) says with a compound written otherwise or a figure
     rounded otherwise."""
-    return compounds(question, question_words, sentence, stems) | near_figures(question.numbers, stems)
+    return compounds(question, sentence, stems) | near_figures(question.terms.numbers, stems)
