@@ -58,11 +58,13 @@ def hyphened(start: int, end: int, doc: Any) -> str:
     return doc[start:i].text
 
 
-def other_measure(text: str, kind: str, head: str) -> bool:
-    """Whether a number is given in a unit that measures something else than the asked head: any unit for a
-    scale ("20 miles" for a magnitude), another unit for a count ("9,000-square-foot" for how many diners; "a
-    30-year sentence" still answers how many years)."""
-    unit = _UNIT.search(text)
-    if unit is None or not head or head in _MEASURES:
+def other_measure(start: int, end: int, doc: Any, kind: str, head: str) -> bool:
+    """Whether a span is a number given in a unit that measures something else than the asked head, its
+    hyphened words included: any unit for a scale ("20 miles" for a magnitude), another unit for a count
+    ("9,000-square-foot" for how many diners; "a 30-year sentence" still answers how many years)."""
+    if not head or head in _MEASURES or (head not in _SCALES and kind != "NUMBER"):
+        return False  # (most questions: read no unit of the reader's every mention)
+    unit = _UNIT.search(hyphened(start, end, doc))
+    if unit is None:
         return False
-    return head in _SCALES or (kind == "NUMBER" and not terms(head).stems & terms(unit.group(0)).stems)
+    return head in _SCALES or not terms(head).stems & terms(unit.group(0)).stems

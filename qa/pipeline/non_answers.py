@@ -13,7 +13,7 @@ from typing import Any
 
 from index.datelines import BROADCASTERS, strip_dateline
 from qa.pipeline.candidates import Mention, close_to
-from qa.pipeline.figures import hyphened, numbered_label, other_measure
+from qa.pipeline.figures import numbered_label, other_measure
 from qa.pipeline.gazetteer import country_of_people
 from qa.pipeline.named_kinds import describes_the_named
 from qa.pipeline.nlp import appositions, in_brackets
@@ -109,7 +109,7 @@ def no_answer(m: Mention, doc: Any, q: Question) -> bool:
         or describes_a_name(m, doc, head)
         or (q.asked.kind == "DATE" and bool(_VAGUE_TIME.match(m.text)))
         or (q.asked.kind == "DATE" and q.asked.head in _DAY_HEADS and bool(_NO_DAY.match(m.text)))
-        or other_measure(hyphened(m.start, m.end, doc), q.asked.kind, q.asked.head)
+        or other_measure(m.start, m.end, doc, q.asked.kind, q.asked.head)
         or place_adjective(m, doc, q)
         or (q.asked.kind in _NAMED and made_adjective(m, doc))
         or (q.asked.kind in _NAMED and describes_the_named(doc[m.start : m.end], q.stems))
