@@ -30,7 +30,8 @@ _ARTICLES = frozenset({"a", "an", "the"})
 # Zeros that end a decimal fraction, and then a bare point: "1.80" is "1.8", "3.0" is "3" (one value).
 _DECIMAL_ZEROS = re.compile(r"(?<=\d)(?:(\.\d*?[1-9])0+|\.0+)$")
 
-_UNITS = {
+# Number words below twenty and their values (also `support.terms`' stems of "two" to "ten").
+NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
@@ -67,8 +68,8 @@ def _numbers_to_digits(tokens: list[str]) -> list[str]:
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         if tok in _TENS:
             # "twenty-one" has become "twenty one" after punctuation removal: join it back into one number.
-            if nxt in _UNITS and 1 <= _UNITS[nxt] <= 9:
-                out.append(str(_TENS[tok] + _UNITS[nxt]))
+            if nxt in NUMBER_WORDS and 1 <= NUMBER_WORDS[nxt] <= 9:
+                out.append(str(_TENS[tok] + NUMBER_WORDS[nxt]))
                 i += 2
                 continue
             if nxt in _ORDINAL_UNITS and _ORDINAL_UNITS[nxt] <= 9:
@@ -76,8 +77,8 @@ def _numbers_to_digits(tokens: list[str]) -> list[str]:
                 i += 2
                 continue
             out.append(str(_TENS[tok]))
-        elif tok in _UNITS:
-            out.append(str(_UNITS[tok]))
+        elif tok in NUMBER_WORDS:
+            out.append(str(NUMBER_WORDS[tok]))
         elif tok in _ORDINAL_UNITS:
             out.append(_ordinal(_ORDINAL_UNITS[tok]))
         elif tok in _ORDINAL_TENS:

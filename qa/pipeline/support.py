@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from index.chunking import sentence_spans
+from qa.normalization import NUMBER_WORDS
 
 _WORD = re.compile(r"[^\W_]+(?:[’'.,-][^\W_]+)*", re.UNICODE)
 _NUMBER = re.compile(r"^\d[\d.,]*$")
@@ -64,7 +65,7 @@ _SAME_STEM = {"begin": "start", "commenc": "start", "purchas": "buy", "acquir": 
 _GENDERED = re.compile(r"^(spokes|chair|congress|business|council|anchor)(?:(?:wo)?m[ae]n|people)$")
 # Numbers news writes in words below 10 (AP style) and in figures elsewhere: "a five-year project" and "a
 # 5-year project" share the word. ("one" stays a word: "one of the ..." is seldom a count.)
-_NUMBER_WORDS = {w: str(n) for n, w in enumerate("two three four five six seven eight nine ten".split(), 2)}
+_NUMBER_WORDS = {w: str(n) for w, n in NUMBER_WORDS.items() if 2 <= n <= 10}
 MIN_COVERAGE = 0.6  # share of a sentence's content words its passage must contain
 MIN_SIMILARITY = 0.3  # cosine between a sentence and its passage (all-MiniLM-L6-v2 scale)
 
